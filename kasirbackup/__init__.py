@@ -1,0 +1,3 @@
+"""KasirBackup: verified, deduplicated backups of SQLite databases."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+import sys
+
+from kasirbackup.cli import main
+
+sys.exit(main())

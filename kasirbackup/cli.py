@@ -1,0 +1,337 @@
+"""The command line: argument parsing and printing only; the work is in kasirbackup.core.
+
+Exit status: 0 success, 1 a user-facing error (one line on standard error), 2 bad
+arguments, 3 a backup or verification that found damage, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from datetime import datetime
+from typing import Sequence
+
+from . import __version__
+from .app.logs import log_path, setup_logging
+from .core.backup import BackupRequest, backup
+from .core.errors import KasirBackupError
+from .core.manifest import Kind, Snapshot
+from .core.repository import Repository
+from .core.restore import restore_to_new_file
+from .core.verify import drill
+
+log = logging.getLogger("kasirbackup.cli")
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_DAMAGED = 3
+
+
+# -- output helpers -------------------------------------------------------------------------
+
+def human_bytes(n: int | None) -> str:
+    if n is None:
+        return "?"
+    for unit in ("B", "KB", "MB", "GB"):
+        if abs(n) < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"
+
+
+class ProgressBar:
+    """A one-line progress bar on standard error, only when it is a terminal."""
+
+    LABELS = {"copy": "Copying", "catch-up": "Catching up", "verify": "Verifying"}
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._last = 0.0
+        self._shown = False
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self._last < 0.1 and done < total:
+            return
+        self._last = now
+        frac = done / total if total else 1.0
+        width = 30
+        bar = "#" * int(frac * width) + "-" * (width - int(frac * width))
+        sys.stderr.write(f"\r{self.LABELS.get(phase, phase):<12} [{bar}] {frac * 100:5.1f}%")
+        sys.stderr.flush()
+        self._shown = True
+
+    def done(self) -> None:
+        if self._shown:
+            sys.stderr.write("\r" + " " * 60 + "\r")
+            sys.stderr.flush()
+            self._shown = False
+
+
+def _progress(args) -> ProgressBar:
+    return ProgressBar(sys.stderr.isatty() and not getattr(args, "quiet", False))
+
+
+def _print_json(obj) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _local(dt: datetime) -> str:
+    return dt.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+def cmd_init(args) -> int:
+    repo = Repository.init(args.repo, plain_copy=args.plain_copy)
+    if args.json:
+        _print_json({"repo": repo.location, "id": repo.config.id, "plain_copy": repo.config.plain_copy})
+    else:
+        print(f"Repository ready at {repo.location}")
+    return 0
+
+
+def _parse_time(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r} (example: 2025-02-08T23:34:49+07:00)")
+
+
+def cmd_backup(args) -> int:
+    repo = Repository.open(args.repo, create=True)
+    bar = _progress(args)
+    req = BackupRequest(db_path=args.db, kind=Kind(args.kind), label=args.label or "",
+                        created_at=args.time, full_integrity=args.full_check)
+    try:
+        result = backup(repo, req, bar)
+    finally:
+        bar.done()
+    snap = result.snapshot
+    log.info("backup %s of %s: %d bytes, %d added, verified=%s (%s)", snap.id, snap.source_path,
+             snap.image_bytes, snap.added_bytes, snap.verification.ok, snap.verification.detail)
+    if args.json:
+        out = snap.summary_json()
+        out["duration_s"] = round(result.duration_s, 3)
+        out["capture"] = snap.capture
+        out["plain_copy"] = str(result.plain_copy) if result.plain_copy else None
+        _print_json(out)
+    elif snap.verified:
+        print(f"Backup {snap.short_id} of {snap.source_name}: {human_bytes(snap.image_bytes)}, "
+              f"{human_bytes(snap.added_bytes)} added, verified ({snap.verification.integrity} ok, "
+              f"{len(snap.tables)} tables) in {result.duration_s:.1f} s.")
+        if result.plain_copy:
+            print(f"Plain copy: {result.plain_copy}")
+    if not snap.verified:
+        print(f"kasirbackup: backup {snap.short_id} was stored but FAILED its restore drill: "
+              f"{snap.verification.detail}. Do not rely on it; check the backup disk.", file=sys.stderr)
+        return EXIT_DAMAGED
+    return 0
+
+
+def cmd_list(args) -> int:
+    repo = Repository.open(args.repo)
+    snaps = repo.snapshots()
+    if args.json:
+        _print_json([s.summary_json() for s in snaps])
+    else:
+        if not snaps:
+            print("No backups yet.")
+        else:
+            print(f"{'ID':<9} {'Date':<19} {'Kind':<14} {'Database':<16} {'Size':>9} {'Added':>9}  "
+                  f"{'Verified':<8} Label")
+            for s in snaps:
+                state = {True: "yes", False: "FAILED", None: "no"}[s.verification.ok]
+                print(f"{s.short_id:<9} {_local(s.created_at):<19} {s.kind.value:<14} {s.source_name[:16]:<16} "
+                      f"{human_bytes(s.image_bytes):>9} {human_bytes(s.added_bytes):>9}  {state:<8} {s.label}")
+    for problem in repo.problems:
+        print(f"kasirbackup: warning: {problem}", file=sys.stderr)
+    return 0
+
+
+def cmd_verify(args) -> int:
+    repo = Repository.open(args.repo)
+    lock = repo.lock("verify")
+    try:
+        snaps = [repo.find(args.snapshot)] if args.snapshot else repo.snapshots()
+        bar = _progress(args)
+        results = []
+        for snap in snaps:
+            try:
+                res = drill(repo, snap, bar, full=args.full)
+            finally:
+                bar.done()
+            if res.sha256 and not snap.image_sha256:
+                snap.image_sha256 = res.sha256
+            snap.verification = res.verification
+            repo.save_snapshot(snap)
+            log.info("verify %s: ok=%s %s", snap.id, res.verification.ok, res.verification.detail)
+            results.append(snap)
+            if not args.json:
+                state = "OK     " if snap.verified else "DAMAGED"
+                print(f"{state} {snap.short_id} {_local(snap.created_at)} {snap.source_name}: "
+                      f"{snap.verification.detail}")
+    finally:
+        lock.release()
+    bad = [s for s in results if not s.verified]
+    if args.json:
+        _print_json({"snapshots": [{"id": s.id, "created_at": s.created_at.isoformat(timespec="seconds"),
+                                    "ok": s.verified, "detail": s.verification.detail} for s in results],
+                     "problems": repo.problems, "ok": not bad and not repo.problems})
+    else:
+        for problem in repo.problems:
+            print(f"DAMAGED {problem}")
+        if not results and not repo.problems:
+            print("No backups to verify.")
+    if bad or repo.problems:
+        if not args.json:
+            print(f"kasirbackup: {len(bad)} of {len(results)} backups failed verification"
+                  + (f", {len(repo.problems)} repository files are damaged" if repo.problems else ""),
+                  file=sys.stderr)
+        return EXIT_DAMAGED
+    return 0
+
+
+def cmd_restore(args) -> int:
+    repo = Repository.open(args.repo)
+    snap = repo.find(args.snapshot)
+    bar = _progress(args)
+    try:
+        result = restore_to_new_file(repo, snap, args.to, bar)
+    finally:
+        bar.done()
+    log.info("restore %s to %s (%s)", snap.id, result.path, result.sha256)
+    if args.json:
+        _print_json({"snapshot": snap.id, "path": str(result.path), "bytes": result.bytes,
+                     "sha256": result.sha256, "mode": "new-file"})
+    else:
+        print(f"Restored backup {snap.short_id} of {_local(snap.created_at)} to {result.path} "
+              f"({human_bytes(result.bytes)}, SHA-256 {result.sha256[:16]}…).")
+    return 0
+
+
+def cmd_config(args) -> int:
+    repo = Repository.open(args.repo)
+    if args.plain_copy is not None:
+        lock = repo.lock("config")
+        try:
+            repo.config.plain_copy = args.plain_copy == "on"
+            repo.save_config()
+        finally:
+            lock.release()
+    cfg = repo.config
+    if args.json:
+        _print_json({"repo": repo.location, "id": cfg.id, "version": cfg.version,
+                     "plain_copy": cfg.plain_copy, "encrypted": bool(cfg.encryption)})
+    else:
+        print(f"Repository {repo.location}\n  id:         {cfg.id}\n  format:     {cfg.version}\n"
+              f"  plain copy: {'on' if cfg.plain_copy else 'off'} (latest backup kept as an ordinary "
+              f".db file in {repo.location}/latest)")
+    return 0
+
+
+def cmd_gui(args) -> int:
+    print("The desktop window is not part of this version yet; use the commands below.\n", file=sys.stderr)
+    build_parser().print_help()
+    return 0
+
+
+# -- parser -----------------------------------------------------------------------------------
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:   # one line, not a usage dump
+        self.exit(EXIT_USAGE, f"kasirbackup: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="kasirbackup", description="Verified, deduplicated backups of SQLite databases.")
+    p.add_argument("--version", action="version", version=f"kasirbackup {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def add(name: str, help_: str, func):
+        sp = sub.add_parser(name, help=help_, description=help_)
+        sp.set_defaults(func=func)
+        return sp
+
+    sp = add("init", "create a backup repository", cmd_init)
+    sp.add_argument("--repo", required=True, help="folder for the backups")
+    sp.add_argument("--plain-copy", action="store_true",
+                    help="also keep the latest backup as an ordinary .db file in REPO/latest")
+    sp.add_argument("--json", action="store_true")
+
+    sp = add("backup", "back up a database into a repository (created if missing) and verify it", cmd_backup)
+    sp.add_argument("--db", required=True, help="the SQLite database file")
+    sp.add_argument("--repo", required=True, help="the backup folder")
+    sp.add_argument("--label", help="a note shown in the list")
+    sp.add_argument("--time", type=_parse_time,
+                    help="record the backup as taken at this moment (ISO 8601), e.g. for older backup files")
+    sp.add_argument("--kind", choices=[Kind.MANUAL.value, Kind.SCHEDULED.value, Kind.IMPORTED.value],
+                    default=Kind.MANUAL.value)
+    sp.add_argument("--full-check", action="store_true", help="use integrity_check instead of quick_check")
+    sp.add_argument("--json", action="store_true")
+
+    sp = add("list", "list the backups, newest first", cmd_list)
+    sp.add_argument("--repo", required=True)
+    sp.add_argument("--json", action="store_true")
+
+    sp = add("verify", "restore backups into a scratch file and check them", cmd_verify)
+    sp.add_argument("--repo", required=True)
+    g = sp.add_mutually_exclusive_group()
+    g.add_argument("--snapshot", metavar="ID", help="one backup (id prefix or 'latest')")
+    g.add_argument("--all", action="store_true", help="every backup (the default)")
+    sp.add_argument("--full", action="store_true", help="integrity_check instead of quick_check")
+    sp.add_argument("--json", action="store_true")
+
+    sp = add("restore", "restore a backup to a new database file", cmd_restore)
+    sp.add_argument("--repo", required=True)
+    sp.add_argument("--snapshot", required=True, metavar="ID", help="id prefix or 'latest'")
+    sp.add_argument("--to", required=True, metavar="PATH", help="the database file to create")
+    sp.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    sp.add_argument("--json", action="store_true")
+
+    sp = add("config", "show or change repository settings", cmd_config)
+    sp.add_argument("--repo", required=True)
+    sp.add_argument("--plain-copy", choices=["on", "off"],
+                    help="keep the latest backup as an ordinary .db file in REPO/latest")
+    sp.add_argument("--json", action="store_true")
+
+    add("gui", "open the desktop application", cmd_gui)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    setup_logging()
+    log.info("kasirbackup %s: %s", __version__, " ".join(sys.argv[1:] if argv is None else argv))
+    try:
+        return args.func(args)
+    except KasirBackupError as exc:
+        log.warning("%s failed: %s", args.command, exc, exc_info=True)
+        print(f"kasirbackup: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("kasirbackup: interrupted; nothing was changed.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:   # output piped into a command that stopped reading (| head)
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+    except Exception as exc:   # never a traceback on the terminal
+        log.exception("%s failed unexpectedly", args.command)
+        where = log_path()
+        print(f"kasirbackup: unexpected error: {type(exc).__name__}: {exc}"
+              + (f" (details in {where})" if where else ""), file=sys.stderr)
+        return EXIT_ERROR

@@ -1,0 +1,139 @@
+"""Snapshot manifests: the typed description of one backup (see docs/FORMAT.md)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from enum import Enum
+
+MANIFEST_VERSION = 1
+
+
+class Kind(str, Enum):
+    MANUAL = "manual"
+    SCHEDULED = "scheduled"
+    CATCH_UP = "catch-up"
+    BEFORE_RESTORE = "before-restore"
+    IMPORTED = "imported"
+
+
+@dataclass(slots=True)
+class DatabaseInfo:
+    """What identifies the database a snapshot was taken from."""
+
+    page_size: int
+    page_count: int
+    user_version: int
+    application_id: int
+    text_encoding: str
+    journal_mode: str             # "wal" or "rollback", as read from the header
+    schema_fingerprint: str       # sha256 of the normalised schema
+    first_rows: dict[str, str] = field(default_factory=dict)  # table -> digest of its oldest row
+
+
+@dataclass(slots=True)
+class Verification:
+    ok: bool | None = None        # None: not verified yet
+    at: str | None = None         # ISO 8601 UTC
+    detail: str = ""              # what failed, or what was checked
+    integrity: str = ""           # "quick_check" or "integrity_check"
+    duration_s: float = 0.0
+
+
+@dataclass(slots=True)
+class Snapshot:
+    id: str
+    created_at: datetime          # aware, in the local time zone of the machine that took it
+    kind: Kind
+    label: str
+    tool_version: str
+    hostname: str
+    source_path: str
+    source_name: str
+    database: DatabaseInfo
+    image_bytes: int
+    image_sha256: str
+    root: str                     # tree blob listing the segment trees
+    segment_pages: int
+    tables: dict[str, int | None]
+    added_bytes: int
+    capture: dict = field(default_factory=dict)   # how the copy was taken (method, passes, lock times)
+    verification: Verification = field(default_factory=Verification)
+
+    # -- views -------------------------------------------------------------------------
+    @property
+    def created_utc(self) -> datetime:
+        return self.created_at.astimezone(timezone.utc)
+
+    @property
+    def verified(self) -> bool:
+        return bool(self.verification.ok)
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:8]
+
+    # -- JSON --------------------------------------------------------------------------
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["format"] = MANIFEST_VERSION
+        d["kind"] = self.kind.value
+        d["created_at"] = self.created_at.isoformat(timespec="seconds")
+        d["created_utc"] = self.created_utc.isoformat(timespec="seconds").replace("+00:00", "Z")
+        return d
+
+    def dumps(self) -> bytes:
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Snapshot":
+        if not isinstance(d, dict) or d.get("format") != MANIFEST_VERSION:
+            raise ValueError(f"unsupported manifest format {d.get('format') if isinstance(d, dict) else d!r}")
+        created = datetime.fromisoformat(d["created_at"])
+        if created.tzinfo is None:
+            raise ValueError("created_at has no time zone offset")
+        return cls(
+            id=str(d["id"]),
+            created_at=created,
+            kind=Kind(d["kind"]),
+            label=str(d.get("label") or ""),
+            tool_version=str(d.get("tool_version", "")),
+            hostname=str(d.get("hostname", "")),
+            source_path=str(d["source_path"]),
+            source_name=str(d["source_name"]),
+            database=DatabaseInfo(**d["database"]),
+            image_bytes=int(d["image_bytes"]),
+            image_sha256=str(d["image_sha256"]),
+            root=str(d["root"]),
+            segment_pages=int(d["segment_pages"]),
+            tables={str(k): (None if v is None else int(v)) for k, v in d.get("tables", {}).items()},
+            added_bytes=int(d.get("added_bytes", 0)),
+            capture=dict(d.get("capture") or {}),
+            verification=Verification(**(d.get("verification") or {})),
+        )
+
+    @classmethod
+    def loads(cls, data: bytes) -> "Snapshot":
+        return cls.from_json(json.loads(data.decode("utf-8")))
+
+    def summary_json(self) -> dict:
+        """The item printed by ``list --json`` (the command-line contract)."""
+        return {
+            "id": self.id,
+            "created_at": self.created_at.isoformat(timespec="seconds"),
+            "kind": self.kind.value,
+            "label": self.label,
+            "source": self.source_path,
+            "db_bytes": self.image_bytes,
+            "added_bytes": self.added_bytes,
+            "tables": self.tables,
+            "sha256": self.image_sha256,
+            "verified": self.verified,
+            "verification": asdict(self.verification),
+            "page_size": self.database.page_size,
+            "user_version": self.database.user_version,
+            "application_id": self.database.application_id,
+            "schema_fingerprint": self.database.schema_fingerprint,
+            "tool_version": self.tool_version,
+        }

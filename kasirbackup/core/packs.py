@@ -1,0 +1,262 @@
+"""Pack files and index files: how blobs are laid out on disk (see docs/FORMAT.md).
+
+A *blob* is one database page or one tree (a list of blob ids), named by the SHA-256 of
+its bytes. Blobs are grouped into *frames* (consecutive new blobs, up to ~128 KiB, one
+zstd frame each, so compression sees more than one page) and frames into *packs*
+(~16 MiB files). Each pack ends with a table of its frames and blobs, so a pack describes
+itself; *index* files repeat those tables for many packs so that a reader does not have
+to open every pack to find a blob.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+import zstandard
+
+PACK_MAGIC = b"KBPACK01"
+PACK_END = b"KBPEND01"
+INDEX_MAGIC = b"KBINDX01"
+
+BLOB_PAGE = 1
+BLOB_TREE = 2
+
+_FRAME = struct.Struct("<QIII")    # offset in pack, stored length, raw length, blob count
+_BLOB = struct.Struct("<32sBII")   # id, type, offset in the raw frame, length
+_COUNT = struct.Struct("<I")
+
+ZSTD_LEVEL = 3
+
+
+@dataclass(frozen=True, slots=True)
+class FrameRef:
+    pack: str          # pack name (hex SHA-256 of the pack file)
+    offset: int        # where the stored frame starts in the pack
+    length: int        # stored (compressed) length
+    raw_length: int    # length after decompression
+
+
+@dataclass(frozen=True, slots=True)
+class BlobRef:
+    frame: FrameRef
+    offset: int        # offset inside the decompressed frame
+    length: int
+    type: int
+
+
+@dataclass(slots=True)
+class FrameEntry:
+    offset: int
+    length: int
+    raw_length: int
+    blobs: list[tuple[bytes, int, int, int]]   # (id, type, offset, length)
+
+
+# -- frame tables ------------------------------------------------------------------------
+
+def encode_frame_table(frames: Iterable[FrameEntry]) -> bytes:
+    frames = list(frames)
+    out = [_COUNT.pack(len(frames))]
+    for f in frames:
+        out.append(_FRAME.pack(f.offset, f.length, f.raw_length, len(f.blobs)))
+        out.extend(_BLOB.pack(bid, btype, off, ln) for bid, btype, off, ln in f.blobs)
+    return b"".join(out)
+
+
+class FormatError(ValueError):
+    """A pack or index file does not follow the format (damaged or not ours)."""
+
+
+def decode_frame_table(buf: bytes, pos: int = 0) -> tuple[list[FrameEntry], int]:
+    try:
+        (n,) = _COUNT.unpack_from(buf, pos)
+        pos += _COUNT.size
+        frames = []
+        for _ in range(n):
+            off, ln, raw, nb = _FRAME.unpack_from(buf, pos)
+            pos += _FRAME.size
+            end = pos + nb * _BLOB.size
+            if end > len(buf):
+                raise FormatError("frame table is truncated")
+            blobs = [b for b in _BLOB.iter_unpack(buf[pos:end])]
+            pos = end
+            frames.append(FrameEntry(off, ln, raw, blobs))
+        return frames, pos
+    except struct.error as exc:
+        raise FormatError(f"frame table is truncated ({exc})") from exc
+
+
+def pack_trailer(pack: bytes) -> list[FrameEntry]:
+    """Read the frame table at the end of a whole pack file."""
+    if len(pack) < len(PACK_MAGIC) + _COUNT.size + len(PACK_END) or not pack.startswith(PACK_MAGIC) \
+            or not pack.endswith(PACK_END):
+        raise FormatError("not a KasirBackup pack file (wrong magic)")
+    (tlen,) = _COUNT.unpack_from(pack, len(pack) - len(PACK_END) - _COUNT.size)
+    start = len(pack) - len(PACK_END) - _COUNT.size - tlen
+    if start < len(PACK_MAGIC):
+        raise FormatError("pack trailer length is out of range")
+    try:
+        table = zstandard.ZstdDecompressor().decompress(pack[start:start + tlen])
+    except zstandard.ZstdError as exc:
+        raise FormatError(f"pack trailer does not decompress ({exc})") from exc
+    frames, _ = decode_frame_table(table)
+    return frames
+
+
+def encode_index(packs: Iterable[tuple[str, list[FrameEntry]]]) -> bytes:
+    packs = list(packs)
+    body = [_COUNT.pack(len(packs))]
+    for name, frames in packs:
+        body.append(bytes.fromhex(name))
+        body.append(encode_frame_table(frames))
+    return INDEX_MAGIC + zstandard.ZstdCompressor(level=ZSTD_LEVEL, write_checksum=True).compress(b"".join(body))
+
+
+def decode_index(data: bytes) -> Iterator[tuple[str, list[FrameEntry]]]:
+    if not data.startswith(INDEX_MAGIC):
+        raise FormatError("not a KasirBackup index file (wrong magic)")
+    try:
+        body = zstandard.ZstdDecompressor().decompress(data[len(INDEX_MAGIC):])
+    except zstandard.ZstdError as exc:
+        raise FormatError(f"index does not decompress ({exc})") from exc
+    try:
+        (n,) = _COUNT.unpack_from(body, 0)
+    except struct.error as exc:
+        raise FormatError("index is truncated") from exc
+    pos = _COUNT.size
+    for _ in range(n):
+        if pos + 32 > len(body):
+            raise FormatError("index is truncated")
+        name = body[pos:pos + 32].hex()
+        frames, pos = decode_frame_table(body, pos + 32)
+        yield name, frames
+
+
+# -- writing -------------------------------------------------------------------------------
+
+class PackWriter:
+    """Collects new blobs into frames and packs and saves each pack as it fills.
+
+    Frames are compressed on a small thread pool (zstd releases the GIL) while the caller
+    keeps reading and hashing pages. ``save_pack(name, bytes)`` is called for every full
+    pack; ``finish()`` saves the last one and returns the frame tables of all packs written,
+    ready to go into an index file.
+    """
+
+    def __init__(self, save_pack: Callable[[str, bytes], None], frame_bytes: int = 128 * 1024,
+                 pack_bytes: int = 16 * 1024 * 1024, threads: int = 2) -> None:
+        self._save_pack = save_pack
+        self.frame_bytes = frame_bytes
+        self.pack_bytes = pack_bytes
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="zstd")
+        self._max_pending = threads * 4
+        # current, still uncompressed frame
+        self._raw: list[bytes] = []
+        self._raw_len = 0
+        self._blobs: list[tuple[bytes, int, int, int]] = []
+        # frames being compressed, in order
+        self._pending: list[tuple[Future, int, list]] = []
+        # current pack
+        self._pack_parts: list[bytes] = [PACK_MAGIC]
+        self._pack_len = len(PACK_MAGIC)
+        self._pack_frames: list[FrameEntry] = []
+        self.written: list[tuple[str, list[FrameEntry]]] = []
+        self.bytes_written = 0
+        self.blobs_written = 0
+        self.raw_bytes_written = 0
+
+    def add(self, blob_id: bytes, blob_type: int, data: bytes) -> None:
+        self._blobs.append((blob_id, blob_type, self._raw_len, len(data)))
+        self._raw.append(bytes(data))
+        self._raw_len += len(data)
+        self.blobs_written += 1
+        self.raw_bytes_written += len(data)
+        if self._raw_len >= self.frame_bytes:
+            self._close_frame()
+
+    def _close_frame(self) -> None:
+        if not self._blobs:
+            return
+        raw = b"".join(self._raw)
+        fut = self._pool.submit(_compress, raw)
+        self._pending.append((fut, len(raw), self._blobs))
+        self._raw, self._raw_len, self._blobs = [], 0, []
+        while len(self._pending) > self._max_pending:
+            self._collect_one()
+
+    def _collect_one(self) -> None:
+        fut, raw_len, blobs = self._pending.pop(0)
+        stored = fut.result()
+        self._pack_frames.append(FrameEntry(self._pack_len, len(stored), raw_len, blobs))
+        self._pack_parts.append(stored)
+        self._pack_len += len(stored)
+        if self._pack_len >= self.pack_bytes:
+            self._close_pack()
+
+    def _close_pack(self) -> None:
+        if not self._pack_frames:
+            return
+        table = zstandard.ZstdCompressor(level=ZSTD_LEVEL, write_checksum=True).compress(
+            encode_frame_table(self._pack_frames))
+        self._pack_parts += [table, _COUNT.pack(len(table)), PACK_END]
+        data = b"".join(self._pack_parts)
+        name = hashlib.sha256(data).hexdigest()
+        self._save_pack(name, data)
+        self.bytes_written += len(data)
+        self.written.append((name, self._pack_frames))
+        self._pack_parts, self._pack_len, self._pack_frames = [PACK_MAGIC], len(PACK_MAGIC), []
+
+    def finish(self) -> list[tuple[str, list[FrameEntry]]]:
+        self._close_frame()
+        while self._pending:
+            self._collect_one()
+        self._close_pack()
+        self._pool.shutdown()
+        return self.written
+
+    def abort(self) -> None:
+        for fut, _, _ in self._pending:
+            fut.cancel()
+        self._pending.clear()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _compress(raw: bytes) -> bytes:
+    return zstandard.ZstdCompressor(level=ZSTD_LEVEL, write_checksum=True).compress(raw)
+
+
+# -- reading -------------------------------------------------------------------------------
+
+class FrameCache:
+    """Decompressed frames, least recently used first out (restores read in order)."""
+
+    def __init__(self, load: Callable[[FrameRef], bytes], capacity: int = 64) -> None:
+        self._load = load
+        self._cap = capacity
+        self._frames: OrderedDict[FrameRef, bytes] = OrderedDict()
+        self._dctx = zstandard.ZstdDecompressor()
+
+    def blob(self, ref: BlobRef) -> bytes:
+        raw = self._frames.get(ref.frame)
+        if raw is None:
+            stored = self._load(ref.frame)
+            if len(stored) != ref.frame.length:
+                raise FormatError(f"pack {ref.frame.pack[:12]} is truncated at offset {ref.frame.offset}")
+            try:
+                raw = self._dctx.decompress(stored, max_output_size=ref.frame.raw_length)
+            except zstandard.ZstdError as exc:
+                raise FormatError(
+                    f"pack {ref.frame.pack[:12]} frame at offset {ref.frame.offset} is corrupt ({exc})") from exc
+            if len(raw) != ref.frame.raw_length:
+                raise FormatError(f"pack {ref.frame.pack[:12]} frame at offset {ref.frame.offset} has a wrong length")
+            self._frames[ref.frame] = raw
+            if len(self._frames) > self._cap:
+                self._frames.popitem(last=False)
+        else:
+            self._frames.move_to_end(ref.frame)
+        return raw[ref.offset:ref.offset + ref.length]

@@ -1,0 +1,174 @@
+"""Facts about SQLite files: the 100-byte header, checks on a source file, and inspection
+of a database image (tables, row counts, schema fingerprint, integrity)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import (DatabaseCorrupt, NotADatabase, SourceEmpty, SourceIsDirectory,
+                     SourceMissing, SourceUnreadable)
+
+MAGIC = b"SQLite format 3\x00"
+HEADER_SIZE = 100
+PENDING_BYTE = 0x40000000   # SQLite never stores data in the page that holds this byte
+_ENCODINGS = {1: "UTF-8", 2: "UTF-16le", 3: "UTF-16be"}
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    page_size: int
+    write_version: int        # 1 legacy (rollback journal), 2 WAL
+    read_version: int
+    change_counter: int
+    size_in_pages: int        # valid only when version_valid_for == change_counter
+    version_valid_for: int
+    user_version: int
+    application_id: int
+    text_encoding: str
+
+    @property
+    def is_wal(self) -> bool:
+        return self.write_version == 2 or self.read_version == 2
+
+    def page_count(self, file_size: int) -> int:
+        """The database size in pages, as SQLite itself decides it."""
+        if self.size_in_pages and self.version_valid_for == self.change_counter:
+            return self.size_in_pages
+        return file_size // self.page_size
+
+
+def parse_header(data: bytes) -> Header | None:
+    """Parse the database header; None if ``data`` does not start like an SQLite file."""
+    if len(data) < HEADER_SIZE or not data.startswith(MAGIC):
+        return None
+    (ps,) = struct.unpack_from(">H", data, 16)
+    page_size = 65536 if ps == 1 else ps
+    if page_size < 512 or page_size > 65536 or page_size & (page_size - 1):
+        return None
+    wv, rv = data[18], data[19]
+    counter, size_pages = struct.unpack_from(">II", data, 24)
+    (valid_for,) = struct.unpack_from(">I", data, 92)
+    (enc,) = struct.unpack_from(">I", data, 56)
+    (user_version,) = struct.unpack_from(">i", data, 60)
+    (app_id,) = struct.unpack_from(">i", data, 68)
+    return Header(page_size, wv, rv, counter, size_pages, valid_for, user_version, app_id,
+                  _ENCODINGS.get(enc, "UTF-8"))
+
+
+def lock_page_number(page_size: int) -> int:
+    """1-based number of the page that holds the lock bytes (only in files > 1 GiB)."""
+    return PENDING_BYTE // page_size + 1
+
+
+def check_source(path: str | os.PathLike) -> tuple[Path, Header]:
+    """Make sure ``path`` is a readable SQLite database; raise a user error otherwise."""
+    p = Path(path).expanduser()
+    try:
+        p = p.resolve(strict=True)
+    except FileNotFoundError:
+        raise SourceMissing(path=str(path)) from None
+    except OSError as exc:
+        raise SourceUnreadable(path=str(path), reason=exc.strerror or str(exc)) from exc
+    if p.is_dir():
+        raise SourceIsDirectory(path=str(p))
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(HEADER_SIZE)
+    except PermissionError:
+        raise SourceUnreadable(path=str(p), reason="permission denied") from None
+    except OSError as exc:
+        raise SourceUnreadable(path=str(p), reason=exc.strerror or str(exc)) from exc
+    if not head:
+        raise SourceEmpty(path=str(p))
+    header = parse_header(head)
+    if header is None:
+        raise NotADatabase(path=str(p))
+    return p, header
+
+
+def connect_readonly(path: str | os.PathLike, timeout: float = 10.0) -> sqlite3.Connection:
+    """A connection that can never write: no checkpoint, never deletes -wal/-shm."""
+    uri = Path(path).absolute().as_uri() + "?mode=ro"
+    return sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None,
+                           check_same_thread=False)
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+# -- inspection of an image -----------------------------------------------------------------
+
+@dataclass(slots=True)
+class ImageFacts:
+    tables: dict[str, int | None]
+    schema_fingerprint: str
+    first_rows: dict[str, str]
+    integrity: str            # "ok" or the first problems reported
+
+
+def schema_fingerprint(conn: sqlite3.Connection) -> str:
+    rows = conn.execute(
+        "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema "
+        "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").fetchall()
+    h = hashlib.sha256()
+    for typ, name, tbl, sql in rows:
+        norm = " ".join(sql.split())
+        h.update(f"{typ}\x1f{name}\x1f{tbl}\x1f{norm}\x1e".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def table_names(conn: sqlite3.Connection) -> list[str]:
+    """Every table that holds rows: ordinary, WITHOUT ROWID, virtual and shadow tables,
+    and SQLite's own sqlite_sequence / sqlite_stat tables."""
+    return [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")]
+
+
+def row_counts(conn: sqlite3.Connection) -> dict[str, int | None]:
+    counts: dict[str, int | None] = {}
+    for name in table_names(conn):
+        try:
+            counts[name] = conn.execute(f"SELECT count(*) FROM {quote(name)}").fetchone()[0]
+        except sqlite3.Error:
+            counts[name] = None   # e.g. a virtual table whose module this SQLite lacks
+    return counts
+
+
+def first_row_digests(conn: sqlite3.Connection, limit: int = 16) -> dict[str, str]:
+    """A digest of the oldest row of each rowid table: rows written on the first day of a
+    shop rarely change, so they tell two shops' databases apart even with one schema."""
+    out: dict[str, str] = {}
+    for name in table_names(conn):
+        if name.startswith("sqlite_") or len(out) >= limit:
+            continue
+        try:
+            row = conn.execute(f"SELECT * FROM {quote(name)} ORDER BY rowid LIMIT 1").fetchone()
+        except sqlite3.Error:
+            continue      # WITHOUT ROWID or virtual table: no stable "first" row
+        if row is not None:
+            out[name] = hashlib.sha256(repr(row).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return out
+
+
+def inspect_image(path: str | os.PathLike, full_integrity: bool = False) -> ImageFacts:
+    """Check and describe a static database image (a rebuilt snapshot, never a live file)."""
+    uri = Path(path).absolute().as_uri() + "?mode=ro&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise DatabaseCorrupt(path=str(path), reason=str(exc)) from exc
+    try:
+        check = "integrity_check" if full_integrity else "quick_check"
+        problems = [r[0] for r in conn.execute(f"PRAGMA {check}(20)")]
+        integrity = "ok" if problems == ["ok"] else "; ".join(problems)
+        return ImageFacts(row_counts(conn), schema_fingerprint(conn), first_row_digests(conn), integrity)
+    except sqlite3.DatabaseError as exc:
+        return ImageFacts({}, "", {}, str(exc))
+    finally:
+        conn.close()

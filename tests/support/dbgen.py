@@ -598,7 +598,7 @@ def _gen_pelanggan(rng: random.Random, n: int, start: _dt.date) -> list[tuple]:
     return rows
 
 
-_BYTES_PER_SALE_GUESS = 200   # measured ~190-210 with 4 KiB pages; refined while building
+_BYTES_PER_SALE_GUESS = 190   # measured ~180-195 with 4 KiB pages; refined while building
 _FIRST_CHUNK = 20_000
 _MAX_CHUNK = 400_000
 
@@ -612,8 +612,11 @@ def make_pos_db(path: str, target_bytes: int, seed: int = 0, journal_mode: str =
     of the space is sales history.  Data are consistent: each transaksi's
     subtotal is the sum of its detail rows, detail harga is the product's
     harga_jual, total = subtotal - diskon and kembalian = bayar - total.
-    Sales run 08:00-21:00 with a fixed number per day, ending around
-    2025-02-08; kode is ``TRX<yyyymmdd><nnn>`` (seq within the day).
+    Sales run 08:00-21:00 with a fixed number per day (30..3000, giving
+    ~2 years of history up to ~300 MB, longer beyond), starting on a date
+    chosen so the history ends around February 2025 (the estimate is rough;
+    it may run a few weeks later); kode is ``TRX<yyyymmdd><nnn>`` with the
+    1-based sequence within the day (4 digits once per_day > 999).
 
     The result is deterministic for given (target_bytes, seed, page_size).
     The final size is normally within ~1% of ``target_bytes`` (a few pages
@@ -686,6 +689,8 @@ def make_pos_db(path: str, target_bytes: int, seed: int = 0, journal_mode: str =
             chunk = min(_MAX_CHUNK, max(10, int(0.9 * (target_bytes - size) / per_sale)))
         con.execute("DROP TABLE temp._k")
 
+        # The data pages were written without fsync; switch back so at least
+        # the journal-mode change (a header write) is synced like normal.
         con.execute("PRAGMA synchronous = FULL")
         got_mode = con.execute(f"PRAGMA journal_mode = {mode}").fetchone()[0]
         if got_mode != mode:

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import __version__
-from .capture import CaptureOptions, capture
+from .capture import CaptureOptions, capture, capture_own_file
 from .manifest import DatabaseInfo, Kind, Snapshot
 from .progress import CancelToken, Progress, no_progress
 from .repository import BlobSink, Repository, build_trees
@@ -52,14 +52,14 @@ def _source_fingerprint(path: Path) -> str | None:
         return None
 
 
-def _previous(repo: Repository, source: Path) -> Snapshot | None:
+def _previous(repo: Repository, source: Path, readable: Path) -> Snapshot | None:
     """The snapshot whose pages this backup most likely shares: the newest good one of
     the same file, else the newest good one of a database with the same schema."""
     snaps = [s for s in repo.snapshots() if s.verification.ok is not False]
     for s in snaps:
         if s.source_path == str(source):
             return s
-    fp = _source_fingerprint(source)
+    fp = _source_fingerprint(readable)
     for s in snaps:
         if fp and s.database.schema_fingerprint == fp:
             return s
@@ -67,7 +67,11 @@ def _previous(repo: Repository, source: Path) -> Snapshot | None:
 
 
 def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progress,
-           cancel: CancelToken | None = None, capture_opts: CaptureOptions | None = None) -> BackupResult:
+           cancel: CancelToken | None = None, capture_opts: CaptureOptions | None = None,
+           image_file: Path | None = None) -> BackupResult:
+    """Back up ``req.db_path``. With ``image_file``, the pages are read from that file
+    instead — a copy of ``req.db_path`` we made ourselves while holding its lock (the
+    safety snapshot of a restore) — and the snapshot is recorded as of ``req.db_path``."""
     cancel = cancel or CancelToken()
     t0 = time.monotonic()
     created = (req.created_at or datetime.now()).astimezone()
@@ -75,7 +79,7 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
     lock = repo.lock("backup")
     try:
         repo.clean_temp()
-        prev = _previous(repo, source)
+        prev = _previous(repo, source, image_file or source)
         known: set[bytes] = set()
         if prev is not None:
             try:
@@ -88,7 +92,10 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
         if opts.tmpdir is None and repo.temp_dir() is not None:
             opts.tmpdir = str(repo.temp_dir())
         try:
-            cap = capture(source, sink, progress, cancel, opts)
+            if image_file is not None:
+                cap = capture_own_file(image_file, sink, progress, cancel, opts)
+            else:
+                cap = capture(source, sink, progress, cancel, opts)
             cancel.check()
             root = build_trees(cap.page_ids, repo.config.segment_pages, sink)
             packs = writer.finish()

@@ -49,7 +49,9 @@ MAX_HELD_CHANGES = 256 * 1024 * 1024
 
 
 class PageStore(Protocol):
-    def put(self, blob_id: bytes, data: bytes) -> None: ...
+    def put(self, blob_id: bytes, data: bytes, index: int) -> None:
+        """Receive page number ``index`` (0-based). A page may be sent again with newer
+        content when it changed during the copy; the last one sent wins."""
 
 
 @dataclass(slots=True)
@@ -285,7 +287,7 @@ class _PageCopier:
         return changed
 
     def _set(self, idx: int, pid: bytes, page: bytes) -> None:
-        self.store.put(pid, page)
+        self.store.put(pid, page, idx)
         if idx < len(self.ids):
             self.ids[idx] = pid
         else:
@@ -393,38 +395,30 @@ def _capture_pages(path: Path, store: PageStore, progress: Progress, cancel: Can
 
 # -- the WAL method -------------------------------------------------------------------------------
 
-def _capture_wal(path: Path, store: PageStore, progress: Progress, cancel: CancelToken,
-                 opts: CaptureOptions) -> CaptureResult:
+def capture_connection(conn: sqlite3.Connection, store: PageStore, progress: Progress,
+                       cancel: CancelToken, opts: CaptureOptions) -> CaptureResult:
+    """Copy the database behind an open connection with SQLite's online backup API in one
+    step, then read the copy. Used for WAL databases (a WAL reader does not block the
+    writer) and for a database we hold locked ourselves (the safety snapshot of a restore)."""
     tmpdir = opts.tmpdir or tempfile.gettempdir()
     fd, tmp_name = tempfile.mkstemp(prefix="kasirbackup-", suffix=".db", dir=tmpdir)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        src = connect_readonly(path, timeout=opts.busy_timeout_s)
+        dst = sqlite3.connect(tmp, isolation_level=None)
         try:
-            dst = sqlite3.connect(tmp, isolation_level=None)
-            try:
-                t0 = time.monotonic()
-                progress("copy", 0, 1)
-                src.backup(dst, pages=-1)   # one read transaction; WAL writers go on
-                lock_s = time.monotonic() - t0
-            finally:
-                dst.close()
-        except sqlite3.OperationalError as exc:
-            msg = str(exc).lower()
-            if "locked" in msg or "busy" in msg:
-                raise DatabaseBusy(path=str(path), seconds=int(opts.busy_timeout_s)) from exc
-            raise SourceUnreadable(path=str(path), reason=str(exc)) from exc
-        except sqlite3.DatabaseError as exc:
-            raise DatabaseCorrupt(path=str(path), reason=str(exc)) from exc
+            t0 = time.monotonic()
+            progress("copy", 0, 1)
+            conn.backup(dst, pages=-1)
+            copy_s = time.monotonic() - t0
         finally:
-            src.close()
+            dst.close()
         cancel.check()
         # the temporary copy is ours alone: read it like any quiet file
         result = _capture_pages(tmp, store, progress, cancel, opts, private=True)
         result.method = "backup-api"
-        result.max_lock_s = result.total_lock_s = 0.0   # a WAL reader holds no writer-blocking lock
-        result.copy_s = lock_s
+        result.max_lock_s = result.total_lock_s = 0.0
+        result.copy_s = copy_s
         return result
     finally:
         for suffix in ("", "-journal", "-wal", "-shm"):
@@ -432,6 +426,68 @@ def _capture_wal(path: Path, store: PageStore, progress: Progress, cancel: Cance
                 os.unlink(str(tmp) + suffix)
             except OSError:
                 pass
+
+
+def _capture_wal(path: Path, store: PageStore, progress: Progress, cancel: CancelToken,
+                 opts: CaptureOptions) -> CaptureResult:
+    src = connect_readonly(path, timeout=opts.busy_timeout_s)
+    try:
+        return capture_connection(src, store, progress, cancel, opts)
+    except sqlite3.OperationalError as exc:
+        msg = str(exc).lower()
+        if "locked" in msg or "busy" in msg:
+            raise DatabaseBusy(path=str(path), seconds=int(opts.busy_timeout_s)) from exc
+        raise SourceUnreadable(path=str(path), reason=str(exc)) from exc
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseCorrupt(path=str(path), reason=str(exc)) from exc
+    finally:
+        src.close()
+
+
+def capture_own_file(path: str | os.PathLike, store: PageStore, progress: Progress | None = None,
+                     cancel: CancelToken | None = None, opts: CaptureOptions | None = None) -> CaptureResult:
+    """Read a database file that is ours alone (a temporary copy): no other process can
+    hold locks on it, so its descriptor is closed afterwards."""
+    path, _ = check_source(path)
+    return _capture_pages(path, store, progress or (lambda *a: None), cancel or CancelToken(),
+                          opts or CaptureOptions(), private=True)
+
+
+class ImageFileSink:
+    """A PageStore that writes the pages into a plain database file (a static image of a
+    live database, e.g. to compare it with a snapshot without holding its lock)."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+
+    def put(self, blob_id: bytes, data: bytes, index: int) -> None:
+        offset = index * len(data)
+        if hasattr(os, "pwrite"):
+            view = memoryview(data)
+            while view:
+                n = os.pwrite(self.fd, view, offset)
+                view, offset = view[n:], offset + n
+        else:
+            os.lseek(self.fd, offset, os.SEEK_SET)
+            os.write(self.fd, data)
+
+    def finish(self, result: "CaptureResult") -> None:
+        os.ftruncate(self.fd, result.image_bytes)
+        os.close(self.fd)
+
+
+def capture_to_file(path: str | os.PathLike, out: str | os.PathLike, progress: Progress | None = None,
+                    cancel: CancelToken | None = None, opts: CaptureOptions | None = None) -> CaptureResult:
+    """A consistent static copy of a live database in ``out`` (short locks, as a backup)."""
+    sink = ImageFileSink(out)
+    try:
+        result = capture(path, sink, progress, cancel, opts)
+    except BaseException:
+        os.close(sink.fd)
+        raise
+    sink.finish(result)
+    return result
 
 
 def capture(path: str | os.PathLike, store: PageStore, progress: Progress | None = None,

@@ -281,7 +281,7 @@ class BlobSink:
         self.writer = writer
         self.known = known
 
-    def put(self, blob_id: bytes, data: bytes) -> None:
+    def put(self, blob_id: bytes, data: bytes, index: int = 0) -> None:
         if blob_id not in self.known:
             self.known.add(blob_id)
             self.writer.add(blob_id, BLOB_PAGE, data)

@@ -142,13 +142,19 @@ def row_counts(conn: sqlite3.Connection) -> dict[str, int | None]:
 
 def first_row_digests(conn: sqlite3.Connection, limit: int = 16) -> dict[str, str]:
     """A digest of the oldest row of each rowid table: rows written on the first day of a
-    shop rarely change, so they tell two shops' databases apart even with one schema."""
+    shop rarely change, so they tell two shops' databases apart even with one schema.
+    Only the first four ordinary columns count, so that a column added by an upgrade of
+    the application (ALTER TABLE ADD COLUMN appends) does not change the digest."""
     out: dict[str, str] = {}
     for name in table_names(conn):
         if name.startswith("sqlite_") or len(out) >= limit:
             continue
         try:
-            row = conn.execute(f"SELECT * FROM {quote(name)} ORDER BY rowid LIMIT 1").fetchone()
+            cols = [r[1] for r in conn.execute(f"PRAGMA table_xinfo({quote(name)})") if r[6] == 0][:4]
+            if not cols:
+                continue
+            row = conn.execute(f"SELECT {', '.join(map(quote, cols))} FROM {quote(name)} "
+                               f"ORDER BY rowid LIMIT 1").fetchone()
         except sqlite3.Error:
             continue      # WITHOUT ROWID or virtual table: no stable "first" row
         if row is not None:

@@ -1,0 +1,470 @@
+"""Restoring a snapshot into the live database — the moment nothing may get worse.
+
+``prepare_restore`` does everything that changes nothing: rebuilds and checks the
+snapshot image, takes a consistent copy of the database as it is now (short locks), checks
+that the snapshot belongs to this database, checks that the requested tables and mode can
+be done safely, and computes the preview. ``execute_restore`` then:
+
+1. takes SQLite's EXCLUSIVE lock on the database through a connection in
+   ``locking_mode=EXCLUSIVE`` — it stays held until the end, so from here no other
+   program can commit anything that the restore would silently overwrite;
+2. copies the locked database (online backup API) and stores that copy as a
+   ``before-restore`` snapshot, verified by its own restore drill — if that fails, nothing
+   is restored;
+3. restores: the whole image with the online backup API into the live database (one
+   transaction: a kill at any moment leaves the old or the new database, never a mix), or
+   the chosen tables' rows, or a merge, each in one transaction with foreign keys checked;
+4. checks the result (``quick_check``, row counts); if the check fails, the safety copy is
+   put back the same way and the error says so.
+
+Restoring the ``before-restore`` snapshot is the undo of a restore.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .backup import BackupRequest, backup
+from .capture import capture_to_file
+from .diff import DiffResult, diff_images, facts_of, open_pair
+from .errors import (DatabaseCorrupt, DiskFull, KasirBackupError, NotADatabase, TargetIsDirectory,
+                     VerificationFailed)
+from .identity import IdentityCheck, OtherDatabase, compare
+from .manifest import Kind, Snapshot
+from .progress import CancelToken, Progress, no_progress
+from .repository import Repository
+from .schema import Table, parent_first_order, tables, triggers_on
+from .sqlitefile import check_source, quote, row_counts
+from .verify import rebuild_image
+
+
+class DatabaseInUse(KasirBackupError):
+    code = "database-in-use"
+    template = "The database {path} is in use by another program."
+    hint = ("Close the POS application (and any other program using {name}) and try again, "
+            "or wait for it with --wait SECONDS.")
+
+
+class TargetReadOnly(KasirBackupError):
+    code = "target-read-only"
+    template = "The database {path} cannot be changed (it or its folder is read-only)."
+    hint = "Check the file's permissions, or restore the backup as a new file instead."
+
+
+class UnknownTables(KasirBackupError):
+    code = "unknown-tables"
+    template = "The backup has no table named {names}."
+    hint = "Tables in this backup: {available}."
+
+
+class UnsafeRestore(KasirBackupError):
+    code = "unsafe-restore"
+    template = "This cannot be done safely: {detail}."
+    hint = "Nothing was changed. Restore the whole database, or restore the backup as a new file and copy the rows you need."
+
+
+class ForeignKeyBroken(KasirBackupError):
+    code = "foreign-key-broken"
+    template = "Restoring {tables} alone would leave rows pointing at rows that do not exist: {detail}."
+    hint = "Nothing was changed. Include the related tables as well (for example: {suggest})."
+
+
+class SafetySnapshotFailed(KasirBackupError):
+    code = "safety-snapshot-failed"
+    template = "Could not take the safety backup of {path} before restoring: {detail}."
+    hint = "Nothing was restored and the database is unchanged. Fix the problem with the backup location and try again."
+
+
+class RestoreCheckFailed(KasirBackupError):
+    code = "restore-check-failed"
+    template = "The restored database did not pass its check ({detail}); the database was put back as it was."
+    hint = "Nothing was lost. Try an older backup, and keep the safety backup {safety}."
+
+
+@dataclass(slots=True)
+class TableOutcome:
+    name: str
+    removed: int = 0          # rows deleted (replace)
+    inserted: int = 0         # rows written from the snapshot
+    kept_newer: int = 0       # merge: rows changed since the backup, kept as they are now
+    identical: int = 0        # merge: rows already equal
+    conflicts: int = 0        # merge: rows skipped because they clash with newer rows (UNIQUE)
+    note: str = ""
+
+
+@dataclass
+class RestorePlan:
+    snapshot: Snapshot
+    target: Path
+    mode: str                         # "replace" or "merge"
+    tables: list[str] | None          # None: the whole database
+    preview: DiffResult
+    identity: IdentityCheck
+    image: Path
+    workdir: Path
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def whole(self) -> bool:
+        return self.mode == "replace" and not self.tables
+
+    def close(self) -> None:
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self) -> "RestorePlan":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+@dataclass(slots=True)
+class LiveRestoreResult:
+    snapshot: Snapshot
+    target: Path
+    mode: str
+    tables: list[TableOutcome]
+    safety: Snapshot
+    duration_s: float
+    notes: list[str]
+
+    def to_json(self) -> dict:
+        return {"snapshot": self.snapshot.id, "path": str(self.target), "mode": self.mode,
+                "whole_database": not self.tables, "tables": [asdict(t) for t in self.tables],
+                "safety_snapshot": self.safety.id, "duration_s": round(self.duration_s, 3),
+                "notes": self.notes}
+
+
+# -- preparing (changes nothing) -------------------------------------------------------------
+
+def check_live_target(target: str | os.PathLike) -> Path:
+    p = Path(target).expanduser()
+    if p.is_dir():
+        raise TargetIsDirectory(path=str(p))
+    path, _ = check_source(p)
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise TargetReadOnly(path=str(path))
+    return path
+
+
+def _hot_journal(path: Path) -> bool:
+    j = Path(str(path) + "-journal")
+    try:
+        return j.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def preview(repo: Repository, snap: Snapshot, db: str | os.PathLike, workdir: Path,
+            progress: Progress = no_progress, cancel: CancelToken | None = None
+            ) -> tuple[DiffResult, IdentityCheck, Path, Path]:
+    """Rebuild the snapshot and copy the live database into ``workdir``, compare them.
+    Returns (diff, identity, snapshot image, current image)."""
+    path, _ = check_source(db)
+    if snap.verification.ok is False:
+        raise VerificationFailed(snapshot=snap.short_id, detail=snap.verification.detail)
+    image = workdir / "snapshot.db"
+    report = rebuild_image(repo, snap, image, progress, cancel, stop_at_first=True)
+    if not report.ok:
+        raise VerificationFailed(snapshot=snap.short_id, detail="; ".join(report.problems))
+    current = workdir / "current.db"
+    capture_to_file(path, current, progress, cancel)
+    conn = sqlite3.connect(current.absolute().as_uri() + "?mode=ro&immutable=1", uri=True)
+    try:
+        with open(current, "rb") as fh:
+            facts = facts_of(conn, str(path), fh.read(100))
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseCorrupt(path=str(path), reason=str(exc)) from exc
+    finally:
+        conn.close()
+    identity = compare(snap, facts)
+    diff = diff_images(current, image, snap, str(path))
+    return diff, identity, image, current
+
+
+def prepare_restore(repo: Repository, snap: Snapshot, target: str | os.PathLike, mode: str = "replace",
+                    table_names: list[str] | None = None, force_other_database: bool = False,
+                    progress: Progress = no_progress, cancel: CancelToken | None = None) -> RestorePlan:
+    path = check_live_target(target)
+    notes = []
+    if _hot_journal(path):
+        notes.append("an unfinished change left by a program that stopped abruptly was rolled back "
+                     "first (SQLite's hot journal), as SQLite always does")
+    workdir = Path(tempfile.mkdtemp(prefix="kasirbackup-restore-"))
+    try:
+        diff, identity, image, current = preview(repo, snap, path, workdir, progress, cancel)
+        if not identity.same and not force_other_database:
+            raise OtherDatabase(snapshot=snap.short_id, path=str(path), differences="; ".join(identity.differences))
+        notes += identity.notes
+        if table_names is not None or mode == "merge":
+            conn = open_pair(current, image)
+            try:
+                _check_tables(conn, mode, table_names)
+            finally:
+                conn.close()
+        if table_names:
+            diff.tables = [t for t in diff.tables if t.name in set(table_names)]
+        current.unlink()
+        return RestorePlan(snap, path, mode, table_names, diff, identity, image, workdir, notes)
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+
+
+def _check_tables(conn: sqlite3.Connection, mode: str, names: list[str] | None) -> None:
+    cur, old = tables(conn, "main"), tables(conn, "snap")
+    if names is not None:
+        unknown = [n for n in names if n not in old]
+        if unknown:
+            raise UnknownTables(names=", ".join(unknown),
+                                available=", ".join(n for n, t in sorted(old.items()) if not t.shadow))
+    problems = []
+    for n in (names if names is not None else sorted(old)):
+        o, c = old[n], cur.get(n)
+        if o.shadow:
+            continue
+        if o.virtual:
+            if names is not None:
+                problems.append(f"{n} is a search index (virtual table); restore the whole database instead")
+            continue
+        if c is None:
+            if names is not None:
+                problems.append(f"table {n} no longer exists in the database")
+            continue
+        problems += _column_problems(n, o, c, mode)
+    if problems:
+        raise UnsafeRestore(detail="; ".join(problems))
+
+
+def _column_problems(name: str, old: Table, cur: Table, mode: str) -> list[str]:
+    out = []
+    old_cols, cur_cols = set(old.stored_columns), set(cur.stored_columns)
+    gone = sorted(old_cols - cur_cols)
+    if gone:
+        out.append(f"{name}: the backup has column(s) {', '.join(gone)} that the database no longer has; "
+                   "their values would be lost")
+    for c in cur.columns:
+        if c.name not in old_cols and not c.generated and c.notnull and c.default is None and not c.pk:
+            out.append(f"{name}: column {c.name} was added since the backup, is required and has no default")
+    if mode == "merge" and not cur.key:
+        out.append(f"{name}: has no primary key, so rows cannot be matched for a merge")
+    if mode == "merge" and cur.key != old.key:
+        out.append(f"{name}: its primary key changed since the backup")
+    return out
+
+
+# -- executing -----------------------------------------------------------------------------
+
+def _lock_exclusive(path: Path, wait_s: float) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=max(wait_s, 0.05), isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("COMMIT")      # in EXCLUSIVE locking mode the lock stays held
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        msg = str(exc).lower()
+        if "locked" in msg or "busy" in msg:
+            raise DatabaseInUse(path=str(path), name=path.name) from exc
+        if "readonly" in msg or "read-only" in msg:
+            raise TargetReadOnly(path=str(path)) from exc
+        raise
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise NotADatabase(path=str(path)) from exc
+    return conn
+
+
+def _release(conn: sqlite3.Connection) -> None:
+    try:
+        conn.execute("PRAGMA locking_mode = NORMAL")
+        conn.execute("SELECT 1 FROM sqlite_schema LIMIT 1").fetchall()
+    except sqlite3.Error:
+        pass
+    conn.close()
+
+
+def _sqlite_to_user(exc: sqlite3.Error, path: Path) -> KasirBackupError:
+    msg = str(exc).lower()
+    if "full" in msg:
+        return DiskFull(path=str(path))
+    if "readonly" in msg or "read-only" in msg:
+        return TargetReadOnly(path=str(path))
+    return DatabaseCorrupt(path=str(path), reason=str(exc))
+
+
+def _copy_image_into(image: Path, live: sqlite3.Connection, progress: Progress, phase: str) -> None:
+    src = sqlite3.connect(image.absolute().as_uri() + "?mode=ro&immutable=1", uri=True)
+    try:
+        live_ps = live.execute("PRAGMA page_size").fetchone()[0]
+        img_ps = src.execute("PRAGMA page_size").fetchone()[0]
+        if live_ps != img_ps and live.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+            # the backup API cannot change the page size of a WAL database: leave WAL for the
+            # copy (the image's own header decides the journal mode afterwards)
+            live.execute("PRAGMA journal_mode = DELETE")
+        src.backup(live, pages=4096, progress=lambda status, remaining, total:
+                   progress(phase, total - remaining, total))
+    finally:
+        src.close()
+
+
+def execute_restore(repo: Repository, plan: RestorePlan, wait_s: float = 0.0, progress: Progress = no_progress,
+                    cancel: CancelToken | None = None) -> LiveRestoreResult:
+    cancel = cancel or CancelToken()
+    t0 = time.monotonic()
+    live = _lock_exclusive(plan.target, wait_s)
+    try:
+        # 1. the safety snapshot, taken while we hold the lock
+        safety_image = plan.workdir / "before-restore.db"
+        try:
+            dst = sqlite3.connect(safety_image, isolation_level=None)
+            try:
+                live.backup(dst, pages=-1)
+            finally:
+                dst.close()
+            safety = backup(repo, BackupRequest(str(plan.target), kind=Kind.BEFORE_RESTORE,
+                                                label=f"before restoring {plan.snapshot.short_id}"),
+                            progress, cancel, image_file=safety_image).snapshot
+        except KasirBackupError as exc:
+            raise SafetySnapshotFailed(path=str(plan.target), detail=exc.message()) from exc
+        except (sqlite3.Error, OSError) as exc:
+            raise SafetySnapshotFailed(path=str(plan.target), detail=str(exc)) from exc
+        if not safety.verified:
+            raise SafetySnapshotFailed(path=str(plan.target), detail=safety.verification.detail)
+        cancel.check()       # the last moment a cancel leaves everything as it was
+
+        # 2. the restore itself, one transaction
+        try:
+            if plan.whole:
+                _copy_image_into(plan.image, live, progress, "restore")
+                outcomes: list[TableOutcome] = []
+            else:
+                outcomes = _restore_rows(live, plan)
+        except sqlite3.Error as exc:
+            raise _sqlite_to_user(exc, plan.target) from exc
+
+        # 3. the check; on failure put the safety copy back
+        problem = _check_after(live, plan)
+        if problem:
+            try:
+                _copy_image_into(safety_image, live, progress, "undo")
+            except sqlite3.Error as exc:
+                raise DatabaseCorrupt(path=str(plan.target),
+                                      reason=f"{problem}; putting it back failed too ({exc}); restore "
+                                             f"backup {safety.short_id}") from exc
+            raise RestoreCheckFailed(detail=problem, safety=safety.short_id)
+        return LiveRestoreResult(plan.snapshot, plan.target, plan.mode, outcomes, safety,
+                                 time.monotonic() - t0, plan.notes)
+    finally:
+        _release(live)
+
+
+def _check_after(live: sqlite3.Connection, plan: RestorePlan) -> str:
+    problems = [r[0] for r in live.execute("PRAGMA quick_check(10)")]
+    if problems != ["ok"]:
+        return "SQLite reports: " + "; ".join(problems)
+    if plan.whole:
+        counts = row_counts(live)
+        wrong = [f"{t}: {plan.snapshot.tables.get(t)} expected, {counts.get(t)} found"
+                 for t in sorted(set(counts) | set(plan.snapshot.tables))
+                 if counts.get(t) != plan.snapshot.tables.get(t)]
+        if wrong:
+            return "row counts differ from the backup (" + "; ".join(wrong[:5]) + ")"
+    return ""
+
+
+def _fk_problems(live: sqlite3.Connection, names: set[str]) -> set[tuple]:
+    found: set[tuple] = set()
+    for n in sorted(names):
+        found.update(tuple(r) for r in live.execute(f"PRAGMA main.foreign_key_check({quote(n)})"))
+    return found
+
+
+def _restore_rows(live: sqlite3.Connection, plan: RestorePlan) -> list[TableOutcome]:
+    live.execute("ATTACH DATABASE ? AS snap", (plan.image.absolute().as_uri() + "?mode=ro&immutable=1",))
+    try:
+        cur, old = tables(live, "main"), tables(live, "snap")
+        names = plan.tables or [n for n, t in old.items() if n in cur and not t.virtual and not t.shadow]
+        order = parent_first_order(cur, [n for n in names if n in cur])
+        # foreign keys of the touched tables and of the tables that point at them
+        touched = set(order) | {n for n, t in cur.items() if t.parents & set(order)}
+        outcomes = []
+        live.execute("BEGIN IMMEDIATE")
+        try:
+            before = _fk_problems(live, touched)
+            for name in order:
+                outcomes.append(_restore_table(live, cur[name], old[name], plan.mode))
+            new = _fk_problems(live, touched) - before
+            if new:
+                live.execute("ROLLBACK")
+                sample = sorted(new)[:3]
+                detail = "; ".join(f"{t} row {rowid} refers to a missing row in {parent}"
+                                   for t, rowid, parent, _ in sample)
+                suggest = ",".join(sorted(set(order) | {p for _, _, p, _ in new}))
+                raise ForeignKeyBroken(tables=", ".join(order), detail=detail, suggest=suggest)
+            live.execute("COMMIT")
+        except BaseException:
+            if live.in_transaction:
+                live.execute("ROLLBACK")
+            raise
+        return outcomes
+    finally:
+        live.execute("DETACH DATABASE snap")
+
+
+def _restore_table(live: sqlite3.Connection, cur: Table, old: Table, mode: str) -> TableOutcome:
+    out = TableOutcome(cur.name)
+    q = quote(cur.name)
+    cols = [c for c in old.stored_columns if c in set(cur.stored_columns)]
+    if cur.keeps_hidden_rowid and old.keeps_hidden_rowid:
+        cols = ["rowid", *cols]       # keep row ids, which other rows may point at
+    col_list = ", ".join(quote(c) for c in cols)
+    # triggers would run the application's logic (stock, audit) a second time for old rows:
+    # take them out for the copy and put them back, inside the same transaction
+    trig = triggers_on(live, cur.name)
+    for tname, _ in trig:
+        live.execute(f"DROP TRIGGER main.{quote(tname)}")
+    before = live.total_changes
+    if mode == "replace":
+        live.execute(f"DELETE FROM main.{q}")
+        out.removed = live.total_changes - before
+        before = live.total_changes
+        live.execute(f"INSERT INTO main.{q} ({col_list}) SELECT {col_list} FROM snap.{q}")
+        out.inserted = live.total_changes - before
+    else:
+        match = " AND ".join(f"m.{quote(k)} {'=' if k == 'rowid' else 'IS'} s.{quote(k)}" for k in cur.key)
+        missing = f"NOT EXISTS (SELECT 1 FROM main.{q} AS m WHERE {match})"
+        candidates = live.execute(f"SELECT count(*) FROM snap.{q} AS s WHERE {missing}").fetchone()[0]
+        ins_cols = col_list
+        sel_cols = ", ".join(f"s.{quote(c)}" for c in cols)
+        live.execute(f"INSERT OR IGNORE INTO main.{q} ({ins_cols}) SELECT {sel_cols} FROM snap.{q} AS s "
+                     f"WHERE {missing}")
+        out.inserted = live.total_changes - before
+        out.conflicts = candidates - out.inserted
+        row_m = ", ".join(f"m.{quote(c)}" for c in cols)
+        row_s = ", ".join(f"s.{quote(c)}" for c in cols)
+        differs = f"({row_m}) IS NOT ({row_s})" if len(cols) > 1 else f"m.{quote(cols[0])} IS NOT s.{quote(cols[0])}"
+        both, changed = live.execute(f"SELECT count(*), coalesce(sum({differs}), 0) FROM snap.{q} AS s "
+                                     f"JOIN main.{q} AS m ON {match}").fetchone()
+        out.kept_newer = changed
+        out.identical = both - changed - out.inserted
+        if out.conflicts:
+            out.note = f"{out.conflicts} rows clash with newer rows (a unique value is taken) and were skipped"
+    for _, sql in trig:
+        live.execute(sql)
+    _keep_autoincrement(live, cur.name)
+    return out
+
+
+def _keep_autoincrement(live: sqlite3.Connection, name: str) -> None:
+    """Never let an AUTOINCREMENT counter go backwards (ids must not be reused)."""
+    has_seq = live.execute("SELECT 1 FROM main.sqlite_schema WHERE name = 'sqlite_sequence'").fetchone()
+    if has_seq:
+        live.execute(f"UPDATE main.sqlite_sequence SET seq = max(seq, coalesce((SELECT max(rowid) FROM "
+                     f"main.{quote(name)}), 0)) WHERE name = ?", (name,))

@@ -255,8 +255,12 @@ class _PageCopier:
         self.block_pages = max(1, BLOCK_BYTES // page_size)
         self.batch_pages = max(self.block_pages, BATCH_BYTES // page_size // self.block_pages * self.block_pages)
 
-    def _compare(self, first: int, data: bytes, held: dict[int, bytes] | None) -> int:
-        """Compare freshly read pages with what we have; store (or hold) what changed."""
+    def _compare(self, first: int, data: bytes, held: dict[int, bytes] | None,
+                 staged: dict[int, bytes] | None = None) -> int:
+        """Compare freshly read pages with what we have and store what changed. With
+        ``held``/``staged`` (the final sweep) nothing is applied yet: changed pages and new
+        block fingerprints are collected and applied only if the whole sweep completes,
+        so an aborted sweep leaves the state exactly as it was."""
         ps, bp = self.page_size, self.block_pages
         mv = memoryview(data)
         changed = 0
@@ -279,12 +283,18 @@ class _PageCopier:
                     held[idx] = bytes(page)
                     if len(held) * ps > MAX_HELD_CHANGES:
                         raise _OverBudget()
-            if bidx < len(self.blocks):
-                self.blocks[bidx] = fp
+            if staged is not None:
+                staged[bidx] = fp
             else:
-                self.blocks.extend([b""] * (bidx - len(self.blocks)))
-                self.blocks.append(fp)
+                self._set_block(bidx, fp)
         return changed
+
+    def _set_block(self, bidx: int, fp: bytes) -> None:
+        if bidx < len(self.blocks):
+            self.blocks[bidx] = fp
+        else:
+            self.blocks.extend([b""] * (bidx - len(self.blocks)))
+            self.blocks.append(fp)
 
     def _set(self, idx: int, pid: bytes, page: bytes) -> None:
         self.store.put(pid, page, idx)
@@ -331,8 +341,10 @@ class _PageCopier:
                 return counters
 
     def final_sweep(self, last_counters: set[int]) -> bool:
-        """Under one lock: make the copy exactly the current file. False if over budget."""
+        """Under one lock: make the copy exactly the current file. False if over budget
+        (then nothing of this sweep is applied)."""
         held: dict[int, bytes] = {}
+        staged: dict[int, bytes] = {}
         self.r.acquire()
         try:
             hdr, size = self.r.header()
@@ -344,7 +356,7 @@ class _PageCopier:
             pos = 0
             while pos < npages:
                 n = min(self.batch_pages, npages - pos)
-                self._compare(pos, _read_pages(self.r.fd, pos, n, self.page_size), held)
+                self._compare(pos, _read_pages(self.r.fd, pos, n, self.page_size), held, staged)
                 pos += n
                 if self.r.held_for() > self.r.opts.lock_budget_s:
                     raise _OverBudget()
@@ -355,6 +367,8 @@ class _PageCopier:
         for idx in sorted(held):
             page = held[idx]
             self._set(idx, hashlib.sha256(page).digest(), page)
+        for bidx, fp in staged.items():
+            self._set_block(bidx, fp)
         self._truncate(npages)
         self.changed_in_final += len(held)
         return True

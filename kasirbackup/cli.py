@@ -23,7 +23,9 @@ from .app.logs import log_path, setup_logging
 from .core.backup import BackupRequest, backup
 from .core.errors import KasirBackupError
 from .core.manifest import Kind, Snapshot
+from .core.prune import prune
 from .core.repository import Repository
+from .core.retention import Duration, Policy
 from .core.restore import restore_to_new_file
 from .core.restore_live import execute_restore, prepare_restore, preview
 from .core.verify import drill
@@ -316,6 +318,47 @@ def cmd_diff(args) -> int:
     return 0
 
 
+def _policy(args) -> tuple[Policy, bool]:
+    given = {k: getattr(args, k) for k in ("keep_last", "keep_hourly", "keep_daily", "keep_weekly",
+                                            "keep_monthly", "keep_yearly") if getattr(args, k) is not None}
+    within = Duration.parse(args.keep_within) if args.keep_within else None
+    if not given and within is None:
+        return Policy.default(), True
+    return Policy(**given, keep_within=within), False
+
+
+def cmd_prune(args) -> int:
+    repo = Repository.open(args.repo)
+    policy, default = _policy(args)
+    bar = _progress(args)
+    try:
+        result = prune(repo, policy, dry_run=args.dry_run, progress=bar)
+    finally:
+        bar.done()
+    log.info("prune dry_run=%s removed=%d policy=%s", args.dry_run, len(result.removed), policy)
+    if args.json:
+        out = result.to_json()
+        out["policy_is_default"] = default
+        _print_json(out)
+        return 0
+    if default:
+        print("No --keep-… option given: using the default policy "
+              "(keep last 10, 7 daily, 4 weekly, 12 monthly).")
+    for d in result.decisions:
+        s = d.snapshot
+        action = "keep  " if d.keep else "remove"
+        print(f"{action} {s.short_id} {_local(s.created_at)} {s.kind.value:<14} {s.source_name:<16} "
+              f"{', '.join(d.reasons)}")
+    verb = "would be removed" if args.dry_run else "removed"
+    print(f"{len(result.removed)} of {len(result.decisions)} backups {verb}.", end="")
+    if not args.dry_run:
+        freed = result.gc.bytes_before - result.gc.bytes_after
+        print(f" {human_bytes(freed)} freed; {human_bytes(result.gc.bytes_after)} of data remain.")
+    else:
+        print()
+    return 0
+
+
 def cmd_config(args) -> int:
     repo = Repository.open(args.repo)
     if args.plain_copy is not None:
@@ -408,6 +451,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--repo", required=True)
     sp.add_argument("--snapshot", required=True, metavar="ID")
     sp.add_argument("--db", required=True, metavar="PATH")
+    sp.add_argument("--json", action="store_true")
+
+    sp = add("prune", "remove backups the retention policy does not keep, and free their space", cmd_prune)
+    sp.add_argument("--repo", required=True)
+    for rule in ("last", "hourly", "daily", "weekly", "monthly", "yearly"):
+        sp.add_argument(f"--keep-{rule}", type=int, metavar="N")
+    sp.add_argument("--keep-within", metavar="DURATION", help="e.g. 30d, 6m, 1y")
+    sp.add_argument("--dry-run", action="store_true", help="only show what would be kept and removed, and why")
     sp.add_argument("--json", action="store_true")
 
     sp = add("config", "show or change repository settings", cmd_config)

@@ -105,7 +105,7 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
             raise
         added = writer.bytes_written
         if packs:
-            added += repo.save_index(packs)
+            added += repo.save_index(packs)[1]
         hdr = cap.header
         snap = Snapshot(
             id=secrets.token_hex(16), created_at=created, kind=req.kind, label=req.label,

@@ -196,10 +196,12 @@ class Repository:
         return len(data)
 
     # -- index ------------------------------------------------------------------------------
-    def save_index(self, packs: list[tuple[str, list[FrameEntry]]]) -> int:
+    def save_index(self, packs: list[tuple[str, list[FrameEntry]]]) -> tuple[str, int]:
+        """Write an index file naming ``packs``; returns its name and size."""
         data = encode_index(packs)
-        self.storage.save("index", hashlib.sha256(data).hexdigest(), data)
-        return len(data)
+        name = hashlib.sha256(data).hexdigest()
+        self.storage.save("index", name, data)
+        return name, len(data)
 
     def scan_index(self, keep: Callable[[bytes, int], bool]) -> dict[bytes, BlobRef]:
         """Locations of every indexed blob for which ``keep(id, type)`` is true."""

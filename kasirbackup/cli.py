@@ -399,7 +399,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add(name: str, help_: str, func):
         sp = sub.add_parser(name, help=help_, description=help_)
-        sp.set_defaults(func=func)
+        if func is not None:
+            sp.set_defaults(func=func)
         return sp
 
     sp = add("init", "create a backup repository", cmd_init)
@@ -466,6 +467,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--plain-copy", choices=["on", "off"],
                     help="keep the latest backup as an ordinary .db file in REPO/latest")
     sp.add_argument("--json", action="store_true")
+
+    from .cli_profiles import register
+    register(sub, add)
 
     add("gui", "open the desktop application", cmd_gui)
     return p

@@ -1,0 +1,308 @@
+"""Operating-system schedules (for when the app is not running) and start-with-login.
+
+Each definition is generated as text (tested as text, and on Linux by the real tools where
+they exist), then installed with the platform's own tool:
+
+* Windows: a Task Scheduler task from XML (``schtasks /Create /XML``), "run as soon as
+  possible after a scheduled start is missed"; start-with-login: the ``Run`` registry key.
+* Linux: a systemd user timer with ``Persistent=true`` (missed runs are caught up at boot)
+  or, without systemd, a crontab line; start-with-login: ``~/.config/autostart/*.desktop``.
+* macOS: a launchd agent with ``StartCalendarInterval``; start-with-login: an agent with
+  ``RunAtLoad``.
+"""
+
+from __future__ import annotations
+
+import os
+import plistlib
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from ..core.errors import KasirBackupError
+from .settings import WEEKDAYS, Profile, Schedule
+
+TASK_PREFIX = "KasirBackup"
+CRON_TAG = "# kasirbackup:"
+
+
+class ScheduleInstallFailed(KasirBackupError):
+    code = "schedule-install-failed"
+    template = "Could not set up the system schedule: {reason}."
+    hint = "Keep KasirBackup running in the tray instead, or set up the task by hand with the command shown by 'kasirbackup schedule show'."
+
+
+def command_for(profile: Profile) -> list[str]:
+    """The command line that runs a profile (the frozen executable, or this Python)."""
+    if getattr(sys, "frozen", False):
+        exe = Path(sys.executable)
+        cli = exe.with_name("kasirbackup-cli.exe" if os.name == "nt" else "kasirbackup-cli")
+        return [str(cli if cli.exists() else exe), "run", "--profile", profile.name]
+    return [sys.executable, "-m", "kasirbackup", "run", "--profile", profile.name]
+
+
+def gui_command() -> list[str]:
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "--minimized"]
+    return [sys.executable, "-m", "kasirbackup", "gui", "--minimized"]
+
+
+def unit_name(profile: Profile) -> str:
+    safe = re.sub(r"[^A-Za-z0-9_-]", "-", profile.name)[:40].strip("-") or "profile"
+    return f"kasirbackup-{safe}-{profile.id}"
+
+
+# -- generated definitions --------------------------------------------------------------------
+
+def systemd_oncalendar(s: Schedule) -> str:
+    h, m = s.hour_minute
+    t = f"{h:02d}:{m:02d}:00"
+    if s.kind == "daily":
+        return f"*-*-* {t}"
+    if s.kind == "weekly":
+        days = ",".join(WEEKDAYS[d].capitalize() for d in s.weekdays)
+        return f"{days} *-*-* {t}"
+    if s.kind == "monthly":
+        # a day past the 28th runs on the last day of shorter months, like the app does
+        return f"*-*-{s.day_of_month:02d} {t}" if s.day_of_month <= 28 else f"*-*~01 {t}"
+    raise ValueError("schedule is off")
+
+
+def systemd_units(profile: Profile) -> dict[str, str]:
+    name = unit_name(profile)
+    cmd = " ".join(shlex.quote(c) for c in command_for(profile))
+    service = (f"[Unit]\nDescription=KasirBackup: back up {profile.name}\n\n"
+               f"[Service]\nType=oneshot\nExecStart={cmd}\nNice=10\nIOSchedulingClass=idle\n")
+    timer = (f"[Unit]\nDescription=KasirBackup schedule for {profile.name}\n\n"
+             f"[Timer]\nOnCalendar={systemd_oncalendar(profile.schedule)}\nPersistent=true\n"
+             f"RandomizedDelaySec=30\n\n[Install]\nWantedBy=timers.target\n")
+    return {f"{name}.service": service, f"{name}.timer": timer}
+
+
+def cron_line(profile: Profile) -> str:
+    s = profile.schedule
+    h, m = s.hour_minute
+    if s.kind == "daily":
+        spec = f"{m} {h} * * *"
+    elif s.kind == "weekly":
+        spec = f"{m} {h} * * " + ",".join(str((d + 1) % 7) for d in s.weekdays)   # cron: 0 = Sunday
+    elif s.kind == "monthly":
+        spec = f"{m} {h} {min(s.day_of_month, 28)} * *"
+    else:
+        raise ValueError("schedule is off")
+    cmd = " ".join(shlex.quote(c) for c in command_for(profile))
+    return f"{spec} {cmd} {CRON_TAG}{profile.id}"
+
+
+def windows_task_xml(profile: Profile) -> str:
+    s = profile.schedule
+    h, m = s.hour_minute
+    start = f"2025-01-01T{h:02d}:{m:02d}:00"
+    if s.kind == "daily":
+        sched = "<ScheduleByDay><DaysInterval>1</DaysInterval></ScheduleByDay>"
+    elif s.kind == "weekly":
+        names = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+        days = "".join(f"<{names[d]} />" for d in s.weekdays)
+        sched = f"<ScheduleByWeek><DaysOfWeek>{days}</DaysOfWeek><WeeksInterval>1</WeeksInterval></ScheduleByWeek>"
+    elif s.kind == "monthly":
+        months = "".join(f"<{calendar_month} />" for calendar_month in (
+            "January", "February", "March", "April", "May", "June", "July", "August", "September",
+            "October", "November", "December"))
+        day = "<Day>Last</Day>" if s.day_of_month > 28 else f"<Day>{s.day_of_month}</Day>"
+        sched = f"<ScheduleByMonth><DaysOfMonth>{day}</DaysOfMonth><Months>{months}</Months></ScheduleByMonth>"
+    else:
+        raise ValueError("schedule is off")
+    cmd = command_for(profile)
+    args = subprocess.list2cmdline(cmd[1:])
+    return f"""<?xml version="1.0" encoding="UTF-16"?>
+<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
+  <RegistrationInfo>
+    <Description>{escape(f"KasirBackup: back up {profile.name}")}</Description>
+  </RegistrationInfo>
+  <Triggers>
+    <CalendarTrigger>
+      <StartBoundary>{start}</StartBoundary>
+      <Enabled>true</Enabled>
+      {sched}
+    </CalendarTrigger>
+  </Triggers>
+  <Principals>
+    <Principal id="Author">
+      <LogonType>InteractiveToken</LogonType>
+      <RunLevel>LeastPrivilege</RunLevel>
+    </Principal>
+  </Principals>
+  <Settings>
+    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>
+    <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>
+    <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>
+    <StartWhenAvailable>true</StartWhenAvailable>
+    <RunOnlyIfNetworkAvailable>false</RunOnlyIfNetworkAvailable>
+    <ExecutionTimeLimit>PT4H</ExecutionTimeLimit>
+    <Enabled>true</Enabled>
+  </Settings>
+  <Actions Context="Author">
+    <Exec>
+      <Command>{escape(cmd[0])}</Command>
+      <Arguments>{escape(args)}</Arguments>
+    </Exec>
+  </Actions>
+</Task>
+"""
+
+
+def launchd_plist(profile: Profile) -> bytes:
+    s = profile.schedule
+    h, m = s.hour_minute
+    if s.kind == "daily":
+        intervals = [{"Hour": h, "Minute": m}]
+    elif s.kind == "weekly":
+        intervals = [{"Weekday": (d + 1) % 7, "Hour": h, "Minute": m} for d in s.weekdays]
+    elif s.kind == "monthly":
+        intervals = [{"Day": min(s.day_of_month, 28), "Hour": h, "Minute": m}]
+    else:
+        raise ValueError("schedule is off")
+    return plistlib.dumps({"Label": f"id.kasirbackup.{profile.id}", "ProgramArguments": command_for(profile),
+                           "StartCalendarInterval": intervals, "ProcessType": "Background"})
+
+
+# -- installing ---------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Installed:
+    method: str
+    where: str
+
+
+def _run(cmd: list[str], input_text: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, input=input_text, capture_output=True, text=True)
+
+
+def _systemd_user_available() -> bool:
+    if not shutil.which("systemctl"):
+        return False
+    return _run(["systemctl", "--user", "show-environment"]).returncode == 0
+
+
+def install(profile: Profile, home: Path | None = None) -> Installed:
+    if profile.schedule.kind == "off":
+        raise ScheduleInstallFailed(reason=f"profile {profile.name} has no schedule (it is off)")
+    home = home or Path.home()
+    if sys.platform == "win32":
+        xml = home / "AppData" / "Local" / "kasirbackup" / f"{unit_name(profile)}.xml"
+        xml.parent.mkdir(parents=True, exist_ok=True)
+        xml.write_text(windows_task_xml(profile), encoding="utf-16")
+        r = _run(["schtasks", "/Create", "/XML", str(xml), "/TN", f"{TASK_PREFIX}\\{unit_name(profile)}", "/F"])
+        if r.returncode:
+            raise ScheduleInstallFailed(reason=(r.stderr or r.stdout).strip())
+        return Installed("windows-task", f"{TASK_PREFIX}\\{unit_name(profile)}")
+    if sys.platform == "darwin":
+        path = home / "Library" / "LaunchAgents" / f"id.kasirbackup.{profile.id}.plist"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(launchd_plist(profile))
+        _run(["launchctl", "unload", str(path)])
+        r = _run(["launchctl", "load", str(path)])
+        if r.returncode:
+            raise ScheduleInstallFailed(reason=(r.stderr or r.stdout).strip())
+        return Installed("launchd", str(path))
+    if _systemd_user_available():
+        folder = home / ".config" / "systemd" / "user"
+        folder.mkdir(parents=True, exist_ok=True)
+        for fname, text in systemd_units(profile).items():
+            (folder / fname).write_text(text, encoding="utf-8")
+        r = _run(["systemctl", "--user", "daemon-reload"])
+        r = r if r.returncode else _run(["systemctl", "--user", "enable", "--now", f"{unit_name(profile)}.timer"])
+        if r.returncode:
+            raise ScheduleInstallFailed(reason=(r.stderr or r.stdout).strip())
+        return Installed("systemd-timer", str(folder / f"{unit_name(profile)}.timer"))
+    if shutil.which("crontab"):
+        current = _run(["crontab", "-l"])
+        lines = [ln for ln in (current.stdout.splitlines() if current.returncode == 0 else [])
+                 if not ln.endswith(f"{CRON_TAG}{profile.id}")]
+        lines.append(cron_line(profile))
+        r = _run(["crontab", "-"], "\n".join(lines) + "\n")
+        if r.returncode:
+            raise ScheduleInstallFailed(reason=(r.stderr or r.stdout).strip())
+        return Installed("crontab", "the user's crontab")
+    raise ScheduleInstallFailed(reason="neither systemd (user session) nor crontab is available")
+
+
+def uninstall(profile: Profile, home: Path | None = None) -> list[str]:
+    """Remove whatever system schedule exists for the profile; returns what was removed."""
+    home = home or Path.home()
+    removed = []
+    if sys.platform == "win32":
+        r = _run(["schtasks", "/Delete", "/TN", f"{TASK_PREFIX}\\{unit_name(profile)}", "/F"])
+        if r.returncode == 0:
+            removed.append("windows-task")
+        return removed
+    if sys.platform == "darwin":
+        path = home / "Library" / "LaunchAgents" / f"id.kasirbackup.{profile.id}.plist"
+        if path.exists():
+            _run(["launchctl", "unload", str(path)])
+            path.unlink()
+            removed.append(str(path))
+        return removed
+    folder = home / ".config" / "systemd" / "user"
+    timer = folder / f"{unit_name(profile)}.timer"
+    if timer.exists():
+        if shutil.which("systemctl"):
+            _run(["systemctl", "--user", "disable", "--now", timer.name])
+        for fname in systemd_units(profile):
+            (folder / fname).unlink(missing_ok=True)
+        removed.append(str(timer))
+    if shutil.which("crontab"):
+        current = _run(["crontab", "-l"])
+        if current.returncode == 0 and CRON_TAG + profile.id in current.stdout:
+            lines = [ln for ln in current.stdout.splitlines() if not ln.endswith(f"{CRON_TAG}{profile.id}")]
+            _run(["crontab", "-"], "\n".join(lines) + "\n")
+            removed.append("crontab line")
+    return removed
+
+
+# -- start with login ---------------------------------------------------------------------------
+
+def autostart_desktop_entry() -> str:
+    cmd = " ".join(shlex.quote(c) for c in gui_command())
+    return ("[Desktop Entry]\nType=Application\nName=KasirBackup\nComment=Backups of the shop database\n"
+            f"Exec={cmd}\nIcon=kasirbackup\nTerminal=false\nX-GNOME-Autostart-enabled=true\n")
+
+
+def set_start_with_login(enabled: bool, home: Path | None = None) -> str:
+    """Create or remove the autostart entry; returns where it lives."""
+    home = home or Path.home()
+    if sys.platform == "win32":
+        import winreg
+
+        key = winreg.OpenKey(winreg.HKEY_CURRENT_USER, r"Software\Microsoft\Windows\CurrentVersion\Run", 0,
+                             winreg.KEY_SET_VALUE)
+        with key:
+            if enabled:
+                winreg.SetValueEx(key, "KasirBackup", 0, winreg.REG_SZ, subprocess.list2cmdline(gui_command()))
+            else:
+                try:
+                    winreg.DeleteValue(key, "KasirBackup")
+                except FileNotFoundError:
+                    pass
+        return r"HKCU\Software\Microsoft\Windows\CurrentVersion\Run\KasirBackup"
+    if sys.platform == "darwin":
+        path = home / "Library" / "LaunchAgents" / "id.kasirbackup.app.plist"
+        if enabled:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(plistlib.dumps({"Label": "id.kasirbackup.app", "ProgramArguments": gui_command(),
+                                             "RunAtLoad": True}))
+        else:
+            path.unlink(missing_ok=True)
+        return str(path)
+    path = home / ".config" / "autostart" / "kasirbackup.desktop"
+    if enabled:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(autostart_desktop_entry(), encoding="utf-8")
+    else:
+        path.unlink(missing_ok=True)
+    return str(path)

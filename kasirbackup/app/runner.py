@@ -1,0 +1,116 @@
+"""Running a profile: back up to each repository, verify (the drill is part of the
+backup), prune by the profile's policy — and record it all in the run history. One run per
+repository at a time, in this process (a queue per repository) and across processes (the
+repository lock)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+
+from ..core.backup import BackupRequest, backup
+from ..core.errors import KasirBackupError
+from ..core.manifest import Kind
+from ..core.progress import CancelToken, Progress, no_progress
+from ..core.prune import prune
+from ..core.repository import Repository
+from .history import History, Result, Trigger
+from .settings import Profile
+
+log = logging.getLogger("kasirbackup.runner")
+
+_repo_locks: dict[str, threading.Lock] = {}
+_repo_locks_guard = threading.Lock()
+
+
+def repo_queue(location: str) -> threading.Lock:
+    """The in-process lock that serialises all work on one repository."""
+    with _repo_locks_guard:
+        return _repo_locks.setdefault(location, threading.Lock())
+
+
+@dataclass(slots=True)
+class RepoOutcome:
+    repo: str
+    ok: bool
+    snapshot_id: str = ""
+    bytes_added: int = 0
+    pruned: int = 0
+    message: str = ""
+
+
+@dataclass(slots=True)
+class RunResult:
+    profile: str
+    trigger: Trigger
+    result: Result
+    outcomes: list[RepoOutcome] = field(default_factory=list)
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.result == Result.SUCCESS
+
+
+_KIND = {Trigger.MANUAL: Kind.MANUAL, Trigger.SCHEDULED: Kind.SCHEDULED,
+         Trigger.CATCH_UP: Kind.CATCH_UP, Trigger.RETRY: Kind.SCHEDULED}
+
+
+def run_profile(profile: Profile, trigger: Trigger, history: History, progress: Progress = no_progress,
+                cancel: CancelToken | None = None, clock: Callable[[], datetime] | None = None,
+                translate: Callable[[str], str] | None = None) -> RunResult:
+    clock = clock or (lambda: datetime.now().astimezone())
+    run_id = history.start(profile.name, trigger, clock())
+    result = RunResult(profile.name, trigger, Result.SUCCESS)
+    try:
+        for location in profile.repos:
+            result.outcomes.append(_one_repo(profile, location, trigger, progress, cancel, translate))
+    except BaseException as exc:   # cancellation or a bug: still record the run
+        history.finish(run_id, Result.FAILED, clock(), f"{type(exc).__name__}: {exc}")
+        raise
+    bad = [o for o in result.outcomes if not o.ok]
+    if bad:
+        result.result = Result.FAILED
+        result.message = "; ".join(f"{o.repo}: {o.message}" for o in bad)
+    else:
+        result.message = "; ".join(o.message for o in result.outcomes)
+    first = next((o for o in result.outcomes if o.snapshot_id), None)
+    history.finish(run_id, result.result, clock(), result.message,
+                   sum(o.bytes_added for o in result.outcomes), first.snapshot_id if first else "")
+    log.info("run %s (%s): %s %s", profile.name, trigger.value, result.result.value, result.message)
+    return result
+
+
+def _one_repo(profile: Profile, location: str, trigger: Trigger, progress: Progress,
+              cancel: CancelToken | None, translate) -> RepoOutcome:
+    out = RepoOutcome(location, False)
+    with repo_queue(location):
+        try:
+            repo = Repository.open(location, create=True)
+            if profile.plain_copy != repo.config.plain_copy:
+                lock = repo.lock("config")
+                try:
+                    repo.config.plain_copy = profile.plain_copy
+                    repo.save_config()
+                finally:
+                    lock.release()
+            res = backup(repo, BackupRequest(profile.db_path, kind=_KIND[trigger]), progress, cancel)
+            snap = res.snapshot
+            out.snapshot_id, out.bytes_added = snap.id, snap.added_bytes
+            if not snap.verified:
+                out.message = f"backup {snap.short_id} failed its restore drill: {snap.verification.detail}"
+                return out
+            if profile.prune_after_backup:
+                pr = prune(repo, profile.retention.policy(), progress=progress, cancel=cancel)
+                out.pruned = len(pr.removed)
+            out.ok = True
+            out.message = f"backup {snap.short_id} verified, {snap.added_bytes} bytes added" + \
+                (f", {out.pruned} old backups removed" if out.pruned else "")
+        except KasirBackupError as exc:
+            out.message = exc.message(translate)
+        except OSError as exc:
+            out.message = f"{exc.strerror or exc}"
+    return out

@@ -1,0 +1,245 @@
+"""When backups run: schedule arithmetic, catch-up of missed runs, back-off, and the service
+that drives an APScheduler 3.x scheduler (``QtScheduler`` in the desktop app,
+``BlockingScheduler`` in ``kasirbackup daemon``).
+
+We never trust the scheduler's own memory: after every run, at start-up, after a sleep of
+the machine and every 15 minutes, the next run is computed from the profile's schedule and
+the run history, and placed as a one-shot job (``misfire_grace_time=None``: a late job
+still runs; ``coalesce``; ``max_instances=1``). A scheduled time that passed while the
+machine was off or asleep, with no run since, is caught up about a minute after the
+program starts or the machine wakes. Times are local wall-clock times computed with
+``zoneinfo``: a time that does not exist on a daylight-saving day runs at the same moment
+an hour later on the clock, and a time that exists twice runs once.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Callable, Iterator
+
+from .history import History, Result, Trigger
+from .settings import Profile, Schedule, SettingsStore
+
+log = logging.getLogger("kasirbackup.scheduler")
+
+CATCH_UP_DELAY = timedelta(seconds=60)
+HEARTBEAT = timedelta(seconds=30)
+RESYNC = timedelta(minutes=15)
+SLEEP_GAP = timedelta(seconds=90)       # a heartbeat this late means the machine slept
+BACKOFF = (timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1), timedelta(hours=3))
+
+
+def local_tz() -> tzinfo:
+    return datetime.now().astimezone().tzinfo
+
+
+# -- schedule arithmetic ---------------------------------------------------------------------
+
+def _on_day(schedule: Schedule, d: date) -> bool:
+    if schedule.kind == "daily":
+        return True
+    if schedule.kind == "weekly":
+        return d.weekday() in schedule.weekdays
+    if schedule.kind == "monthly":
+        last = calendar.monthrange(d.year, d.month)[1]
+        return d.day == min(schedule.day_of_month, last)
+    return False
+
+
+def _at(d: date, schedule: Schedule, tz: tzinfo) -> datetime:
+    h, m = schedule.hour_minute
+    # zoneinfo with fold=0: a wall time inside a spring-forward gap maps to the instant an
+    # hour later on the clock; a wall time that occurs twice maps to its first occurrence.
+    return datetime.combine(d, time(h, m), tzinfo=tz)
+
+
+def occurrences(schedule: Schedule, start: datetime, end: datetime, tz: tzinfo) -> Iterator[datetime]:
+    """Scheduled moments t with start < t <= end, oldest first."""
+    if schedule.kind == "off" or end <= start:
+        return
+    d = start.astimezone(tz).date() - timedelta(days=1)
+    last = end.astimezone(tz).date() + timedelta(days=1)
+    while d <= last:
+        if _on_day(schedule, d):
+            t = _at(d, schedule, tz)
+            if start < t <= end:
+                yield t
+        d += timedelta(days=1)
+
+
+def next_fire(schedule: Schedule, after: datetime, tz: tzinfo) -> datetime | None:
+    """The first scheduled moment strictly after ``after``."""
+    if schedule.kind == "off":
+        return None
+    for horizon in (8, 32, 400):
+        for t in occurrences(schedule, after, after + timedelta(days=horizon), tz):
+            return t
+    return None
+
+
+def last_due(schedule: Schedule, now: datetime, tz: tzinfo, horizon: timedelta = timedelta(days=62)
+             ) -> datetime | None:
+    """The most recent scheduled moment at or before ``now`` (within ``horizon``)."""
+    found = None
+    for t in occurrences(schedule, now - horizon, now, tz):
+        found = t
+    return found
+
+
+def catch_up_due(profile: Profile, history: History, now: datetime, tz: tzinfo) -> datetime | None:
+    """The scheduled moment that was missed (no run attempted since it), or None."""
+    due = last_due(profile.schedule, now, tz)
+    if due is None:
+        return None
+    last = history.last_attempt(profile.name)
+    if last is not None and last.started_at >= due:
+        return None
+    return due
+
+
+def retry_at(profile: Profile, history: History) -> datetime | None:
+    """When to try again after failures (5 min, 15 min, 1 h, 3 h), or None."""
+    last = history.last_attempt(profile.name)
+    if last is None or last.result not in (Result.FAILED, Result.INTERRUPTED):
+        return None
+    success = history.last_success(profile.name)
+    n = len(history.failures_since(profile.name, success.started_at if success else None))
+    if n == 0 or n > len(BACKOFF):
+        return None
+    return (last.ended_at or last.started_at) + BACKOFF[n - 1]
+
+
+# -- the service -------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Planned:
+    profile: str
+    at: datetime
+    trigger: Trigger
+
+
+class ScheduleService:
+    """Keeps one job per profile in an APScheduler 3.x scheduler, runs them on its worker
+    threads, and never runs one database twice at the same time."""
+
+    def __init__(self, scheduler, settings: SettingsStore, history: History,
+                 run: Callable[[Profile, Trigger], object],
+                 clock: Callable[[], datetime] | None = None, tz: tzinfo | None = None) -> None:
+        self.scheduler = scheduler
+        self.settings = settings
+        self.history = history
+        self._run = run
+        self.tz = tz or local_tz()
+        self.clock = clock or (lambda: datetime.now(self.tz))
+        self._busy: dict[str, threading.Lock] = {}
+        self._busy_guard = threading.Lock()
+        self._last_beat: datetime | None = None
+        self._last_sync: datetime | None = None
+        self.on_sleep_detected: Callable[[], None] | None = None
+
+    # jobs -------------------------------------------------------------------------------------
+    def _job(self, job_id: str, at: datetime, name: str, trigger: Trigger) -> None:
+        from apscheduler.triggers.date import DateTrigger
+
+        self.scheduler.add_job(self.fire, DateTrigger(run_date=at), args=[name, trigger], id=job_id,
+                               name=f"{trigger.value} {name}", replace_existing=True,
+                               misfire_grace_time=None, coalesce=True, max_instances=1)
+
+    def _drop(self, job_id: str) -> None:
+        try:
+            self.scheduler.remove_job(job_id)
+        except Exception:   # JobLookupError: nothing planned under that id
+            pass
+
+    def start(self) -> None:
+        """Call once, before starting the scheduler."""
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        now = self.clock()
+        stale = self.history.mark_interrupted(now)
+        if stale:
+            log.warning("%d runs were interrupted by the end of the previous session", stale)
+        self.scheduler.add_job(self.heartbeat, IntervalTrigger(seconds=HEARTBEAT.total_seconds()),
+                               id="heartbeat", replace_existing=True, misfire_grace_time=None,
+                               coalesce=True, max_instances=1)
+        self.resync()
+
+    def resync(self) -> list[Planned]:
+        """Plan each profile's next run, catch-up and retry from settings and history."""
+        now = self.clock()
+        self._last_sync = now
+        planned: list[Planned] = []
+        try:
+            profiles = self.settings.load().profiles
+        except Exception as exc:
+            log.error("cannot read the settings: %s", exc)
+            return planned
+        wanted = set()
+        for p in profiles:
+            nxt = next_fire(p.schedule, now, self.tz)
+            if nxt is not None:
+                self._job(f"run:{p.id}", nxt, p.name, Trigger.SCHEDULED)
+                planned.append(Planned(p.name, nxt, Trigger.SCHEDULED))
+                wanted.add(f"run:{p.id}")
+            missed = catch_up_due(p, self.history, now, self.tz)
+            if missed is not None:
+                at = now + CATCH_UP_DELAY
+                self._job(f"catchup:{p.id}", at, p.name, Trigger.CATCH_UP)
+                planned.append(Planned(p.name, at, Trigger.CATCH_UP))
+                wanted.add(f"catchup:{p.id}")
+            retry = retry_at(p, self.history)
+            if retry is not None and (nxt is None or retry < nxt):
+                at = max(retry, now + CATCH_UP_DELAY)
+                self._job(f"retry:{p.id}", at, p.name, Trigger.RETRY)
+                planned.append(Planned(p.name, at, Trigger.RETRY))
+                wanted.add(f"retry:{p.id}")
+        for job in list(self.scheduler.get_jobs()):
+            if job.id != "heartbeat" and job.id not in wanted:
+                self._drop(job.id)
+        return planned
+
+    def heartbeat(self) -> None:
+        now = self.clock()
+        slept = self._last_beat is not None and now - self._last_beat > SLEEP_GAP
+        self._last_beat = now
+        if slept:
+            log.info("the machine was asleep or suspended; checking for missed backups")
+            if self.on_sleep_detected:
+                self.on_sleep_detected()
+        if slept or self._last_sync is None or now - self._last_sync >= RESYNC:
+            self.resync()
+
+    def next_runs(self) -> list[Planned]:
+        out = []
+        for job in self.scheduler.get_jobs():
+            if job.id != "heartbeat" and getattr(job, "next_run_time", None):
+                name, trigger = job.args
+                out.append(Planned(name, job.next_run_time, trigger))
+        return sorted(out, key=lambda p: p.at)
+
+    # running ----------------------------------------------------------------------------------
+    def _lock_for(self, name: str) -> threading.Lock:
+        with self._busy_guard:
+            return self._busy.setdefault(name, threading.Lock())
+
+    def fire(self, name: str, trigger: Trigger) -> object | None:
+        """Run a profile now unless a run of it is going on (then record the skip)."""
+        now = self.clock()
+        try:
+            profile = self.settings.load().profile(name)
+        except Exception as exc:
+            self.history.skipped(name, trigger, now, f"profile unavailable: {exc}")
+            return None
+        lock = self._lock_for(name)
+        if not lock.acquire(blocking=False):
+            self.history.skipped(name, trigger, now, "a backup of this database was already running")
+            return None
+        try:
+            return self._run(profile, trigger)
+        finally:
+            lock.release()
+            self.resync()

@@ -1,0 +1,242 @@
+"""Profiles and settings: which database goes to which repositories, when, and what is kept.
+
+Stored as ``settings.json`` in the per-user config folder, with a schema version. Before a
+file written by an older version is migrated, a copy of it is kept beside it
+(``settings.json.v<N>.bak``). The file is untrusted input: it is validated and a damaged
+file gives a clear error instead of silently losing the user's profiles.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..core.errors import KasirBackupError
+from ..core.retention import Duration, Policy
+from .paths import config_dir
+
+SETTINGS_VERSION = 1
+MAX_SETTINGS_BYTES = 4 * 1024 * 1024
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class SettingsDamaged(KasirBackupError):
+    code = "settings-damaged"
+    template = "The settings file {path} cannot be read: {reason}."
+    hint = "A copy was kept as {backup}; fix or remove the file and set up the profile again."
+
+
+class SettingsTooNew(KasirBackupError):
+    code = "settings-too-new"
+    template = "The settings file {path} was written by a newer version of KasirBackup (settings version {version})."
+    hint = "Update KasirBackup."
+
+
+class ProfileNotFound(KasirBackupError):
+    code = "profile-not-found"
+    template = "There is no profile named {name}."
+    hint = "Profiles: {names}."
+
+
+class ProfileExists(KasirBackupError):
+    code = "profile-exists"
+    template = "A profile named {name} exists already."
+    hint = "Choose another name, or remove the old profile first."
+
+
+class BadSchedule(KasirBackupError):
+    code = "bad-schedule"
+    template = "{text} is not a schedule."
+    hint = "Examples: daily@23:00, weekly:mon,thu@22:30, monthly:1@23:00, off."
+
+
+@dataclass(slots=True)
+class Schedule:
+    """When a profile runs: daily at a time, weekly on chosen weekdays, monthly on a day."""
+
+    kind: str = "daily"                   # daily | weekly | monthly | off
+    time: str = "23:00"                   # HH:MM, local time
+    weekdays: list[int] = field(default_factory=lambda: list(range(7)))   # 0 = Monday
+    day_of_month: int = 1                 # 1..31 (a short month runs on its last day)
+
+    def validate(self) -> None:
+        if self.kind not in ("daily", "weekly", "monthly", "off"):
+            raise BadSchedule(text=self.kind)
+        m = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", self.time)
+        if not m:
+            raise BadSchedule(text=self.time)
+        if not self.weekdays or any(d not in range(7) for d in self.weekdays):
+            raise BadSchedule(text=str(self.weekdays))
+        if not 1 <= self.day_of_month <= 31:
+            raise BadSchedule(text=str(self.day_of_month))
+
+    @property
+    def hour_minute(self) -> tuple[int, int]:
+        h, m = self.time.split(":")
+        return int(h), int(m)
+
+    @classmethod
+    def parse(cls, text: str) -> "Schedule":
+        t = text.strip().lower()
+        if t in ("off", "none", "manual"):
+            return cls(kind="off")
+        m = re.fullmatch(r"daily@(\d{1,2}:\d{2})", t)
+        if m:
+            s = cls("daily", _hhmm(m.group(1)))
+        elif (m := re.fullmatch(r"weekly:([a-z,]+)@(\d{1,2}:\d{2})", t)):
+            days = [d.strip()[:3] for d in m.group(1).split(",") if d.strip()]
+            if any(d not in WEEKDAYS for d in days):
+                raise BadSchedule(text=text)
+            s = cls("weekly", _hhmm(m.group(2)), sorted({WEEKDAYS.index(d) for d in days}))
+        elif (m := re.fullmatch(r"monthly:(\d{1,2})@(\d{1,2}:\d{2})", t)):
+            s = cls("monthly", _hhmm(m.group(2)), day_of_month=int(m.group(1)))
+        else:
+            raise BadSchedule(text=text)
+        s.validate()
+        return s
+
+    def describe(self) -> str:
+        if self.kind == "off":
+            return "off"
+        if self.kind == "daily":
+            return f"daily@{self.time}"
+        if self.kind == "weekly":
+            return f"weekly:{','.join(WEEKDAYS[d] for d in self.weekdays)}@{self.time}"
+        return f"monthly:{self.day_of_month}@{self.time}"
+
+
+def _hhmm(text: str) -> str:
+    h, m = text.split(":")
+    return f"{int(h):02d}:{m}"
+
+
+@dataclass(slots=True)
+class Retention:
+    keep_last: int = 10
+    keep_hourly: int = 0
+    keep_daily: int = 7
+    keep_weekly: int = 4
+    keep_monthly: int = 12
+    keep_yearly: int = 0
+    keep_within: str = ""
+
+    def policy(self) -> Policy:
+        return Policy(self.keep_last, self.keep_hourly, self.keep_daily, self.keep_weekly, self.keep_monthly,
+                      self.keep_yearly, Duration.parse(self.keep_within) if self.keep_within else None)
+
+
+@dataclass(slots=True)
+class Profile:
+    name: str
+    db_path: str
+    repos: list[str]
+    schedule: Schedule = field(default_factory=Schedule)
+    retention: Retention = field(default_factory=Retention)
+    prune_after_backup: bool = True
+    plain_copy: bool = False
+    id: str = field(default_factory=lambda: secrets.token_hex(6))
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Profile":
+        p = cls(name=str(d["name"]), db_path=str(d["db_path"]), repos=[str(r) for r in d["repos"]],
+                schedule=Schedule(**d.get("schedule", {})), retention=Retention(**d.get("retention", {})),
+                prune_after_backup=bool(d.get("prune_after_backup", True)),
+                plain_copy=bool(d.get("plain_copy", False)), id=str(d.get("id") or secrets.token_hex(6)))
+        p.validate()
+        return p
+
+    def validate(self) -> None:
+        if not self.name.strip() or len(self.name) > 100:
+            raise ValueError("a profile needs a name of 1 to 100 characters")
+        if not self.repos:
+            raise ValueError(f"profile {self.name} has no backup location")
+        self.schedule.validate()
+        self.retention.policy()
+
+
+@dataclass(slots=True)
+class Settings:
+    profiles: list[Profile] = field(default_factory=list)
+    language: str = ""              # "" follows the system; "id" or "en"
+    start_with_login: bool = False
+    notify_success: bool = False
+
+    def profile(self, name: str) -> Profile:
+        for p in self.profiles:
+            if p.name == name:
+                return p
+        raise ProfileNotFound(name=name, names=", ".join(p.name for p in self.profiles) or "none yet")
+
+
+class SettingsStore:
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or config_dir()
+        self.path = self.folder / "settings.json"
+
+    def load(self) -> Settings:
+        try:
+            if self.path.stat().st_size > MAX_SETTINGS_BYTES:
+                raise SettingsDamaged(path=str(self.path), reason="the file is far too large",
+                                      backup=str(self.path))
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return Settings()
+        try:
+            d = json.loads(raw.decode("utf-8"))
+            if not isinstance(d, dict):
+                raise ValueError("not a JSON object")
+            version = d.get("version", 0)
+            if not isinstance(version, int):
+                raise ValueError("no version number")
+            if version > SETTINGS_VERSION:
+                raise SettingsTooNew(path=str(self.path), version=version)
+            if version < SETTINGS_VERSION:
+                self._keep_copy(raw, version)
+                d = migrate(d)
+            settings = Settings(profiles=[Profile.from_json(p) for p in d.get("profiles", [])],
+                                language=str(d.get("language", "")),
+                                start_with_login=bool(d.get("start_with_login", False)),
+                                notify_success=bool(d.get("notify_success", False)))
+            names = [p.name for p in settings.profiles]
+            if len(names) != len(set(names)):
+                raise ValueError("two profiles have the same name")
+            return settings
+        except KasirBackupError:
+            raise
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+            backup = self._keep_copy(raw, "damaged")
+            raise SettingsDamaged(path=str(self.path), reason=str(exc), backup=str(backup)) from None
+
+    def _keep_copy(self, raw: bytes, tag) -> Path:
+        dest = self.path.with_name(f"settings.json.v{tag}.bak")
+        if not dest.exists():
+            dest.write_bytes(raw)
+        return dest
+
+    def save(self, settings: Settings) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        data = {"version": SETTINGS_VERSION, "language": settings.language,
+                "start_with_login": settings.start_with_login, "notify_success": settings.notify_success,
+                "profiles": [asdict(p) for p in settings.profiles]}
+        tmp = self.path.with_suffix(".json.tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=1)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.path)
+
+
+def migrate(d: dict) -> dict:
+    """Bring an older settings document up to SETTINGS_VERSION, one step at a time."""
+    version = d.get("version", 0)
+    if version == 0:
+        # before versioning: a single profile was stored flat as {"db": ..., "repo": ...}
+        if "db" in d and "repo" in d:
+            d = {"profiles": [{"name": Path(str(d["db"])).stem or "default", "db_path": d["db"],
+                               "repos": [d["repo"]]}]}
+        d["version"] = 1
+    return d

@@ -25,6 +25,7 @@ from .core.errors import KasirBackupError
 from .core.manifest import Kind, Snapshot
 from .core.prune import prune
 from .core.repository import Repository
+from .core.sqlitefile import check_source
 from .core.retention import Duration, Policy
 from .core.restore import restore_to_new_file
 from .core.restore_live import execute_restore, prepare_restore, preview
@@ -112,6 +113,7 @@ def _parse_time(text: str) -> datetime:
 
 
 def cmd_backup(args) -> int:
+    check_source(args.db)          # a bad source must not leave an empty repository behind
     repo = Repository.open(args.repo, create=True)
     bar = _progress(args)
     req = BackupRequest(db_path=args.db, kind=Kind(args.kind), label=args.label or "",
@@ -197,10 +199,9 @@ def cmd_verify(args) -> int:
         if not results and not repo.problems:
             print("No backups to verify.")
     if bad or repo.problems:
-        if not args.json:
-            print(f"kasirbackup: {len(bad)} of {len(results)} backups failed verification"
-                  + (f", {len(repo.problems)} repository files are damaged" if repo.problems else ""),
-                  file=sys.stderr)
+        print(f"kasirbackup: {len(bad)} of {len(results)} backups failed verification"
+              + (f", {len(repo.problems)} repository files are damaged" if repo.problems else ""),
+              file=sys.stderr)
         return EXIT_DAMAGED
     return 0
 
@@ -471,7 +472,8 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_profiles import register
     register(sub, add)
 
-    add("gui", "open the desktop application", cmd_gui)
+    sp = add("gui", "open the desktop application", cmd_gui)
+    sp.add_argument("--minimized", action="store_true", help="start in the system tray (used at login)")
     return p
 
 

@@ -88,6 +88,12 @@ def cmd_profile_remove(args) -> int:
 
 def cmd_run(args) -> int:
     profile = SettingsStore().load().profile(args.profile)
+    if args.only_if_due:
+        from datetime import datetime
+        from .app.scheduling import on_day
+        today = datetime.now(local_tz()).date()
+        if not on_day(profile.schedule, today):
+            return 0     # a system timer that cannot say "last day of the month" fired early
     history = History()
     trigger = Trigger(args.trigger)
     from .cli import _progress
@@ -199,6 +205,8 @@ def register(sub, add) -> None:
     sp = add("run", "run a profile now: backup, verify, prune (for Task Scheduler / cron)", cmd_run)
     sp.add_argument("--profile", required=True)
     sp.add_argument("--trigger", choices=[t.value for t in Trigger], default=Trigger.SCHEDULED.value)
+    sp.add_argument("--only-if-due", action="store_true",
+                    help="do nothing unless today is a day of the profile's schedule (for system timers)")
     sp.add_argument("--json", action="store_true")
 
     sp = add("history", "show the run history", cmd_history)

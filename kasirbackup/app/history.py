@@ -6,6 +6,8 @@ backup location). It is also what the scheduler trusts to decide whether a run w
 
 from __future__ import annotations
 
+import os
+import socket
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -13,6 +15,7 @@ from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
 
+from ..core.lock import pid_alive
 from .paths import data_dir
 
 
@@ -65,7 +68,9 @@ CREATE TABLE IF NOT EXISTS runs (
     result TEXT NOT NULL,
     bytes_added INTEGER NOT NULL DEFAULT 0,
     snapshot_id TEXT NOT NULL DEFAULT '',
-    message TEXT NOT NULL DEFAULT ''
+    message TEXT NOT NULL DEFAULT '',
+    host TEXT NOT NULL DEFAULT '',
+    pid INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS runs_profile_started ON runs(profile, started_at);
 """
@@ -95,8 +100,10 @@ class History:
             return self._conn.execute(sql, args)
 
     def start(self, profile: str, trigger: Trigger, at: datetime) -> int:
-        return self._exec("INSERT INTO runs(profile, trigger, started_at, result) VALUES (?, ?, ?, ?)",
-                          (profile, trigger.value, _iso(at), Result.RUNNING.value)).lastrowid
+        return self._exec("INSERT INTO runs(profile, trigger, started_at, result, host, pid) "
+                          "VALUES (?, ?, ?, ?, ?, ?)",
+                          (profile, trigger.value, _iso(at), Result.RUNNING.value, socket.gethostname(),
+                           os.getpid())).lastrowid
 
     def finish(self, run_id: int, result: Result, at: datetime, message: str = "", bytes_added: int = 0,
                snapshot_id: str = "") -> None:
@@ -109,15 +116,22 @@ class History:
         return rid
 
     def mark_interrupted(self, at: datetime) -> int:
-        """Runs left 'running' by a process that ended (crash, power cut, kill)."""
-        return self._exec("UPDATE runs SET result = ?, ended_at = ?, message = ? WHERE result = ?",
-                          (Result.INTERRUPTED.value, _iso(at), "the program ended during the run",
-                           Result.RUNNING.value)).rowcount
+        """Runs left 'running' by a process of this computer that no longer exists (crash,
+        power cut, kill). A run still going on in another process is left alone."""
+        rows = self._exec("SELECT id, host, pid FROM runs WHERE result = ?", (Result.RUNNING.value,)).fetchall()
+        me = socket.gethostname()
+        dead = [rid for rid, host, pid in rows if host == me and pid != os.getpid() and not pid_alive(pid)]
+        for rid in dead:
+            self._exec("UPDATE runs SET result = ?, ended_at = ?, message = ? WHERE id = ?",
+                       (Result.INTERRUPTED.value, _iso(at), "the program ended during the run", rid))
+        return len(dead)
 
     def _runs(self, where: str, args=(), limit: int | None = None) -> list[Run]:
         sql = f"SELECT * FROM runs WHERE {where} ORDER BY started_at DESC, id DESC"
         if limit:
             sql += f" LIMIT {int(limit)}"
+        sql = sql.replace("SELECT *", "SELECT id, profile, trigger, started_at, ended_at, result, bytes_added, "
+                                      "snapshot_id, message")
         return [Run(r[0], r[1], Trigger(r[2]), _dt(r[3]), _dt(r[4]), Result(r[5]), r[6], r[7], r[8])
                 for r in self._exec(sql, args).fetchall()]
 
@@ -127,6 +141,10 @@ class History:
     def last_success(self, profile: str) -> Run | None:
         r = self._runs("profile = ? AND result = ?", (profile, Result.SUCCESS.value), 1)
         return r[0] if r else None
+
+    def attempts(self, profile: str, limit: int = 10) -> list[Run]:
+        """Newest first, without skips."""
+        return self._runs("profile = ? AND result != ?", (profile, Result.SKIPPED.value), limit)
 
     def last_attempt(self, profile: str) -> Run | None:
         """The newest run that really tried (not a skip)."""

@@ -37,13 +37,29 @@ class ScheduleInstallFailed(KasirBackupError):
     hint = "Keep KasirBackup running in the tray instead, or set up the task by hand with the command shown by 'kasirbackup schedule show'."
 
 
-def command_for(profile: Profile) -> list[str]:
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)   # February: its last day, 28 or 29
+
+
+def late_day_months(day: int) -> tuple[list[int], list[int]]:
+    """For a monthly day past the 28th: the months that have that day, and the months that
+    run on their last day instead (the app's rule: ``min(day, last day of the month)``)."""
+    have = [m for m in range(1, 13) if _MONTH_DAYS[m - 1] >= day and m != 2]
+    return have, [m for m in range(1, 13) if m not in have]
+
+
+def command_for(profile: Profile, only_if_due: bool = False) -> list[str]:
     """The command line that runs a profile (the frozen executable, or this Python)."""
     if getattr(sys, "frozen", False):
         exe = Path(sys.executable)
         cli = exe.with_name("kasirbackup-cli.exe" if os.name == "nt" else "kasirbackup-cli")
-        return [str(cli if cli.exists() else exe), "run", "--profile", profile.name]
-    return [sys.executable, "-m", "kasirbackup", "run", "--profile", profile.name]
+        cmd = [str(cli if cli.exists() else exe), "run", "--profile", profile.name]
+    else:
+        cmd = [sys.executable, "-m", "kasirbackup", "run", "--profile", profile.name]
+    return cmd + (["--only-if-due"] if only_if_due else [])
+
+
+def _late(s: Schedule) -> bool:
+    return s.kind == "monthly" and s.day_of_month > 28
 
 
 def gui_command() -> list[str]:
@@ -59,27 +75,37 @@ def unit_name(profile: Profile) -> str:
 
 # -- generated definitions --------------------------------------------------------------------
 
-def systemd_oncalendar(s: Schedule) -> str:
+def systemd_oncalendar(s: Schedule) -> list[str]:
     h, m = s.hour_minute
     t = f"{h:02d}:{m:02d}:00"
     if s.kind == "daily":
-        return f"*-*-* {t}"
+        return [f"*-*-* {t}"]
     if s.kind == "weekly":
         days = ",".join(WEEKDAYS[d].capitalize() for d in s.weekdays)
-        return f"{days} *-*-* {t}"
+        return [f"{days} *-*-* {t}"]
     if s.kind == "monthly":
+        if s.day_of_month <= 28:
+            return [f"*-*-{s.day_of_month:02d} {t}"]
         # a day past the 28th runs on the last day of shorter months, like the app does
-        return f"*-*-{s.day_of_month:02d} {t}" if s.day_of_month <= 28 else f"*-*~01 {t}"
+        have, short = late_day_months(s.day_of_month)
+        return [f"*-{','.join(f'{x:02d}' for x in have)}-{s.day_of_month:02d} {t}",
+                f"*-{','.join(f'{x:02d}' for x in short)}~01 {t}"]
     raise ValueError("schedule is off")
+
+
+def _systemd_escape(text: str) -> str:
+    return text.replace("%", "%%").replace("$", "$$")
 
 
 def systemd_units(profile: Profile) -> dict[str, str]:
     name = unit_name(profile)
-    cmd = " ".join(shlex.quote(c) for c in command_for(profile))
-    service = (f"[Unit]\nDescription=KasirBackup: back up {profile.name}\n\n"
+    cmd = _systemd_escape(" ".join(shlex.quote(c) for c in command_for(profile)))
+    desc = _systemd_escape(profile.name)
+    calendars = "".join(f"OnCalendar={c}\n" for c in systemd_oncalendar(profile.schedule))
+    service = (f"[Unit]\nDescription=KasirBackup: back up {desc}\n\n"
                f"[Service]\nType=oneshot\nExecStart={cmd}\nNice=10\nIOSchedulingClass=idle\n")
-    timer = (f"[Unit]\nDescription=KasirBackup schedule for {profile.name}\n\n"
-             f"[Timer]\nOnCalendar={systemd_oncalendar(profile.schedule)}\nPersistent=true\n"
+    timer = (f"[Unit]\nDescription=KasirBackup schedule for {desc}\n\n"
+             f"[Timer]\n{calendars}Persistent=true\n"
              f"RandomizedDelaySec=30\n\n[Install]\nWantedBy=timers.target\n")
     return {f"{name}.service": service, f"{name}.timer": timer}
 
@@ -92,10 +118,12 @@ def cron_line(profile: Profile) -> str:
     elif s.kind == "weekly":
         spec = f"{m} {h} * * " + ",".join(str((d + 1) % 7) for d in s.weekdays)   # cron: 0 = Sunday
     elif s.kind == "monthly":
-        spec = f"{m} {h} {min(s.day_of_month, 28)} * *"
+        # cron cannot say "last day": fire on 28-31 and let the run decide (--only-if-due)
+        spec = f"{m} {h} {s.day_of_month if s.day_of_month <= 28 else '28-31'} * *"
     else:
         raise ValueError("schedule is off")
-    cmd = " ".join(shlex.quote(c) for c in command_for(profile))
+    # cron ends the command at an unescaped %
+    cmd = " ".join(shlex.quote(c) for c in command_for(profile, only_if_due=_late(s))).replace("%", "\\%")
     return f"{spec} {cmd} {CRON_TAG}{profile.id}"
 
 
@@ -110,13 +138,27 @@ def windows_task_xml(profile: Profile) -> str:
         days = "".join(f"<{names[d]} />" for d in s.weekdays)
         sched = f"<ScheduleByWeek><DaysOfWeek>{days}</DaysOfWeek><WeeksInterval>1</WeeksInterval></ScheduleByWeek>"
     elif s.kind == "monthly":
-        months = "".join(f"<{calendar_month} />" for calendar_month in (
-            "January", "February", "March", "April", "May", "June", "July", "August", "September",
-            "October", "November", "December"))
-        day = "<Day>Last</Day>" if s.day_of_month > 28 else f"<Day>{s.day_of_month}</Day>"
-        sched = f"<ScheduleByMonth><DaysOfMonth>{day}</DaysOfMonth><Months>{months}</Months></ScheduleByMonth>"
+        names = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                 "October", "November", "December")
+
+        def by_month(day: str, months: list[int]) -> str:
+            ms = "".join(f"<{names[x - 1]} />" for x in months)
+            return f"<ScheduleByMonth><DaysOfMonth><Day>{day}</Day></DaysOfMonth><Months>{ms}</Months></ScheduleByMonth>"
+        if s.day_of_month <= 28:
+            sched = by_month(str(s.day_of_month), list(range(1, 13)))
+        else:
+            have, short = late_day_months(s.day_of_month)
+            sched = by_month(str(s.day_of_month), have)
+            extra = by_month("Last", short)
     else:
         raise ValueError("schedule is off")
+    triggers = [sched] + ([extra] if _late(s) else [])
+    trigger_xml = "".join(f"""
+    <CalendarTrigger>
+      <StartBoundary>{start}</StartBoundary>
+      <Enabled>true</Enabled>
+      {t}
+    </CalendarTrigger>""" for t in triggers)
     cmd = command_for(profile)
     args = subprocess.list2cmdline(cmd[1:])
     return f"""<?xml version="1.0" encoding="UTF-16"?>
@@ -124,12 +166,7 @@ def windows_task_xml(profile: Profile) -> str:
   <RegistrationInfo>
     <Description>{escape(f"KasirBackup: back up {profile.name}")}</Description>
   </RegistrationInfo>
-  <Triggers>
-    <CalendarTrigger>
-      <StartBoundary>{start}</StartBoundary>
-      <Enabled>true</Enabled>
-      {sched}
-    </CalendarTrigger>
+  <Triggers>{trigger_xml}
   </Triggers>
   <Principals>
     <Principal id="Author">
@@ -164,10 +201,12 @@ def launchd_plist(profile: Profile) -> bytes:
     elif s.kind == "weekly":
         intervals = [{"Weekday": (d + 1) % 7, "Hour": h, "Minute": m} for d in s.weekdays]
     elif s.kind == "monthly":
-        intervals = [{"Day": min(s.day_of_month, 28), "Hour": h, "Minute": m}]
+        days = [s.day_of_month] if s.day_of_month <= 28 else [28, 29, 30, 31]
+        intervals = [{"Day": d, "Hour": h, "Minute": m} for d in days]
     else:
         raise ValueError("schedule is off")
-    return plistlib.dumps({"Label": f"id.kasirbackup.{profile.id}", "ProgramArguments": command_for(profile),
+    return plistlib.dumps({"Label": f"id.kasirbackup.{profile.id}",
+                           "ProgramArguments": command_for(profile, only_if_due=_late(s)),
                            "StartCalendarInterval": intervals, "ProcessType": "Background"})
 
 

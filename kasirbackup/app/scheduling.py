@@ -18,7 +18,7 @@ import calendar
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Callable, Iterator
 
 from .history import History, Result, Trigger
@@ -34,12 +34,36 @@ BACKOFF = (timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1), time
 
 
 def local_tz() -> tzinfo:
-    return datetime.now().astimezone().tzinfo
+    """The machine's real time zone (with its daylight-saving rules), not a fixed offset."""
+    import os
+
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name:
+        try:
+            from zoneinfo import ZoneInfo
+
+            return ZoneInfo(name)
+        except Exception:
+            pass
+    try:
+        import tzlocal
+
+        return tzlocal.get_localzone()
+    except Exception:
+        return datetime.now().astimezone().tzinfo
+
+
+def _utc(t: datetime) -> datetime:
+    # Two aware datetimes with the *same* tzinfo are compared and subtracted by wall clock,
+    # ignoring the offset (Python's rule), which is wrong across a daylight-saving change.
+    # Every comparison here is therefore made in UTC.
+    return t.astimezone(timezone.utc)
 
 
 # -- schedule arithmetic ---------------------------------------------------------------------
 
-def _on_day(schedule: Schedule, d: date) -> bool:
+def on_day(schedule: Schedule, d: date) -> bool:
+    """Is ``d`` a day on which the schedule runs?"""
     if schedule.kind == "daily":
         return True
     if schedule.kind == "weekly":
@@ -59,14 +83,15 @@ def _at(d: date, schedule: Schedule, tz: tzinfo) -> datetime:
 
 def occurrences(schedule: Schedule, start: datetime, end: datetime, tz: tzinfo) -> Iterator[datetime]:
     """Scheduled moments t with start < t <= end, oldest first."""
+    start, end = _utc(start), _utc(end)
     if schedule.kind == "off" or end <= start:
         return
     d = start.astimezone(tz).date() - timedelta(days=1)
     last = end.astimezone(tz).date() + timedelta(days=1)
     while d <= last:
-        if _on_day(schedule, d):
+        if on_day(schedule, d):
             t = _at(d, schedule, tz)
-            if start < t <= end:
+            if start < _utc(t) <= end:
                 yield t
         d += timedelta(days=1)
 
@@ -91,12 +116,17 @@ def last_due(schedule: Schedule, now: datetime, tz: tzinfo, horizon: timedelta =
 
 
 def catch_up_due(profile: Profile, history: History, now: datetime, tz: tzinfo) -> datetime | None:
-    """The scheduled moment that was missed (no run attempted since it), or None."""
+    """The scheduled moment that was missed (no run attempted since it), or None. A slot
+    from before the profile existed is not "missed"."""
     due = last_due(profile.schedule, now, tz)
     if due is None:
         return None
+    if profile.created_at:
+        created = _utc(datetime.fromisoformat(profile.created_at))
+        if _utc(due) < created <= _utc(now):     # (a creation time "in the future" means the clock moved)
+            return None
     last = history.last_attempt(profile.name)
-    if last is not None and last.started_at >= due:
+    if last is not None and _utc(last.started_at) >= _utc(due):
         return None
     return due
 
@@ -106,8 +136,15 @@ def retry_at(profile: Profile, history: History) -> datetime | None:
     last = history.last_attempt(profile.name)
     if last is None or last.result not in (Result.FAILED, Result.INTERRUPTED):
         return None
-    success = history.last_success(profile.name)
-    n = len(history.failures_since(profile.name, success.started_at if success else None))
+    # failures in a row since the last run that was not itself a retry (a new day's
+    # scheduled run starts the back-off again)
+    n = 0
+    for run in history.attempts(profile.name, limit=len(BACKOFF) + 2):
+        if run.result not in (Result.FAILED, Result.INTERRUPTED):
+            break
+        n += 1
+        if run.trigger != Trigger.RETRY:
+            break
     if n == 0 or n > len(BACKOFF):
         return None
     return (last.ended_at or last.started_at) + BACKOFF[n - 1]
@@ -192,8 +229,8 @@ class ScheduleService:
                 planned.append(Planned(p.name, at, Trigger.CATCH_UP))
                 wanted.add(f"catchup:{p.id}")
             retry = retry_at(p, self.history)
-            if retry is not None and (nxt is None or retry < nxt):
-                at = max(retry, now + CATCH_UP_DELAY)
+            if retry is not None and (nxt is None or _utc(retry) < _utc(nxt)):
+                at = max(_utc(retry), _utc(now + CATCH_UP_DELAY))
                 self._job(f"retry:{p.id}", at, p.name, Trigger.RETRY)
                 planned.append(Planned(p.name, at, Trigger.RETRY))
                 wanted.add(f"retry:{p.id}")
@@ -203,23 +240,27 @@ class ScheduleService:
         return planned
 
     def heartbeat(self) -> None:
-        now = self.clock()
+        now = _utc(self.clock())
         slept = self._last_beat is not None and now - self._last_beat > SLEEP_GAP
         self._last_beat = now
         if slept:
             log.info("the machine was asleep or suspended; checking for missed backups")
             if self.on_sleep_detected:
                 self.on_sleep_detected()
-        if slept or self._last_sync is None or now - self._last_sync >= RESYNC:
+        if slept or self._last_sync is None or now - _utc(self._last_sync) >= RESYNC:
             self.resync()
 
     def next_runs(self) -> list[Planned]:
         out = []
         for job in self.scheduler.get_jobs():
-            if job.id != "heartbeat" and getattr(job, "next_run_time", None):
+            if job.id == "heartbeat":
+                continue
+            # before the scheduler starts, APScheduler 3.x jobs have no next_run_time yet
+            at = getattr(job, "next_run_time", None) or getattr(job.trigger, "run_date", None)
+            if at is not None:
                 name, trigger = job.args
-                out.append(Planned(name, job.next_run_time, trigger))
-        return sorted(out, key=lambda p: p.at)
+                out.append(Planned(name, at, trigger))
+        return sorted(out, key=lambda p: _utc(p.at))
 
     # running ----------------------------------------------------------------------------------
     def _lock_for(self, name: str) -> threading.Lock:
@@ -239,6 +280,11 @@ class ScheduleService:
             self.history.skipped(name, trigger, now, "a backup of this database was already running")
             return None
         try:
+            # a catch-up or retry planned earlier may no longer be needed (a run happened since)
+            if (trigger == Trigger.CATCH_UP and catch_up_due(profile, self.history, now, self.tz) is None) or \
+                    (trigger == Trigger.RETRY and retry_at(profile, self.history) is None):
+                self.history.skipped(name, trigger, now, "not needed any more: a backup ran since it was planned")
+                return None
             return self._run(profile, trigger)
         finally:
             lock.release()

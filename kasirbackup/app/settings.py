@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from ..core.errors import KasirBackupError
@@ -139,19 +140,25 @@ class Profile:
     prune_after_backup: bool = True
     plain_copy: bool = False
     id: str = field(default_factory=lambda: secrets.token_hex(6))
+    created_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
     @classmethod
     def from_json(cls, d: dict) -> "Profile":
         p = cls(name=str(d["name"]), db_path=str(d["db_path"]), repos=[str(r) for r in d["repos"]],
                 schedule=Schedule(**d.get("schedule", {})), retention=Retention(**d.get("retention", {})),
                 prune_after_backup=bool(d.get("prune_after_backup", True)),
-                plain_copy=bool(d.get("plain_copy", False)), id=str(d.get("id") or secrets.token_hex(6)))
+                plain_copy=bool(d.get("plain_copy", False)), id=str(d.get("id") or secrets.token_hex(6)),
+                created_at=str(d.get("created_at") or ""))
         p.validate()
         return p
 
     def validate(self) -> None:
         if not self.name.strip() or len(self.name) > 100:
             raise ValueError("a profile needs a name of 1 to 100 characters")
+        if any(ord(c) < 32 or ord(c) == 127 for c in self.name):
+            raise ValueError("a profile name cannot contain control characters")
+        if self.created_at:
+            datetime.fromisoformat(self.created_at)
         if not self.repos:
             raise ValueError(f"profile {self.name} has no backup location")
         self.schedule.validate()
@@ -205,14 +212,23 @@ class SettingsStore:
             if len(names) != len(set(names)):
                 raise ValueError("two profiles have the same name")
             return settings
-        except KasirBackupError:
+        except SettingsTooNew:
             raise
+        except KasirBackupError as exc:        # e.g. a schedule or duration that does not parse
+            backup = self._keep_copy(raw, "damaged")
+            raise SettingsDamaged(path=str(self.path), reason=exc.message(), backup=str(backup)) from None
         except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
             backup = self._keep_copy(raw, "damaged")
             raise SettingsDamaged(path=str(self.path), reason=str(exc), backup=str(backup)) from None
 
     def _keep_copy(self, raw: bytes, tag) -> Path:
+        """Keep the bytes as they are before anything is changed; never overwrite an
+        older copy with different content (each different content gets its own name)."""
         dest = self.path.with_name(f"settings.json.v{tag}.bak")
+        n = 1
+        while dest.exists() and dest.read_bytes() != raw:
+            n += 1
+            dest = self.path.with_name(f"settings.json.v{tag}.{n}.bak")
         if not dest.exists():
             dest.write_bytes(raw)
         return dest

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import __version__
 from .capture import CaptureOptions, capture, capture_own_file
+from .errors import DatabaseCorrupt
 from .manifest import DatabaseInfo, Kind, Snapshot
 from .progress import CancelToken, Progress, no_progress
 from .repository import BlobSink, Repository, build_trees
@@ -121,6 +122,10 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
             capture=cap.stats())
         keep_in = repo.temp_dir() if repo.config.plain_copy else None
         result = drill(repo, snap, progress, cancel, full=req.full_integrity, keep_in=keep_in)
+        if result.source_damaged:
+            # not a backup problem: the live database is damaged. Record nothing (its data
+            # stays in the repository until the next prune) and say so plainly.
+            raise DatabaseCorrupt(path=str(source), reason=result.facts.integrity)
         snap.image_sha256 = result.sha256
         snap.verification = result.verification
         if result.facts is not None:

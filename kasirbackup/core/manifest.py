@@ -10,6 +10,10 @@ from enum import Enum
 MANIFEST_VERSION = 1
 
 
+def _hex(text: str, length: int) -> bool:
+    return len(text) == length and all(c in "0123456789abcdef" for c in text)
+
+
 class Kind(str, Enum):
     MANUAL = "manual"
     SCHEDULED = "scheduled"
@@ -79,8 +83,8 @@ class Snapshot:
         d = asdict(self)
         d["format"] = MANIFEST_VERSION
         d["kind"] = self.kind.value
-        d["created_at"] = self.created_at.isoformat(timespec="seconds")
-        d["created_utc"] = self.created_utc.isoformat(timespec="seconds").replace("+00:00", "Z")
+        d["created_at"] = self.created_at.isoformat()     # seconds, or microseconds when there are any
+        d["created_utc"] = self.created_utc.isoformat().replace("+00:00", "Z")
         return d
 
     def dumps(self) -> bytes:
@@ -88,6 +92,25 @@ class Snapshot:
 
     @classmethod
     def from_json(cls, d: dict) -> "Snapshot":
+        """Parse a manifest; any malformed content raises ValueError (a manifest is input
+        from a folder someone else may have written)."""
+        try:
+            snap = cls._from_json(d)
+        except (AttributeError, TypeError, KeyError) as exc:
+            raise ValueError(f"malformed manifest ({type(exc).__name__}: {exc})") from None
+        if not _hex(snap.id, 32):
+            raise ValueError("malformed snapshot id")
+        if not _hex(snap.root, 64) or not (snap.image_sha256 == "" or _hex(snap.image_sha256, 64)):
+            raise ValueError("malformed root or image hash")
+        if snap.image_bytes < 0 or snap.segment_pages < 1:
+            raise ValueError("invalid sizes")
+        if not isinstance(snap.database.page_size, int) or snap.database.page_size not in \
+                {512 << i for i in range(8)}:
+            raise ValueError("invalid page size")
+        return snap
+
+    @classmethod
+    def _from_json(cls, d: dict) -> "Snapshot":
         if not isinstance(d, dict) or d.get("format") != MANIFEST_VERSION:
             raise ValueError(f"unsupported manifest format {d.get('format') if isinstance(d, dict) else d!r}")
         created = datetime.fromisoformat(d["created_at"])
@@ -121,7 +144,7 @@ class Snapshot:
         """The item printed by ``list --json`` (the command-line contract)."""
         return {
             "id": self.id,
-            "created_at": self.created_at.isoformat(timespec="seconds"),
+            "created_at": self.created_at.isoformat(),
             "kind": self.kind.value,
             "label": self.label,
             "source": self.source_path,

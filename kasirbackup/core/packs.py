@@ -31,6 +31,26 @@ _BLOB = struct.Struct("<32sBII")   # id, type, offset in the raw frame, length
 _COUNT = struct.Struct("<I")
 
 ZSTD_LEVEL = 3
+MAX_TABLE_BYTES = 512 * 1024 * 1024   # no frame table or index body is anywhere near this
+
+
+def safe_decompress(data: bytes, expected: int | None = None, limit: int = MAX_TABLE_BYTES) -> bytes:
+    """Decompress one zstd frame from a file someone else may have damaged: the size the
+    frame declares is checked before anything is allocated, so a flipped byte in a header
+    cannot make us ask for gigabytes."""
+    try:
+        declared = zstandard.frame_content_size(data)
+    except zstandard.ZstdError as exc:
+        raise FormatError(f"not a zstd frame ({exc})") from exc
+    if declared < 0 or (expected is not None and declared != expected) or declared > limit:
+        raise FormatError("the compressed data declares a wrong size")
+    try:
+        out = zstandard.ZstdDecompressor().decompress(data, max_output_size=declared or 1)
+    except zstandard.ZstdError as exc:
+        raise FormatError(f"corrupt compressed data ({exc})") from exc
+    if len(out) != declared:
+        raise FormatError("the compressed data has a wrong length")
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +96,8 @@ def decode_frame_table(buf: bytes, pos: int = 0) -> tuple[list[FrameEntry], int]
     try:
         (n,) = _COUNT.unpack_from(buf, pos)
         pos += _COUNT.size
+        if n * _FRAME.size > len(buf) - pos:
+            raise FormatError("frame table count is out of range")
         frames = []
         for _ in range(n):
             off, ln, raw, nb = _FRAME.unpack_from(buf, pos)
@@ -100,11 +122,7 @@ def pack_trailer(pack: bytes) -> list[FrameEntry]:
     start = len(pack) - len(PACK_END) - _COUNT.size - tlen
     if start < len(PACK_MAGIC):
         raise FormatError("pack trailer length is out of range")
-    try:
-        table = zstandard.ZstdDecompressor().decompress(pack[start:start + tlen])
-    except zstandard.ZstdError as exc:
-        raise FormatError(f"pack trailer does not decompress ({exc})") from exc
-    frames, _ = decode_frame_table(table)
+    frames, _ = decode_frame_table(safe_decompress(pack[start:start + tlen]))
     return frames
 
 
@@ -120,10 +138,7 @@ def encode_index(packs: Iterable[tuple[str, list[FrameEntry]]]) -> bytes:
 def decode_index(data: bytes) -> Iterator[tuple[str, list[FrameEntry]]]:
     if not data.startswith(INDEX_MAGIC):
         raise FormatError("not a KasirBackup index file (wrong magic)")
-    try:
-        body = zstandard.ZstdDecompressor().decompress(data[len(INDEX_MAGIC):])
-    except zstandard.ZstdError as exc:
-        raise FormatError(f"index does not decompress ({exc})") from exc
+    body = safe_decompress(data[len(INDEX_MAGIC):])
     try:
         (n,) = _COUNT.unpack_from(body, 0)
     except struct.error as exc:
@@ -239,7 +254,6 @@ class FrameCache:
         self._load = load
         self._cap = capacity
         self._frames: OrderedDict[FrameRef, bytes] = OrderedDict()
-        self._dctx = zstandard.ZstdDecompressor()
 
     def blob(self, ref: BlobRef) -> bytes:
         raw = self._frames.get(ref.frame)
@@ -248,12 +262,9 @@ class FrameCache:
             if len(stored) != ref.frame.length:
                 raise FormatError(f"pack {ref.frame.pack[:12]} is truncated at offset {ref.frame.offset}")
             try:
-                raw = self._dctx.decompress(stored, max_output_size=ref.frame.raw_length)
-            except zstandard.ZstdError as exc:
-                raise FormatError(
-                    f"pack {ref.frame.pack[:12]} frame at offset {ref.frame.offset} is corrupt ({exc})") from exc
-            if len(raw) != ref.frame.raw_length:
-                raise FormatError(f"pack {ref.frame.pack[:12]} frame at offset {ref.frame.offset} has a wrong length")
+                raw = safe_decompress(stored, expected=ref.frame.raw_length)
+            except FormatError as exc:
+                raise FormatError(f"pack {ref.frame.pack[:12]} frame at offset {ref.frame.offset}: {exc}") from exc
             self._frames[ref.frame] = raw
             if len(self._frames) > self._cap:
                 self._frames.popitem(last=False)

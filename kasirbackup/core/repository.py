@@ -88,6 +88,17 @@ class Repository:
         self.location = storage.location
         self.problems: list[str] = []   # damaged manifests / index files met while reading
 
+    def _problem(self, text: str) -> None:
+        if text not in self.problems:
+            self.problems.append(text)
+
+    def _save(self, kind: str, name: str, data: bytes) -> None:
+        """Save through the backend; any backend's OSError becomes a user error."""
+        try:
+            self.storage.save(kind, name, data)
+        except OSError as exc:
+            raise os_error_to_user(exc, self.location) from exc
+
     # -- opening --------------------------------------------------------------------------
     @classmethod
     def open(cls, location: str | os.PathLike, create: bool = False) -> "Repository":
@@ -143,7 +154,7 @@ class Repository:
         return cls(storage, cfg)
 
     def save_config(self) -> None:
-        self.storage.save("config", CONFIG_NAME, self.config.dumps())
+        self._save("config", CONFIG_NAME, self.config.dumps())
 
     def lock(self, command: str, wait_s: float = 0.0) -> RepoLock:
         lk = RepoLock(self.storage, command)
@@ -170,7 +181,7 @@ class Repository:
                     raise ValueError("the id inside does not match the file name")
                 out.append(snap)
             except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-                self.problems.append(f"snapshot manifest {name} is unreadable ({exc})")
+                self._problem(f"snapshot manifest {name} is unreadable ({exc})")
             except FileNotFoundError:
                 continue
         out.sort(key=lambda s: s.created_utc, reverse=True)
@@ -192,7 +203,7 @@ class Repository:
 
     def save_snapshot(self, snap: Snapshot) -> int:
         data = snap.dumps()
-        self.storage.save("snapshots", snap.id + ".json", data)
+        self._save("snapshots", snap.id + ".json", data)
         return len(data)
 
     # -- index ------------------------------------------------------------------------------
@@ -200,7 +211,7 @@ class Repository:
         """Write an index file naming ``packs``; returns its name and size."""
         data = encode_index(packs)
         name = hashlib.sha256(data).hexdigest()
-        self.storage.save("index", name, data)
+        self._save("index", name, data)
         return name, len(data)
 
     def scan_index(self, keep: Callable[[bytes, int], bool]) -> dict[bytes, BlobRef]:
@@ -220,11 +231,11 @@ class Repository:
                                     ref = FrameRef(pack, fr.offset, fr.length, fr.raw_length)
                                 found[bid] = BlobRef(ref, off, ln, btype)
             except (FormatError, OSError) as exc:
-                self.problems.append(f"index file {name[:12]} is damaged ({exc})")
+                self._problem(f"index file {name[:12]} is damaged ({exc})")
         return found
 
     def pack_writer(self) -> PackWriter:
-        return PackWriter(lambda name, data: self.storage.save("data", name, data),
+        return PackWriter(lambda name, data: self._save("data", name, data),
                           frame_bytes=self.config.frame_bytes, pack_bytes=self.config.pack_bytes)
 
     def remove_packs(self, names: Iterable[str]) -> None:

@@ -98,6 +98,12 @@ def connect_readonly(path: str | os.PathLike, timeout: float = 10.0) -> sqlite3.
                            check_same_thread=False)
 
 
+def one_line(text: str, limit: int = 400) -> str:
+    """Messages go on one line (SQLite's reports span many) and stay readable."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -172,9 +178,9 @@ def inspect_image(path: str | os.PathLike, full_integrity: bool = False) -> Imag
     try:
         check = "integrity_check" if full_integrity else "quick_check"
         problems = [r[0] for r in conn.execute(f"PRAGMA {check}(20)")]
-        integrity = "ok" if problems == ["ok"] else "; ".join(problems)
+        integrity = "ok" if problems == ["ok"] else one_line("; ".join(problems))
         return ImageFacts(row_counts(conn), schema_fingerprint(conn), first_row_digests(conn), integrity)
     except sqlite3.DatabaseError as exc:
-        return ImageFacts({}, "", {}, str(exc))
+        return ImageFacts({}, "", {}, one_line(str(exc)))
     finally:
         conn.close()

@@ -17,14 +17,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import Cancelled
+from .errors import KasirBackupError
 from .manifest import Snapshot, Verification
 from .packs import BLOB_TREE, FormatError
 from .progress import CancelToken, Progress, no_progress
 from .repository import Repository
-from .sqlitefile import ImageFacts, inspect_image
+from .sqlitefile import ImageFacts, inspect_image, one_line
 
 WRITE_CHUNK = 1024 * 1024
+
+
+class ScratchSpace(KasirBackupError):
+    code = "scratch-space"
+    template = "Could not write the scratch copy used to check the backup in {path}: {reason}."
+    hint = ("Free some space there (the check needs room for one copy of the database) and try again; "
+            "the existing backups are unchanged.")
 MAX_REPORTED = 20
 
 
@@ -126,6 +133,12 @@ class DrillResult:
     sha256: str
     image: Path | None = None       # kept only when asked for (plain copy)
 
+    @property
+    def source_damaged(self) -> bool:
+        """Every page came back exactly as captured, yet SQLite finds the image damaged:
+        the database was already damaged when it was copied."""
+        return bool(self.sha256) and self.facts is not None and self.facts.integrity != "ok"
+
 
 def drill(repo: Repository, snap: Snapshot, progress: Progress = no_progress,
           cancel: CancelToken | None = None, full: bool = False, keep_in: Path | None = None) -> DrillResult:
@@ -134,12 +147,18 @@ def drill(repo: Repository, snap: Snapshot, progress: Progress = no_progress,
     and for failures to write the temporary file."""
     t0 = time.monotonic()
     tmpdir = keep_in or Path(tempfile.gettempdir())
-    fd, name = tempfile.mkstemp(prefix="kasirbackup-drill-", suffix=".db", dir=tmpdir)
+    try:
+        fd, name = tempfile.mkstemp(prefix="kasirbackup-drill-", suffix=".db", dir=tmpdir)
+    except OSError as exc:
+        raise ScratchSpace(path=str(tmpdir), reason=exc.strerror or str(exc)) from exc
     os.close(fd)
     image = Path(name)
     keep = False
     try:
-        report = rebuild_image(repo, snap, image, progress, cancel, stop_at_first=False)
+        try:
+            report = rebuild_image(repo, snap, image, progress, cancel, stop_at_first=False)
+        except OSError as exc:
+            raise ScratchSpace(path=str(tmpdir), reason=exc.strerror or str(exc)) from exc
         facts = None
         problems = list(report.problems)
         if report.bad_pages:
@@ -157,6 +176,9 @@ def drill(repo: Repository, snap: Snapshot, progress: Progress = no_progress,
                     problems.append("row counts differ (" + "; ".join(diffs[:5]) + ")")
         ok = not problems
         sha_word = "matches" if snap.image_sha256 else "recorded"
+        problems = [one_line(p) for p in problems]
+        if not report.bad_pages and not report.problems and facts is not None and facts.integrity != "ok":
+            problems[0] = "the database was already damaged when it was copied: " + facts.integrity
         detail = ("; ".join(problems) if problems else
                   f"{report.pages} pages match their checksums, SHA-256 {sha_word}, "
                   f"{'integrity_check' if full else 'quick_check'} ok, {len(facts.tables)} table counts checked")
@@ -167,8 +189,6 @@ def drill(repo: Repository, snap: Snapshot, progress: Progress = no_progress,
         # the hash of an image with damaged pages (written as zeros) is not the snapshot's
         sha = report.sha256 if not report.bad_pages and report.pages else ""
         return DrillResult(ver, facts, sha, image if keep else None)
-    except Cancelled:
-        raise
     finally:
         if not keep:
             for suffix in ("", "-journal", "-wal", "-shm"):

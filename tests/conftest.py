@@ -1,0 +1,39 @@
+"""Fixtures shared by the unit and integration tests.
+
+* makes the repository root importable, so tests can use ``tests.support.dbgen``;
+* ``pos_db``: a small point-of-sale database (rollback-journal mode, ~200 KB) made by
+  ``tests.support.dbgen.make_pos_db``;
+* ``repo_dir``: a path for a backup repository that does not exist yet.
+
+The ``kb`` fixture (the real command line in a subprocess, with a private log folder
+and TMPDIR) lives in ``tests/integration/conftest.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+POS_DB_BYTES = 200_000
+
+
+@pytest.fixture
+def pos_db(tmp_path) -> Path:
+    """A small POS database ``kasir.db`` in rollback-journal mode, nobody connected."""
+    from tests.support.dbgen import make_pos_db
+
+    path = tmp_path / "kasir.db"
+    make_pos_db(str(path), POS_DB_BYTES, seed=0)
+    return path
+
+
+@pytest.fixture
+def repo_dir(tmp_path) -> Path:
+    """Where a repository may be created (missing for now)."""
+    return tmp_path / "backups" / "kasir-repo"

@@ -1,0 +1,128 @@
+"""Profiles end to end through the real command line: ``profile add``, ``run --profile``
+(backup + verify + prune into every repository), ``history``."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tests.support.checks import assert_ok, assert_one_line_error, describe, parse_json_stdout
+
+
+@pytest.fixture
+def kbp(kb, tmp_path):
+    """The ``kb`` command line with private settings and history folders."""
+    kb.env["KASIRBACKUP_CONFIG_DIR"] = str(tmp_path / "_config")
+    kb.env["KASIRBACKUP_DATA_DIR"] = str(tmp_path / "_data")
+    return kb
+
+
+def history_json(kb, *extra) -> list[dict]:
+    proc = assert_ok(kb.run("history", "--json", *extra))
+    return parse_json_stdout(proc)
+
+
+def snapshots(kb, repo) -> list[dict]:
+    return parse_json_stdout(assert_ok(kb.run("list", "--repo", repo, "--json")))
+
+
+def test_run_profile_into_two_repositories(kbp, pos_db, tmp_path):
+    r1, r2 = tmp_path / "usb" / "backup", tmp_path / "nas" / "backup"
+    added = parse_json_stdout(assert_ok(kbp.run("profile", "add", "--name", "toko", "--db", pos_db, "--repo", r1,
+                                                "--repo", r2, "--schedule", "weekly:mon,thu@22:30", "--json")))
+    assert added["name"] == "toko" and added["repos"] == [str(r1), str(r2)]
+    assert added["schedule_text"] == "weekly:mon,thu@22:30"
+    listed = parse_json_stdout(assert_ok(kbp.run("profile", "list", "--json")))
+    assert [p["name"] for p in listed] == ["toko"] and listed[0]["last_success"] is None
+    assert listed[0]["next_run"]
+
+    before = datetime.now(timezone.utc) - timedelta(seconds=2)
+    proc = assert_ok(kbp.run("run", "--profile", "toko"))
+    assert proc.stdout.count("OK") == 2, describe(proc)
+    after = datetime.now(timezone.utc) + timedelta(seconds=2)
+    ids = set()
+    for repo in (r1, r2):
+        snaps = snapshots(kbp, repo)
+        assert len(snaps) == 1, describe(proc)
+        assert snaps[0]["verified"] is True
+        assert snaps[0]["source"] == str(pos_db)
+        assert snaps[0]["kind"] == "scheduled"
+        ids.add(snaps[0]["id"])
+        assert_ok(kbp.run("verify", "--repo", repo))       # and it restores and checks again now
+
+    runs = history_json(kbp)
+    assert len(runs) == 1
+    run = runs[0]
+    assert run["profile"] == "toko" and run["trigger"] == "scheduled" and run["result"] == "success"
+    assert run["bytes_added"] > 0
+    assert run["snapshot"] and run["snapshot"] in ids
+    assert before <= datetime.fromisoformat(run["started_at"]) <= datetime.fromisoformat(run["ended_at"]) <= after
+    assert run["duration_s"] is not None and run["duration_s"] >= 0
+    assert "verified" in run["message"]
+
+    # manual trigger, filtering, human output
+    assert_ok(kbp.run("run", "--profile", "toko", "--trigger", "manual", "--json"))
+    runs = history_json(kbp, "--profile", "toko")
+    assert [r["trigger"] for r in runs] == ["manual", "scheduled"]
+    text = assert_ok(kbp.run("history")).stdout
+    assert "toko" in text and "success" in text and "manual" in text
+
+
+def test_run_with_missing_database_fails_and_is_recorded(kbp, tmp_path):
+    missing = tmp_path / "gone" / "kasir.db"
+    assert_ok(kbp.run("profile", "add", "--name", "toko", "--db", missing, "--repo", tmp_path / "r1",
+                      "--repo", tmp_path / "r2"))
+    proc = kbp.run("run", "--profile", "toko")
+    line = assert_one_line_error(proc, "toko", "does not exist")
+    assert proc.returncode == 1
+    runs = history_json(kbp)
+    assert len(runs) == 1
+    assert runs[0]["result"] == "failed" and runs[0]["trigger"] == "scheduled"
+    assert "does not exist" in runs[0]["message"] and str(missing) in runs[0]["message"]
+    assert runs[0]["message"] in line
+    assert runs[0]["bytes_added"] == 0 and runs[0]["snapshot"] == ""
+    # --json still says what happened, on stdout
+    proc = kbp.run("run", "--profile", "toko", "--json")
+    assert proc.returncode == 1
+    out = parse_json_stdout(proc)
+    assert out["result"] == "failed" and [r["ok"] for r in out["repos"]] == [False, False]
+
+
+def test_prune_after_backup_keeps_the_policy(kbp, pos_db, tmp_path):
+    from tests.support.dbgen import simulate_day_of_sales
+
+    r1, r2 = tmp_path / "r1", tmp_path / "r2"
+    assert_ok(kbp.run("profile", "add", "--name", "toko", "--db", pos_db, "--repo", r1, "--repo", r2,
+                      "--keep-last", "2", "--keep-daily", "0", "--keep-weekly", "0", "--keep-monthly", "0"))
+    for i in range(4):
+        simulate_day_of_sales(str(pos_db), 20, seed=i + 1)
+        assert_ok(kbp.run("run", "--profile", "toko"))
+    for repo in (r1, r2):
+        snaps = snapshots(kbp, repo)
+        assert len(snaps) == 2, [s["created_at"] for s in snaps]
+        assert all(s["verified"] for s in snaps)
+    runs = history_json(kbp)
+    assert [r["result"] for r in runs] == ["success"] * 4
+    assert "removed" in runs[0]["message"]
+
+
+def test_no_prune_keeps_everything(kbp, pos_db, tmp_path):
+    r1 = tmp_path / "r1"
+    assert_ok(kbp.run("profile", "add", "--name", "toko", "--db", pos_db, "--repo", r1, "--keep-last", "1",
+                      "--keep-daily", "0", "--keep-weekly", "0", "--keep-monthly", "0", "--no-prune"))
+    for _ in range(2):
+        assert_ok(kbp.run("run", "--profile", "toko"))
+    assert len(snapshots(kbp, r1)) == 2
+
+
+def test_profile_add_twice_or_with_bad_schedule_and_unknown_profile(kbp, pos_db, tmp_path):
+    assert_ok(kbp.run("profile", "add", "--name", "toko", "--db", pos_db, "--repo", tmp_path / "r"))
+    assert_one_line_error(kbp.run("profile", "add", "--name", "toko", "--db", pos_db, "--repo", tmp_path / "r"),
+                          "toko")
+    assert_one_line_error(kbp.run("profile", "add", "--name", "b", "--db", pos_db, "--repo", tmp_path / "r",
+                                  "--schedule", "hourly"), "hourly")
+    settings = json.loads((tmp_path / "_config" / "settings.json").read_text())
+    assert [p["name"] for p in settings["profiles"]] == ["toko"]
+    assert_one_line_error(kbp.run("run", "--profile", "nope"), "nope", "toko")

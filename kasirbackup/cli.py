@@ -12,7 +12,6 @@ import logging
 import os
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from datetime import datetime
@@ -21,10 +20,11 @@ from typing import Sequence
 from . import __version__
 from .app.logs import log_path, setup_logging
 from .core.backup import BackupRequest, backup
-from .core.errors import KasirBackupError
-from .core.manifest import Kind, Snapshot
+from .core.errors import KasirBackupError, RepoReadOnly
+from .core.manifest import Kind
 from .core.prune import prune
 from .core.repository import Repository
+from .core.scratch import clean_scratch, scratch_folder
 from .core.sqlitefile import check_source
 from .core.retention import Duration, Policy
 from .core.restore import restore_to_new_file
@@ -159,14 +159,25 @@ def cmd_list(args) -> int:
                 state = {True: "yes", False: "FAILED", None: "no"}[s.verification.ok]
                 print(f"{s.short_id:<9} {_local(s.created_at):<19} {s.kind.value:<14} {s.source_name[:16]:<16} "
                       f"{human_bytes(s.image_bytes):>9} {human_bytes(s.added_bytes):>9}  {state:<8} {s.label}")
+    _warn_problems(repo)
+    return 0
+
+
+def _warn_problems(repo) -> None:
     for problem in repo.problems:
         print(f"kasirbackup: warning: {problem}", file=sys.stderr)
-    return 0
 
 
 def cmd_verify(args) -> int:
     repo = Repository.open(args.repo)
-    lock = repo.lock("verify")
+    clean_scratch()
+    try:
+        lock = repo.lock("verify")
+    except RepoReadOnly:
+        # a write-protected disk or a read-only share: check anyway, record nothing
+        lock = None
+        if not args.json:
+            print("The backup location is read-only: checking without recording the results.")
     try:
         snaps = [repo.find(args.snapshot)] if args.snapshot else repo.snapshots()
         bar = _progress(args)
@@ -179,7 +190,8 @@ def cmd_verify(args) -> int:
             if res.sha256 and not snap.image_sha256:
                 snap.image_sha256 = res.sha256
             snap.verification = res.verification
-            repo.save_snapshot(snap)
+            if lock is not None:
+                repo.save_snapshot(snap)
             log.info("verify %s: ok=%s %s", snap.id, res.verification.ok, res.verification.detail)
             results.append(snap)
             if not args.json:
@@ -187,7 +199,8 @@ def cmd_verify(args) -> int:
                 print(f"{state} {snap.short_id} {_local(snap.created_at)} {snap.source_name}: "
                       f"{snap.verification.detail}")
     finally:
-        lock.release()
+        if lock is not None:
+            lock.release()
     bad = [s for s in results if not s.verified]
     if args.json:
         _print_json({"snapshots": [{"id": s.id, "created_at": s.created_at.isoformat(timespec="seconds"),
@@ -229,13 +242,14 @@ def _print_preview(diff, identity, plan_notes=()) -> None:
         print(f"  {t.name:<28} backup {then!s:>9}   now {now!s:>9}")
     for line in diff.summary_lines():
         print(f"  * {line}")
-    for note in [*identity.notes, *plan_notes]:
+    for note in dict.fromkeys([*identity.notes, *plan_notes]):
         print(f"  note: {note}")
 
 
 def cmd_restore(args) -> int:
     repo = Repository.open(args.repo)
     snap = repo.find(args.snapshot)
+    _warn_problems(repo)
     bar = _progress(args)
     tables = [t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else None
     target = Path(args.to).expanduser()
@@ -299,8 +313,10 @@ class NeedsExistingDatabase(KasirBackupError):
 def cmd_diff(args) -> int:
     repo = Repository.open(args.repo)
     snap = repo.find(args.snapshot)
+    _warn_problems(repo)
     bar = _progress(args)
-    workdir = Path(tempfile.mkdtemp(prefix="kasirbackup-diff-"))
+    clean_scratch()
+    workdir = scratch_folder("diff")
     try:
         diff, identity, _, _ = preview(repo, snap, args.db, workdir, bar)
     finally:

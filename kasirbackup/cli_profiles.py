@@ -6,9 +6,9 @@ import json
 import signal
 import sys
 
-from .app.history import History, Result, Trigger
+from .app.history import History, Trigger
 from .app.runner import run_profile
-from .app.scheduling import ScheduleService, catch_up_due, local_tz, next_fire
+from .app.scheduling import ScheduleService, local_tz, next_fire
 from .app.settings import Profile, ProfileExists, Retention, Schedule, SettingsStore
 from .app import ossched
 

@@ -17,6 +17,7 @@ from .errors import DatabaseCorrupt
 from .manifest import DatabaseInfo, Kind, Snapshot
 from .progress import CancelToken, Progress, no_progress
 from .repository import BlobSink, Repository, build_trees
+from .scratch import clean_scratch
 from .sqlitefile import check_source, connect_readonly, schema_fingerprint
 from .verify import drill
 
@@ -80,6 +81,7 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
     lock = repo.lock("backup")
     try:
         repo.clean_temp()
+        clean_scratch()
         prev = _previous(repo, source, image_file or source)
         known: set[bytes] = set()
         if prev is not None:

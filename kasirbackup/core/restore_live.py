@@ -25,7 +25,6 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -40,6 +39,7 @@ from .manifest import Kind, Snapshot
 from .progress import CancelToken, Progress, no_progress
 from .repository import Repository
 from .schema import Table, parent_first_order, tables, triggers_on
+from .scratch import clean_scratch, scratch_folder
 from .sqlitefile import check_source, quote, row_counts
 from .verify import rebuild_image
 
@@ -153,10 +153,15 @@ def check_live_target(target: str | os.PathLike) -> Path:
     return path
 
 
+JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
+
+
 def _hot_journal(path: Path) -> bool:
-    j = Path(str(path) + "-journal")
+    """A rollback journal that still holds an unfinished transaction. (A journal kept by
+    journal_mode=PERSIST has its header zeroed and is not hot; TRUNCATE leaves it empty.)"""
     try:
-        return j.stat().st_size > 0
+        with open(str(path) + "-journal", "rb") as fh:
+            return fh.read(8) == JOURNAL_MAGIC
     except OSError:
         return False
 
@@ -196,7 +201,8 @@ def prepare_restore(repo: Repository, snap: Snapshot, target: str | os.PathLike,
     if _hot_journal(path):
         notes.append("an unfinished change left by a program that stopped abruptly was rolled back "
                      "first (SQLite's hot journal), as SQLite always does")
-    workdir = Path(tempfile.mkdtemp(prefix="kasirbackup-restore-"))
+    clean_scratch()
+    workdir = scratch_folder("restore")
     try:
         diff, identity, image, current = preview(repo, snap, path, workdir, progress, cancel)
         if not identity.same and not force_other_database:
@@ -228,15 +234,15 @@ def _check_tables(conn: sqlite3.Connection, mode: str, names: list[str] | None) 
     for n in (names if names is not None else sorted(old)):
         o, c = old[n], cur.get(n)
         if o.shadow:
+            if names is not None:
+                problems.append(f"{n} is part of a search index; restore the whole database instead")
             continue
         if o.virtual:
             if names is not None:
                 problems.append(f"{n} is a search index (virtual table); restore the whole database instead")
             continue
         if c is None:
-            if names is not None:
-                problems.append(f"table {n} no longer exists in the database")
-            continue
+            continue          # dropped since the backup: it is created again
         problems += _column_problems(n, o, c, mode)
     if problems:
         raise UnsafeRestore(detail="; ".join(problems))
@@ -290,13 +296,21 @@ def _release(conn: sqlite3.Connection) -> None:
     conn.close()
 
 
-def _sqlite_to_user(exc: sqlite3.Error, path: Path) -> KasirBackupError:
+class RestoreFailed(KasirBackupError):
+    code = "restore-failed"
+    template = "The restore into {path} could not be completed: {reason}."
+    hint = "Nothing was changed (the change was rolled back). The safety backup {safety} holds the database as it was."
+
+
+def _sqlite_to_user(exc: sqlite3.Error, path: Path, safety: Snapshot) -> KasirBackupError:
     msg = str(exc).lower()
     if "full" in msg:
         return DiskFull(path=str(path))
     if "readonly" in msg or "read-only" in msg:
         return TargetReadOnly(path=str(path))
-    return DatabaseCorrupt(path=str(path), reason=str(exc))
+    if "malformed" in msg or "corrupt" in msg:
+        return DatabaseCorrupt(path=str(path), reason=str(exc))
+    return RestoreFailed(path=str(path), reason=str(exc), safety=safety.short_id)
 
 
 def _copy_image_into(image: Path, live: sqlite3.Connection, progress: Progress, phase: str) -> None:
@@ -347,7 +361,7 @@ def execute_restore(repo: Repository, plan: RestorePlan, wait_s: float = 0.0, pr
             else:
                 outcomes = _restore_rows(live, plan)
         except sqlite3.Error as exc:
-            raise _sqlite_to_user(exc, plan.target) from exc
+            raise _sqlite_to_user(exc, plan.target, safety) from exc
 
         # 3. the check; on failure put the safety copy back
         problem = _check_after(live, plan)
@@ -387,35 +401,47 @@ def _fk_problems(live: sqlite3.Connection, names: set[str]) -> set[tuple]:
 
 
 def _restore_rows(live: sqlite3.Connection, plan: RestorePlan) -> list[TableOutcome]:
+    """Per-table or merge restore: one transaction; foreign keys checked before COMMIT."""
     live.execute("ATTACH DATABASE ? AS snap", (plan.image.absolute().as_uri() + "?mode=ro&immutable=1",))
     try:
-        cur, old = tables(live, "main"), tables(live, "snap")
-        names = plan.tables or [n for n, t in old.items() if n in cur and not t.virtual and not t.shadow]
-        order = parent_first_order(cur, [n for n in names if n in cur])
-        # foreign keys of the touched tables and of the tables that point at them
-        touched = set(order) | {n for n, t in cur.items() if t.parents & set(order)}
-        outcomes = []
         live.execute("BEGIN IMMEDIATE")
         try:
-            before = _fk_problems(live, touched)
-            for name in order:
-                outcomes.append(_restore_table(live, cur[name], old[name], plan.mode))
-            new = _fk_problems(live, touched) - before
-            if new:
-                live.execute("ROLLBACK")
-                sample = sorted(new)[:3]
-                detail = "; ".join(f"{t} row {rowid} refers to a missing row in {parent}"
-                                   for t, rowid, parent, _ in sample)
-                suggest = ",".join(sorted(set(order) | {p for _, _, p, _ in new}))
-                raise ForeignKeyBroken(tables=", ".join(order), detail=detail, suggest=suggest)
+            outcomes = _restore_rows_in_transaction(live, plan)
             live.execute("COMMIT")
+            return outcomes
         except BaseException:
             if live.in_transaction:
                 live.execute("ROLLBACK")
             raise
-        return outcomes
     finally:
         live.execute("DETACH DATABASE snap")
+
+
+def _restore_rows_in_transaction(live: sqlite3.Connection, plan: RestorePlan) -> list[TableOutcome]:
+    cur, old = tables(live, "main"), tables(live, "snap")
+    names = plan.tables or [n for n, t in old.items() if not t.virtual and not t.shadow]
+    recreated = [n for n in names if n not in cur]
+    for n in recreated:
+        _recreate_table(live, old[n])
+    if recreated:
+        cur = tables(live, "main")
+    order = parent_first_order(cur, names)
+    # foreign keys of the touched tables and of the tables that point at them
+    touched = set(order) | {n for n, t in cur.items() if t.parents & set(order)}
+    before = _fk_problems(live, touched)
+    outcomes = []
+    for name in order:
+        out = _restore_table(live, cur[name], old[name], plan.mode)
+        if name in recreated:
+            out.note = "the table was removed since the backup and was created again"
+        outcomes.append(out)
+    new = _fk_problems(live, touched) - before
+    if new:
+        sample = sorted(new)[:3]
+        detail = "; ".join(f"{t} row {rowid} refers to a missing row in {parent}" for t, rowid, parent, _ in sample)
+        suggest = ",".join(sorted(set(order) | {child for child, _, _, _ in new}))
+        raise ForeignKeyBroken(tables=", ".join(order), detail=detail, suggest=suggest)
+    return outcomes
 
 
 def _restore_table(live: sqlite3.Connection, cur: Table, old: Table, mode: str) -> TableOutcome:
@@ -458,13 +484,25 @@ def _restore_table(live: sqlite3.Connection, cur: Table, old: Table, mode: str) 
             out.note = f"{out.conflicts} rows clash with newer rows (a unique value is taken) and were skipped"
     for _, sql in trig:
         live.execute(sql)
-    _keep_autoincrement(live, cur.name)
+    _keep_autoincrement(live, cur)
     return out
 
 
-def _keep_autoincrement(live: sqlite3.Connection, name: str) -> None:
+def _recreate_table(live: sqlite3.Connection, old: Table) -> None:
+    """Create a table that was dropped since the backup, with its indexes, as it was."""
+    live.execute(old.sql)
+    for (sql,) in live.execute("SELECT sql FROM snap.sqlite_schema WHERE type = 'index' AND tbl_name = ? "
+                               "AND sql IS NOT NULL", (old.name,)).fetchall():
+        live.execute(sql)
+
+
+def _keep_autoincrement(live: sqlite3.Connection, table: Table) -> None:
     """Never let an AUTOINCREMENT counter go backwards (ids must not be reused)."""
+    if table.without_rowid or table.virtual:
+        return
     has_seq = live.execute("SELECT 1 FROM main.sqlite_schema WHERE name = 'sqlite_sequence'").fetchone()
-    if has_seq:
-        live.execute(f"UPDATE main.sqlite_sequence SET seq = max(seq, coalesce((SELECT max(rowid) FROM "
-                     f"main.{quote(name)}), 0)) WHERE name = ?", (name,))
+    if not has_seq or not live.execute("SELECT 1 FROM main.sqlite_sequence WHERE name = ?", (table.name,)).fetchone():
+        return
+    top = live.execute(f"SELECT max(rowid) FROM main.{quote(table.name)}").fetchone()[0]
+    if top is not None:
+        live.execute("UPDATE main.sqlite_sequence SET seq = ? WHERE name = ? AND seq < ?", (top, table.name, top))

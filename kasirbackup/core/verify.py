@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -22,6 +21,7 @@ from .manifest import Snapshot, Verification
 from .packs import BLOB_TREE, FormatError
 from .progress import CancelToken, Progress, no_progress
 from .repository import Repository
+from .scratch import scratch_dir, scratch_file
 from .sqlitefile import ImageFacts, inspect_image, one_line
 
 WRITE_CHUNK = 1024 * 1024
@@ -146,13 +146,11 @@ def drill(repo: Repository, snap: Snapshot, progress: Progress = no_progress,
     record; never raises for damage (the damage is the result), only for cancellation
     and for failures to write the temporary file."""
     t0 = time.monotonic()
-    tmpdir = keep_in or Path(tempfile.gettempdir())
+    tmpdir = keep_in or scratch_dir()
     try:
-        fd, name = tempfile.mkstemp(prefix="kasirbackup-drill-", suffix=".db", dir=tmpdir)
+        image = scratch_file("drill", folder=tmpdir)
     except OSError as exc:
         raise ScratchSpace(path=str(tmpdir), reason=exc.strerror or str(exc)) from exc
-    os.close(fd)
-    image = Path(name)
     keep = False
     try:
         try:

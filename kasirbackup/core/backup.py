@@ -122,6 +122,7 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
             image_bytes=cap.image_bytes, image_sha256="", root=root,
             segment_pages=repo.config.segment_pages, tables={}, added_bytes=added,
             capture=cap.stats())
+        # the plain copy lives in REPO/latest, so only a folder repository can have one
         keep_in = repo.temp_dir() if repo.config.plain_copy else None
         result = drill(repo, snap, progress, cancel, full=req.full_integrity, keep_in=keep_in)
         if result.source_damaged:

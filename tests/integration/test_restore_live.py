@@ -222,24 +222,35 @@ def test_persistent_journal_is_not_reported_as_an_interrupted_change(kb, tmp_pat
     assert not wrong, f"a persisted (not hot) journal was reported as a rolled-back change: {wrong}"
 
 
-def test_live_restore_never_deletes_companion_files_itself(tmp_path, monkeypatch):
+@pytest.mark.parametrize("left_behind", ["wal-frames", "hot-journal"])
+def test_live_restore_never_deletes_companion_files_itself(tmp_path, monkeypatch, left_behind):
     """Through the Python API, with every way Python can delete a file watched: the engine
     itself never removes the target's -wal, -shm or -journal (SQLite may, on its own
-    terms, after a checkpoint or a commit)."""
+    terms, after a checkpoint or a rollback)."""
+    import signal
+
     from kasirbackup.core.backup import BackupRequest
     from kasirbackup.core.backup import backup as core_backup
     from kasirbackup.core.repository import Repository
     from kasirbackup.core.restore_live import execute_restore, prepare_restore
+    from restorekit import HOT_JOURNAL_WRITER
 
     db = tmp_path / "kasir.db"
-    make_pos_db(str(db), POS_BYTES, seed=0, journal_mode="wal")
+    make_pos_db(str(db), POS_BYTES, seed=0, journal_mode="wal" if left_behind == "wal-frames" else "delete")
     repo = Repository.open(tmp_path / "repo", create=True)
     snap = core_backup(repo, BackupRequest(str(db))).snapshot
-    child = python_child(WAL_LEAVE_UNCHECKPOINTED, db)
-    wait_line(child, "DONE")
-    assert child.wait(30) == 0
+    if left_behind == "wal-frames":
+        child = python_child(WAL_LEAVE_UNCHECKPOINTED, db)
+        wait_line(child, "DONE")
+        assert child.wait(30) == 0
+        assert companion_sizes(db)["-wal"]
+    else:
+        child = python_child(HOT_JOURNAL_WRITER, db)
+        wait_line(child, "WRITTEN")
+        child.send_signal(signal.SIGKILL)
+        child.wait(30)
+        assert companion_sizes(db)["-journal"]
     child.stdout.close(), child.stderr.close()
-    assert companion_sizes(db)["-wal"]
 
     touched: list[str] = []
     prefix = str(db.resolve()) + "-"

@@ -77,7 +77,14 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
     cancel = cancel or CancelToken()
     t0 = time.monotonic()
     created = (req.created_at or datetime.now()).astimezone()
-    source, _ = check_source(req.db_path)
+    if image_file is not None:
+        # The live database is locked by our own restore connection. On POSIX, opening and
+        # closing *any* descriptor of it here would silently drop that lock (SQLite's
+        # "How To Corrupt", 2.2): the live path must not be opened at all.
+        check_source(image_file)
+        source = Path(os.path.abspath(os.path.expanduser(req.db_path)))
+    else:
+        source, _ = check_source(req.db_path)
     lock = repo.lock("backup")
     try:
         repo.clean_temp()
@@ -90,8 +97,9 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
             except Exception:   # a damaged previous snapshot only costs deduplication
                 known = set()
         writer = repo.pack_writer()
-        sink = BlobSink(writer, known)
+        sink = BlobSink(writer, known, repo.codec)
         opts = capture_opts or CaptureOptions()
+        opts.page_id = repo.codec.blob_id
         if opts.tmpdir is None and repo.temp_dir() is not None:
             opts.tmpdir = str(repo.temp_dir())
         try:

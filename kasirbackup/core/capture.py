@@ -33,9 +33,9 @@ import sqlite3
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 
 import xxhash
 
@@ -60,6 +60,7 @@ class CaptureOptions:
     lock_budget_s: float = 2.0        # longest single SHARED lock we allow ourselves
     max_final_attempts: int = 6
     tmpdir: str | None = None         # for the WAL method's temporary copy
+    page_id: Callable[[bytes], bytes] = field(default=lambda page: hashlib.sha256(page).digest())
 
 
 @dataclass(slots=True)
@@ -248,6 +249,7 @@ class _PageCopier:
         self.blocks: list[bytes] = []
         self.page1 = b""
         self.changed_in_final = 0
+        self.page_id = reader.opts.page_id
 
     def _reset(self, page_size: int) -> None:
         self.page_size = page_size
@@ -273,7 +275,7 @@ class _PageCopier:
             for poff in range(0, len(block), ps):
                 idx = (first * ps + boff + poff) // ps
                 page = block[poff:poff + ps]
-                pid = hashlib.sha256(page).digest()
+                pid = self.page_id(page)
                 if idx < len(self.ids) and self.ids[idx] == pid:
                     continue
                 changed += 1
@@ -366,7 +368,7 @@ class _PageCopier:
             self.r.release()
         for idx in sorted(held):
             page = held[idx]
-            self._set(idx, hashlib.sha256(page).digest(), page)
+            self._set(idx, self.page_id(page), page)
         for bidx, fp in staged.items():
             self._set_block(bidx, fp)
         self._truncate(npages)

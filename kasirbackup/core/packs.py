@@ -19,6 +19,11 @@ from typing import Callable, Iterable, Iterator
 
 import zstandard
 
+from .crypto import Codec, SealBroken
+
+PLAIN = Codec()
+AAD_FRAME, AAD_TRAILER, AAD_INDEX = b"KBF1", b"KBT1", b"KBI1"
+
 PACK_MAGIC = b"KBPACK01"
 PACK_END = b"KBPEND01"
 INDEX_MAGIC = b"KBINDX01"
@@ -59,6 +64,7 @@ class FrameRef:
     offset: int        # where the stored frame starts in the pack
     length: int        # stored (compressed) length
     raw_length: int    # length after decompression
+    tag: bytes = b""   # id of the frame's first blob: binds an encrypted frame to its place
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,32 +119,40 @@ def decode_frame_table(buf: bytes, pos: int = 0) -> tuple[list[FrameEntry], int]
         raise FormatError(f"frame table is truncated ({exc})") from exc
 
 
-def pack_trailer(pack: bytes) -> list[FrameEntry]:
-    """Read the frame table at the end of a whole pack file."""
-    if len(pack) < len(PACK_MAGIC) + _COUNT.size + len(PACK_END) or not pack.startswith(PACK_MAGIC) \
-            or not pack.endswith(PACK_END):
+def pack_trailer(pack: bytes, codec: Codec = PLAIN) -> list[FrameEntry]:
+    """Read the frame table at the end of a pack file (or of its tail)."""
+    if len(pack) < _COUNT.size + len(PACK_END) or not pack.endswith(PACK_END):
         raise FormatError("not a KasirBackup pack file (wrong magic)")
     (tlen,) = _COUNT.unpack_from(pack, len(pack) - len(PACK_END) - _COUNT.size)
     start = len(pack) - len(PACK_END) - _COUNT.size - tlen
-    if start < len(PACK_MAGIC):
+    if start < 0:
         raise FormatError("pack trailer length is out of range")
-    frames, _ = decode_frame_table(safe_decompress(pack[start:start + tlen]))
+    try:
+        table = codec.open(pack[start:start + tlen], AAD_TRAILER)
+    except SealBroken as exc:
+        raise FormatError(f"pack trailer: {exc}") from None
+    frames, _ = decode_frame_table(safe_decompress(table))
     return frames
 
 
-def encode_index(packs: Iterable[tuple[str, list[FrameEntry]]]) -> bytes:
+def encode_index(packs: Iterable[tuple[str, list[FrameEntry]]], codec: Codec = PLAIN) -> bytes:
     packs = list(packs)
     body = [_COUNT.pack(len(packs))]
     for name, frames in packs:
         body.append(bytes.fromhex(name))
         body.append(encode_frame_table(frames))
-    return INDEX_MAGIC + zstandard.ZstdCompressor(level=ZSTD_LEVEL, write_checksum=True).compress(b"".join(body))
+    z = zstandard.ZstdCompressor(level=ZSTD_LEVEL, write_checksum=True).compress(b"".join(body))
+    return INDEX_MAGIC + codec.seal(z, AAD_INDEX)
 
 
-def decode_index(data: bytes) -> Iterator[tuple[str, list[FrameEntry]]]:
+def decode_index(data: bytes, codec: Codec = PLAIN) -> Iterator[tuple[str, list[FrameEntry]]]:
     if not data.startswith(INDEX_MAGIC):
         raise FormatError("not a KasirBackup index file (wrong magic)")
-    body = safe_decompress(data[len(INDEX_MAGIC):])
+    try:
+        z = codec.open(data[len(INDEX_MAGIC):], AAD_INDEX)
+    except SealBroken as exc:
+        raise FormatError(f"index: {exc}") from None
+    body = safe_decompress(z)
     try:
         (n,) = _COUNT.unpack_from(body, 0)
     except struct.error as exc:
@@ -164,8 +178,9 @@ class PackWriter:
     """
 
     def __init__(self, save_pack: Callable[[str, bytes], None], frame_bytes: int = 128 * 1024,
-                 pack_bytes: int = 16 * 1024 * 1024, threads: int = 2) -> None:
+                 pack_bytes: int = 16 * 1024 * 1024, threads: int = 2, codec: Codec = PLAIN) -> None:
         self._save_pack = save_pack
+        self._codec = codec
         self.frame_bytes = frame_bytes
         self.pack_bytes = pack_bytes
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="zstd")
@@ -198,7 +213,7 @@ class PackWriter:
         if not self._blobs:
             return
         raw = b"".join(self._raw)
-        fut = self._pool.submit(_compress, raw)
+        fut = self._pool.submit(_compress, raw, self._codec, AAD_FRAME + self._blobs[0][0])
         self._pending.append((fut, len(raw), self._blobs))
         self._raw, self._raw_len, self._blobs = [], 0, []
         while len(self._pending) > self._max_pending:
@@ -216,8 +231,8 @@ class PackWriter:
     def _close_pack(self) -> None:
         if not self._pack_frames:
             return
-        table = zstandard.ZstdCompressor(level=ZSTD_LEVEL, write_checksum=True).compress(
-            encode_frame_table(self._pack_frames))
+        table = self._codec.seal(zstandard.ZstdCompressor(level=ZSTD_LEVEL, write_checksum=True).compress(
+            encode_frame_table(self._pack_frames)), AAD_TRAILER)
         self._pack_parts += [table, _COUNT.pack(len(table)), PACK_END]
         data = b"".join(self._pack_parts)
         name = hashlib.sha256(data).hexdigest()
@@ -241,8 +256,8 @@ class PackWriter:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _compress(raw: bytes) -> bytes:
-    return zstandard.ZstdCompressor(level=ZSTD_LEVEL, write_checksum=True).compress(raw)
+def _compress(raw: bytes, codec: Codec, aad: bytes) -> bytes:
+    return codec.seal(zstandard.ZstdCompressor(level=ZSTD_LEVEL, write_checksum=True).compress(raw), aad)
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -250,8 +265,9 @@ def _compress(raw: bytes) -> bytes:
 class FrameCache:
     """Decompressed frames, least recently used first out (restores read in order)."""
 
-    def __init__(self, load: Callable[[FrameRef], bytes], capacity: int = 64) -> None:
+    def __init__(self, load: Callable[[FrameRef], bytes], capacity: int = 64, codec: Codec = PLAIN) -> None:
         self._load = load
+        self._codec = codec
         self._cap = capacity
         self._frames: OrderedDict[FrameRef, bytes] = OrderedDict()
 
@@ -262,7 +278,10 @@ class FrameCache:
             if len(stored) != ref.frame.length:
                 raise FormatError(f"pack {ref.frame.pack[:12]} is truncated at offset {ref.frame.offset}")
             try:
-                raw = safe_decompress(stored, expected=ref.frame.raw_length)
+                raw = safe_decompress(self._codec.open(stored, AAD_FRAME + ref.frame.tag),
+                                      expected=ref.frame.raw_length)
+            except SealBroken as exc:
+                raise FormatError(f"pack {ref.frame.pack[:12]} frame at offset {ref.frame.offset}: {exc}") from None
             except FormatError as exc:
                 raise FormatError(f"pack {ref.frame.pack[:12]} frame at offset {ref.frame.offset}: {exc}") from exc
             self._frames[ref.frame] = raw

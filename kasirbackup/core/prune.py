@@ -82,11 +82,15 @@ def prune(repo: Repository, policy: Policy, now: datetime | None = None, dry_run
         result = PruneResult(decisions, dry_run)
         if dry_run:
             return result
+        # everything is checked before anything is deleted
+        kept = [d.snapshot for d in decisions if d.keep]
+        used = _mark(repo, kept, progress, cancel)
+        index_names, packs, existing = _read_index(repo)
         for d in decisions:
             if not d.keep:
                 repo.storage.remove("snapshots", d.snapshot.id + ".json")
         cancel.check()
-        result.gc = collect_garbage(repo, progress, cancel)
+        result.gc = _sweep(repo, used, index_names, packs, existing, progress, cancel)
         repo.clean_temp()
         result.duration_s = time.monotonic() - t0
         return result
@@ -96,18 +100,20 @@ def prune(repo: Repository, policy: Policy, now: datetime | None = None, dry_run
 
 def collect_garbage(repo: Repository, progress: Progress = no_progress,
                     cancel: CancelToken | None = None) -> GcStats:
-    """Mark and sweep. The caller holds the repository lock."""
+    """Mark and sweep without forgetting anything. The caller holds the repository lock."""
     cancel = cancel or CancelToken()
-    stats = GcStats()
-    storage = repo.storage
-
-    # -- mark --------------------------------------------------------------------------------
     snaps = repo.snapshots()
     if repo.problems:
         raise RepoDamaged(detail="; ".join(repo.problems))
+    used = _mark(repo, snaps, progress, cancel)
+    return _sweep(repo, used, *_read_index(repo), progress, cancel)
+
+
+def _mark(repo: Repository, snaps: list, progress: Progress, cancel: CancelToken) -> set[bytes]:
+    """Every blob ``snaps`` reference. Refuses (nothing deleted yet) if any cannot be read."""
     trees = repo.scan_index(lambda b, t: t == BLOB_TREE)
     if repo.problems:
-        raise RepoDamaged(detail="; ".join(repo.problems))
+        raise RepoDamaged(detail="; ".join(repo.problems) + "; nothing was deleted")
     cache = repo.frame_cache()
     used: set[bytes] = set()
     for n, snap in enumerate(snaps):
@@ -122,31 +128,44 @@ def collect_garbage(repo: Repository, progress: Progress = no_progress,
         except FormatError as exc:
             raise RepoDamaged(detail=f"backup {snap.short_id} cannot be read ({exc}); nothing was deleted") from None
         progress("mark", n + 1, len(snaps))
+    return used
 
-    # -- the current index -------------------------------------------------------------------
+
+def _read_index(repo: Repository) -> tuple[list[str], dict[str, list[FrameEntry]], set[str]]:
+    storage = repo.storage
     index_names = sorted(storage.list("index"))
     packs: dict[str, list[FrameEntry]] = {}
     for name in index_names:
         try:
-            for pack, frames in decode_index(storage.load("index", name)):
+            for pack, frames in decode_index(storage.load("index", name), repo.codec):
                 packs.setdefault(pack, frames)
         except (FormatError, OSError) as exc:
             raise RepoDamaged(detail=f"index file {name[:12]} is damaged ({exc}); nothing was deleted") from None
     existing = set(storage.list("data"))
+    missing = sorted(packs.keys() - existing)
+    if missing:
+        raise RepoDamaged(detail=f"{len(missing)} data file(s) named by the index are missing (first: "
+                                 f"{missing[0][:12]}); if the backup folder is still being copied or synced, wait "
+                                 f"for it to finish; nothing was deleted")
+    return index_names, packs, existing
+
+
+def _sweep(repo: Repository, used: set[bytes], index_names: list[str], packs: dict[str, list[FrameEntry]],
+           existing: set[str], progress: Progress, cancel: CancelToken) -> GcStats:
+    stats = GcStats()
+    storage = repo.storage
     stats.packs_before = len(existing)
     stats.bytes_before = sum(_size(repo, p) for p in existing)
 
-    # -- sweep: which frames stay where --------------------------------------------------------
+    # which frames stay where
     placed: set[bytes] = set()
     keep_as_is: list[tuple[str, list[FrameEntry]]] = []
     to_repack: list[tuple[str, FrameEntry, list]] = []     # (pack, frame, used blobs)
     drop: set[str] = set(existing - packs.keys())          # leftovers of killed runs
     stats.unindexed_removed = len(drop)
     for pack in sorted(packs):
-        if pack not in existing:
-            continue          # lost pack: whatever it held is missing anyway; verify reports it
         frames = packs[pack]
-        used_frames, total, unused_bytes = [], 0, 0
+        used_frames, total, unused_bytes = [], 0, 0.0
         for fr in frames:
             blobs = [b for b in fr.blobs if b[0] in used and b[0] not in placed]
             total += fr.length
@@ -164,7 +183,8 @@ def collect_garbage(repo: Repository, progress: Progress = no_progress,
         else:
             keep_as_is.append((pack, frames))
 
-    # -- repack ----------------------------------------------------------------------------------
+    # repack
+    cache = repo.frame_cache()
     writer = repo.pack_writer()
     try:
         for n, (pack, fr, blobs) in enumerate(to_repack):
@@ -179,10 +199,12 @@ def collect_garbage(repo: Repository, progress: Progress = no_progress,
         raise
     stats.packs_written = len(written)
 
-    # -- new index, then remove the old ones, then the packs nobody names --------------------------
-    new_index = None
-    if keep_as_is or written:
-        new_index, _ = repo.save_index(keep_as_is + written)
+    # new index, then remove the old ones, then the packs nobody names
+    staying = sorted(keep_as_is + written, key=lambda p: p[0])
+    # a repacked pack can come out byte-identical to a leftover of an earlier, killed
+    # prune (same name): it was just written again and must not be deleted
+    drop -= {name for name, _ in staying}
+    new_index = repo.save_index(staying)[0] if staying else None
     for name in index_names:
         if name != new_index:
             storage.remove("index", name)
@@ -194,7 +216,7 @@ def collect_garbage(repo: Repository, progress: Progress = no_progress,
 
 
 def _whole_frame(pack: str, fr: FrameEntry) -> BlobRef:
-    return BlobRef(FrameRef(pack, fr.offset, fr.length, fr.raw_length), 0, fr.raw_length, 0)
+    return BlobRef(FrameRef(pack, fr.offset, fr.length, fr.raw_length, fr.blobs[0][0]), 0, fr.raw_length, 0)
 
 
 def _size(repo: Repository, pack: str) -> int:

@@ -11,12 +11,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .errors import (KasirBackupError, NoSnapshots, RepoDamaged, RepoEncrypted, RepoFormatUnsupported,
+from .crypto import Codec, PassphraseNeeded, SealBroken, new_encryption, unlock
+from .errors import (KasirBackupError, NoSnapshots, RepoDamaged, RepoFormatUnsupported,
                      RepoIsFile, RepoNotEmpty, RepoNotFound, RepoReadOnly, SnapshotAmbiguous,
                      SnapshotNotFound, os_error_to_user)
 from .lock import RepoLock
 from .manifest import Snapshot
-from .packs import (BLOB_PAGE, BLOB_TREE, BlobRef, FormatError, FrameCache, FrameEntry, FrameRef,
+from .packs import (BLOB_PAGE, BLOB_TREE, PLAIN, BlobRef, FormatError, FrameCache, FrameEntry, FrameRef,
                     PackWriter, decode_index, encode_index)
 from .storage import LocalStorage, Storage
 
@@ -24,12 +25,19 @@ CONFIG_NAME = "kasirbackup.json"
 FORMAT_NAME = "kasirbackup-repository"
 FORMAT_VERSION = 1
 HASH_LEN = 32
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+
+
+class PlainCopyEncrypted(KasirBackupError):
+    code = "plain-copy-encrypted"
+    template = "An encrypted repository cannot keep a plain (unencrypted) copy of the database."
+    hint = "Leave the plain-copy option off for encrypted backups."
 
 
 class UnsupportedLocation(KasirBackupError):
     code = "unsupported-location"
     template = "The backup location {location} is not supported by this version."
-    hint = "Use a folder (local disk, USB disk, network share or cloud-sync folder)."
+    hint = "Use a folder (local disk, USB disk, network share or cloud-sync folder) or s3://BUCKET/FOLDER."
 
 
 @dataclass(slots=True)
@@ -69,22 +77,37 @@ class RepoConfig:
             v = getattr(cfg, name)
             if not isinstance(v, int) or not lo <= v <= hi:
                 raise RepoDamaged(detail=f"{CONFIG_NAME} has an invalid {name}")
-        if cfg.encryption:
-            raise RepoEncrypted(path=location)
+        if cfg.encryption is not None and not isinstance(cfg.encryption, dict):
+            raise RepoDamaged(detail=f"{CONFIG_NAME} has an invalid encryption header")
         return cfg
 
 
 def open_storage(location: str | os.PathLike) -> Storage:
     loc = str(location)
+    if loc[:5].lower() == "s3://":
+        from .storage_s3 import S3Storage    # imported only when needed (boto3 is slow to import)
+        return S3Storage.from_url(loc)
     if "://" in loc:
         raise UnsupportedLocation(location=loc)
     return LocalStorage(Path(loc).expanduser())
 
 
+#: how an encrypted repository gets its passphrase: called with the configuration
+PassphraseSource = Callable[[RepoConfig, str], str]
+
+
+def _is_empty(storage: Storage) -> bool:
+    probe = getattr(storage, "is_empty", None)    # an object store: any object under the prefix
+    if probe is not None:
+        return probe()
+    return not any(True for kind in ("config", "data", "index", "snapshots", "locks") for _ in storage.list(kind))
+
+
 class Repository:
-    def __init__(self, storage: Storage, config: RepoConfig) -> None:
+    def __init__(self, storage: Storage, config: RepoConfig, codec: Codec = PLAIN) -> None:
         self.storage = storage
         self.config = config
+        self.codec = codec
         self.location = storage.location
         self.problems: list[str] = []   # damaged manifests / index files met while reading
 
@@ -101,7 +124,8 @@ class Repository:
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
-    def open(cls, location: str | os.PathLike, create: bool = False) -> "Repository":
+    def open(cls, location: str | os.PathLike, create: bool = False,
+             passphrase: PassphraseSource | None = None) -> "Repository":
         storage = open_storage(location)
         if isinstance(storage, LocalStorage):
             root = storage.root
@@ -128,17 +152,25 @@ class Repository:
             raise RepoNotFound(path=storage.location) from None
         except PermissionError:
             raise RepoReadOnly(path=storage.location) from None
-        return cls(storage, RepoConfig.loads(data, storage.location))
+        cfg = RepoConfig.loads(data, storage.location)
+        codec: Codec = PLAIN
+        if cfg.encryption:
+            if passphrase is None:
+                raise PassphraseNeeded(path=storage.location)
+            codec, _, _ = unlock(cfg.encryption, passphrase(cfg, storage.location), storage.location)
+        return cls(storage, cfg, codec)
 
     @classmethod
-    def init(cls, location: str | os.PathLike, plain_copy: bool = False) -> "Repository":
+    def init(cls, location: str | os.PathLike, plain_copy: bool = False,
+             encrypt_with: str | None = None) -> "Repository":
+        """Create a repository; with ``encrypt_with`` (a passphrase) an encrypted one."""
         storage = open_storage(location)
         if isinstance(storage, LocalStorage):
             root = storage.root
             if root.exists() and not root.is_dir():
                 raise RepoIsFile(path=str(root))
             if root.exists() and any(root.iterdir()):
-                if (root / CONFIG_NAME).exists():
+                if (root / CONFIG_NAME).exists() and encrypt_with is None:
                     return cls.open(location)
                 raise RepoNotEmpty(path=str(root))
             try:
@@ -147,11 +179,27 @@ class Repository:
                     os.chmod(root, 0o700)
             except OSError as exc:
                 raise os_error_to_user(exc, str(root)) from exc
+        else:
+            # an object store has no folder to create; "empty" means no configuration and
+            # no object at all under the prefix
+            if storage.exists("config", CONFIG_NAME) and encrypt_with is None:
+                return cls.open(location)
+            if not _is_empty(storage):
+                raise RepoNotEmpty(path=storage.location)
+        codec: Codec = PLAIN
+        header = None
+        if encrypt_with is not None:
+            if plain_copy:
+                raise PlainCopyEncrypted()
+            header, codec = new_encryption(encrypt_with)
         cfg = RepoConfig(id=secrets.token_hex(16),
                          created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                         plain_copy=plain_copy)
-        storage.save("config", CONFIG_NAME, cfg.dumps())
-        return cls(storage, cfg)
+                         plain_copy=plain_copy, encryption=header)
+        try:
+            storage.save("config", CONFIG_NAME, cfg.dumps())
+        except OSError as exc:
+            raise os_error_to_user(exc, storage.location) from exc
+        return cls(storage, cfg, codec)
 
     def save_config(self) -> None:
         self._save("config", CONFIG_NAME, self.config.dumps())
@@ -176,7 +224,14 @@ class Repository:
             if not name.endswith(".json"):
                 continue
             try:
-                snap = Snapshot.loads(self.storage.load("snapshots", name))
+                raw = self.storage.load("snapshots", name)
+                if len(raw) > MAX_MANIFEST_BYTES:
+                    raise ValueError("far too large")
+                try:
+                    raw = self.codec.open(raw, b"KBS1" + name[:-5].encode("ascii", "replace"))
+                except SealBroken as exc:
+                    raise ValueError(str(exc)) from None
+                snap = Snapshot.loads(raw)
                 if snap.id + ".json" != name:
                     raise ValueError("the id inside does not match the file name")
                 out.append(snap)
@@ -202,14 +257,14 @@ class Repository:
         return matches[0]
 
     def save_snapshot(self, snap: Snapshot) -> int:
-        data = snap.dumps()
+        data = self.codec.seal(snap.dumps(), b"KBS1" + snap.id.encode("ascii"))
         self._save("snapshots", snap.id + ".json", data)
         return len(data)
 
     # -- index ------------------------------------------------------------------------------
     def save_index(self, packs: list[tuple[str, list[FrameEntry]]]) -> tuple[str, int]:
         """Write an index file naming ``packs``; returns its name and size."""
-        data = encode_index(packs)
+        data = encode_index(packs, self.codec)
         name = hashlib.sha256(data).hexdigest()
         self._save("index", name, data)
         return name, len(data)
@@ -222,13 +277,13 @@ class Repository:
                 data = self.storage.load("index", name)
                 if hashlib.sha256(data).hexdigest() != name:
                     raise FormatError("its contents do not match its name")
-                for pack, frames in decode_index(data):
+                for pack, frames in decode_index(data, self.codec):
                     for fr in frames:
                         ref = None
                         for bid, btype, off, ln in fr.blobs:
                             if keep(bid, btype) and bid not in found:
                                 if ref is None:
-                                    ref = FrameRef(pack, fr.offset, fr.length, fr.raw_length)
+                                    ref = FrameRef(pack, fr.offset, fr.length, fr.raw_length, fr.blobs[0][0])
                                 found[bid] = BlobRef(ref, off, ln, btype)
             except (FormatError, OSError) as exc:
                 self._problem(f"index file {name[:12]} is damaged ({exc})")
@@ -236,7 +291,7 @@ class Repository:
 
     def pack_writer(self) -> PackWriter:
         return PackWriter(lambda name, data: self._save("data", name, data),
-                          frame_bytes=self.config.frame_bytes, pack_bytes=self.config.pack_bytes)
+                          frame_bytes=self.config.frame_bytes, pack_bytes=self.config.pack_bytes, codec=self.codec)
 
     def remove_packs(self, names: Iterable[str]) -> None:
         for name in names:
@@ -248,7 +303,7 @@ class Repository:
                 return self.storage.load("data", fr.pack, fr.offset, fr.length)
             except FileNotFoundError:
                 raise FormatError(f"pack {fr.pack[:12]} is missing") from None
-        return FrameCache(load)
+        return FrameCache(load, codec=self.codec)
 
     # -- trees --------------------------------------------------------------------------------
     def read_tree(self, tree_id: bytes, refs: dict[bytes, BlobRef], cache: FrameCache) -> list[bytes]:
@@ -256,7 +311,7 @@ class Repository:
         if ref is None:
             raise FormatError(f"tree {tree_id.hex()[:12]} is not in the index")
         data = cache.blob(ref)
-        if hashlib.sha256(data).digest() != tree_id:
+        if self.codec.blob_id(data) != tree_id:
             raise FormatError(f"tree {tree_id.hex()[:12]} in pack {ref.frame.pack[:12]} is damaged")
         if len(data) % HASH_LEN:
             raise FormatError(f"tree {tree_id.hex()[:12]} has a wrong length")
@@ -290,9 +345,10 @@ class Repository:
 class BlobSink:
     """Adds blobs the repository does not have yet; skips the ones it has."""
 
-    def __init__(self, writer: PackWriter, known: set[bytes]) -> None:
+    def __init__(self, writer: PackWriter, known: set[bytes], codec: Codec = PLAIN) -> None:
         self.writer = writer
         self.known = known
+        self.codec = codec
 
     def put(self, blob_id: bytes, data: bytes, index: int = 0) -> None:
         if blob_id not in self.known:
@@ -301,7 +357,7 @@ class BlobSink:
 
     def put_tree(self, ids: list[bytes]) -> bytes:
         data = b"".join(ids)
-        tid = hashlib.sha256(data).digest()
+        tid = self.codec.blob_id(data)
         if tid not in self.known:
             self.known.add(tid)
             self.writer.add(tid, BLOB_TREE, data)

@@ -268,23 +268,35 @@ def _column_problems(name: str, old: Table, cur: Table, mode: str) -> list[str]:
 # -- executing -----------------------------------------------------------------------------
 
 def _lock_exclusive(path: Path, wait_s: float) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), timeout=max(wait_s, 0.05), isolation_level=None, check_same_thread=False)
-    try:
-        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
-        conn.execute("BEGIN EXCLUSIVE")
-        conn.execute("COMMIT")      # in EXCLUSIVE locking mode the lock stays held
-    except sqlite3.OperationalError as exc:
-        conn.close()
-        msg = str(exc).lower()
-        if "locked" in msg or "busy" in msg:
-            raise DatabaseInUse(path=str(path), name=path.name) from exc
-        if "readonly" in msg or "read-only" in msg:
-            raise TargetReadOnly(path=str(path)) from exc
-        raise
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise NotADatabase(path=str(path)) from exc
-    return conn
+    """Take SQLite's exclusive lock and keep it (``locking_mode=EXCLUSIVE``).
+
+    Waiting must not happen inside SQLite's busy handler: in exclusive locking mode a
+    waiting connection keeps the SHARED lock of its first attempt, so the POS (which holds
+    RESERVED and needs everyone's SHARED gone to commit) could never finish its sale. So
+    each attempt is short, and between attempts the connection is closed, which lets go
+    of everything."""
+    deadline = time.monotonic() + max(wait_s, 0.0)
+    while True:
+        conn = sqlite3.connect(str(path), timeout=0.05, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+            conn.execute("BEGIN EXCLUSIVE")
+            conn.execute("COMMIT")      # in EXCLUSIVE locking mode the lock stays held
+            return conn
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            msg = str(exc).lower()
+            if "locked" in msg or "busy" in msg:
+                if time.monotonic() >= deadline:
+                    raise DatabaseInUse(path=str(path), name=path.name) from exc
+                time.sleep(0.05)
+                continue
+            if "readonly" in msg or "read-only" in msg:
+                raise TargetReadOnly(path=str(path)) from exc
+            raise
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise NotADatabase(path=str(path)) from exc
 
 
 def _release(conn: sqlite3.Connection) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 
 from .errors import KasirBackupError
 from .manifest import Kind, Snapshot
@@ -57,13 +57,21 @@ class Duration:
                 h += n
         return cls(y, mo, d, h)
 
+    def __bool__(self) -> bool:
+        """A zero duration is no rule at all (as in restic)."""
+        return any((self.years, self.months, self.days, self.hours))
+
     def before(self, t: datetime) -> datetime:
-        """``t`` minus this duration (calendar months and years)."""
+        """``t`` (aware, in the user's zone) minus this duration: years, months and days on
+        the calendar (wall clock), hours as elapsed time — as restic does. Aware result."""
         months = t.year * 12 + (t.month - 1) - (self.years * 12 + self.months)
         year, month = divmod(months, 12)
         month += 1
         day = min(t.day, _days_in_month(year, month))
-        return t.replace(year=year, month=month, day=day) - timedelta(days=self.days, hours=self.hours)
+        wall = t.replace(year=year, month=month, day=day) - timedelta(days=self.days)
+        if wall.tzinfo is None:
+            return wall - timedelta(hours=self.hours)
+        return wall.astimezone(timezone.utc) - timedelta(hours=self.hours)
 
 
 def _days_in_month(year: int, month: int) -> int:
@@ -149,9 +157,9 @@ def _decide_group(snaps: list[Snapshot], policy: Policy, now: datetime, tz: tzin
                 last_key = key
                 n -= 1
     if policy.keep_within and snaps:
-        limit = policy.keep_within.before(_wall(snaps[0], tz))
+        limit = policy.keep_within.before(snaps[0].created_at.astimezone(tz))
         for d in decisions:
-            if _wall(d.snapshot, tz) >= limit:
+            if d.snapshot.created_utc >= limit:
                 d.reasons.append("within")
     newest_verified = next((d for d in decisions if d.snapshot.verified), None)
     if newest_verified is not None:

@@ -86,7 +86,7 @@ def rebuild_image(repo: Repository, snap: Snapshot, out: Path, progress: Progres
             if ref is not None:
                 try:
                     page = cache.blob(ref)
-                    if hashlib.sha256(page).digest() != pid:
+                    if repo.codec.blob_id(page) != pid:
                         report.add(f"page {n + 1} (pack {ref.frame.pack[:12]}, offset {ref.frame.offset}) "
                                    f"does not match its checksum")
                         page = None

@@ -18,12 +18,13 @@ from datetime import datetime
 from typing import Sequence
 
 from . import __version__
+from .app.credentials import NoSecureStore, ask_new_passphrase, keyring_set, passphrase_source
 from .app.logs import log_path, setup_logging
 from .core.backup import BackupRequest, backup
 from .core.errors import KasirBackupError, RepoReadOnly
 from .core.manifest import Kind
 from .core.prune import prune
-from .core.repository import Repository
+from .core.repository import PlainCopyEncrypted, Repository
 from .core.scratch import clean_scratch, scratch_folder
 from .core.sqlitefile import check_source
 from .core.retention import Duration, Policy
@@ -96,12 +97,32 @@ def _local(dt: datetime) -> str:
 
 # -- commands ---------------------------------------------------------------------------------
 
+def open_repo(args, create: bool = False) -> Repository:
+    """Open ``args.repo``; an encrypted repository gets its passphrase from the
+    environment, --passphrase-file, the credential store or a prompt (in that order)."""
+    return Repository.open(args.repo, create=create,
+                           passphrase=passphrase_source(getattr(args, "passphrase_file", None)))
+
+
 def cmd_init(args) -> int:
-    repo = Repository.init(args.repo, plain_copy=args.plain_copy)
+    secret = ask_new_passphrase(args.passphrase_file) if args.encrypt else None
+    repo = Repository.init(args.repo, plain_copy=args.plain_copy, encrypt_with=secret)
+    remembered = None
+    if secret and args.remember:
+        try:
+            keyring_set(repo.config.id, secret)
+            remembered = True
+        except NoSecureStore as exc:
+            remembered = False
+            print(f"kasirbackup: note: {exc}", file=sys.stderr)
     if args.json:
-        _print_json({"repo": repo.location, "id": repo.config.id, "plain_copy": repo.config.plain_copy})
+        _print_json({"repo": repo.location, "id": repo.config.id, "plain_copy": repo.config.plain_copy,
+                     "encrypted": bool(secret), "passphrase_remembered": remembered})
     else:
-        print(f"Repository ready at {repo.location}")
+        print(f"Repository ready at {repo.location}" + (" (encrypted)" if secret else ""))
+        if secret:
+            print("Keep the passphrase safe: without it nobody can restore these backups. "
+                  f"Print the recovery sheet with: kasirbackup recovery-sheet --repo {args.repo}")
     return 0
 
 
@@ -114,7 +135,7 @@ def _parse_time(text: str) -> datetime:
 
 def cmd_backup(args) -> int:
     check_source(args.db)          # a bad source must not leave an empty repository behind
-    repo = Repository.open(args.repo, create=True)
+    repo = open_repo(args, create=True)
     bar = _progress(args)
     req = BackupRequest(db_path=args.db, kind=Kind(args.kind), label=args.label or "",
                         created_at=args.time, full_integrity=args.full_check)
@@ -145,7 +166,7 @@ def cmd_backup(args) -> int:
 
 
 def cmd_list(args) -> int:
-    repo = Repository.open(args.repo)
+    repo = open_repo(args)
     snaps = repo.snapshots()
     if args.json:
         _print_json([s.summary_json() for s in snaps])
@@ -169,7 +190,7 @@ def _warn_problems(repo) -> None:
 
 
 def cmd_verify(args) -> int:
-    repo = Repository.open(args.repo)
+    repo = open_repo(args)
     clean_scratch()
     try:
         lock = repo.lock("verify")
@@ -247,7 +268,7 @@ def _print_preview(diff, identity, plan_notes=()) -> None:
 
 
 def cmd_restore(args) -> int:
-    repo = Repository.open(args.repo)
+    repo = open_repo(args)
     snap = repo.find(args.snapshot)
     _warn_problems(repo)
     bar = _progress(args)
@@ -311,7 +332,7 @@ class NeedsExistingDatabase(KasirBackupError):
 
 
 def cmd_diff(args) -> int:
-    repo = Repository.open(args.repo)
+    repo = open_repo(args)
     snap = repo.find(args.snapshot)
     _warn_problems(repo)
     bar = _progress(args)
@@ -345,7 +366,7 @@ def _policy(args) -> tuple[Policy, bool]:
 
 
 def cmd_prune(args) -> int:
-    repo = Repository.open(args.repo)
+    repo = open_repo(args)
     policy, default = _policy(args)
     bar = _progress(args)
     try:
@@ -377,7 +398,9 @@ def cmd_prune(args) -> int:
 
 
 def cmd_config(args) -> int:
-    repo = Repository.open(args.repo)
+    repo = open_repo(args)
+    if args.plain_copy == "on" and repo.config.encryption:
+        raise PlainCopyEncrypted()
     if args.plain_copy is not None:
         lock = repo.lock("config")
         try:
@@ -424,6 +447,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--repo", required=True, help="folder for the backups")
     sp.add_argument("--plain-copy", action="store_true",
                     help="also keep the latest backup as an ordinary .db file in REPO/latest")
+    sp.add_argument("--encrypt", action="store_true",
+                    help="encrypt everything with a passphrase (AES-256-GCM, key from Argon2id)")
+    sp.add_argument("--remember", action="store_true",
+                    help="save the passphrase in this computer's credential store")
     sp.add_argument("--json", action="store_true")
 
     sp = add("backup", "back up a database into a repository (created if missing) and verify it", cmd_backup)
@@ -487,6 +514,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .cli_profiles import register
     register(sub, add)
+    from .cli_security import register as register_security
+    register_security(sub, add)
+    for sp in sub.choices.values():     # every command that opens a repository
+        if any("--repo" in a.option_strings for a in sp._actions):
+            sp.add_argument("--passphrase-file", metavar="FILE",
+                            help="read the passphrase of an encrypted repository from FILE")
 
     sp = add("gui", "open the desktop application", cmd_gui)
     sp.add_argument("--minimized", action="store_true", help="start in the system tray (used at login)")

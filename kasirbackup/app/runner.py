@@ -17,6 +17,7 @@ from ..core.manifest import Kind
 from ..core.progress import CancelToken, Progress, no_progress
 from ..core.prune import prune
 from ..core.repository import Repository
+from .credentials import passphrase_source
 from .history import History, Result, Trigger
 from .settings import Profile
 
@@ -89,7 +90,7 @@ def _one_repo(profile: Profile, location: str, trigger: Trigger, progress: Progr
     out = RepoOutcome(location, False)
     with repo_queue(location):
         try:
-            repo = Repository.open(location, create=True)
+            repo = Repository.open(location, create=True, passphrase=passphrase_source(interactive=False))
             if profile.plain_copy != repo.config.plain_copy:
                 lock = repo.lock("config")
                 try:

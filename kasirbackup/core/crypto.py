@@ -152,11 +152,15 @@ def unlock(header: dict, passphrase: str, location: str) -> tuple[EncryptedCodec
     return EncryptedCodec(keys[:32], keys[32:]), keys[:32], keys[32:]
 
 
+SHEET_BEGIN = "-----BEGIN KASIRBACKUP REPOSITORY KEY-----"
+SHEET_END = "-----END KASIRBACKUP REPOSITORY KEY-----"
+
+
 def recovery_sheet(config_json: dict, location: str) -> str:
     """What a user must keep (on paper, or a USB stick kept elsewhere) to restore on a new
-    computer if the repository's configuration file is lost."""
-    enc = config_json.get("encryption") or {}
-    block = base64.b64encode(json.dumps(enc, sort_keys=True).encode()).decode()
+    computer if the repository's configuration file is lost. The passphrase is not on it:
+    the key block is useless without the passphrase."""
+    block = base64.b64encode(json.dumps(config_json, sort_keys=True).encode()).decode()
     lines = [block[i:i + 64] for i in range(0, len(block), 64)]
     return "\n".join([
         "KasirBackup — recovery sheet",
@@ -169,7 +173,23 @@ def recovery_sheet(config_json: dict, location: str) -> str:
         "file kasirbackup.json in the backup folder is lost or damaged.",
         "The passphrase is NOT on this sheet. Without it the backups cannot be opened by anyone.",
         "",
-        "Encryption key block (type it back with 'kasirbackup recover-config'):",
+        "If kasirbackup.json is ever lost, put it back with:",
+        "    kasirbackup recovery-sheet --repo BACKUP_FOLDER --restore THIS_SHEET.txt",
+        "",
+        SHEET_BEGIN,
         *lines,
+        SHEET_END,
         "",
     ])
+
+
+def config_from_sheet(text: str) -> dict:
+    """The repository configuration stored in a recovery sheet (ValueError if unreadable)."""
+    if SHEET_BEGIN not in text or SHEET_END not in text:
+        raise ValueError("no key block found")
+    body = text.split(SHEET_BEGIN, 1)[1].split(SHEET_END, 1)[0]
+    block = "".join(body.split())
+    cfg = json.loads(base64.b64decode(block.encode("ascii"), validate=True).decode("utf-8"))
+    if not isinstance(cfg, dict) or not isinstance(cfg.get("encryption"), dict):
+        raise ValueError("the key block is not a repository configuration")
+    return cfg

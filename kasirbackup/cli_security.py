@@ -1,0 +1,117 @@
+"""Command-line verbs for encryption: passphrase change/remember/forget, recovery sheet."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .app.credentials import (ask_new_passphrase, keyring_delete, keyring_get, keyring_set,
+                              passphrase_source, read_passphrase_file)
+from .core.crypto import config_from_sheet, recovery_sheet, unlock, wrap
+from .core.errors import KasirBackupError
+from .core.errors import RepoNotFound
+from .core.repository import CONFIG_NAME, RepoConfig, Repository, open_storage
+
+
+class NotEncrypted(KasirBackupError):
+    code = "not-encrypted"
+    template = "The repository at {path} is not encrypted."
+    hint = "Create an encrypted one with 'kasirbackup init --encrypt --repo NEW_FOLDER'."
+
+
+class SheetUnreadable(KasirBackupError):
+    code = "sheet-unreadable"
+    template = "The recovery sheet {path} cannot be used: {reason}."
+    hint = "Check that the whole key block, from BEGIN to END, was typed or copied."
+
+
+class ConfigPresent(KasirBackupError):
+    code = "config-present"
+    template = "The repository at {path} still has its configuration file."
+    hint = "Nothing to restore; the recovery sheet is only needed when kasirbackup.json is lost."
+
+
+def _open_encrypted(args) -> tuple[Repository, str]:
+    """Open an encrypted repository and return it with the passphrase that opened it."""
+    given: dict[str, str] = {}
+    source = passphrase_source(args.passphrase_file)
+
+    def remember(cfg: RepoConfig, location: str) -> str:
+        given["p"] = source(cfg, location)
+        return given["p"]
+    repo = Repository.open(args.repo, passphrase=remember)
+    if not repo.config.encryption:
+        raise NotEncrypted(path=repo.location)
+    return repo, given["p"]
+
+
+def cmd_passphrase(args) -> int:
+    if args.action == "change":
+        repo, old = _open_encrypted(args)
+        new = read_passphrase_file(args.new_passphrase_file) if args.new_passphrase_file else \
+            ask_new_passphrase(None)
+        _, data_key, id_key = unlock(repo.config.encryption, old, repo.location)
+        lock = repo.lock("passphrase change")
+        try:
+            enc = dict(repo.config.encryption)
+            kdf = {k: v for k, v in enc["kdf"].items() if k != "salt"}
+            enc.update(wrap(data_key, id_key, new, kdf))
+            repo.config.encryption = enc
+            repo.save_config()
+        finally:
+            lock.release()
+        if keyring_get(repo.config.id):
+            keyring_set(repo.config.id, new)
+        print("Passphrase changed. Print a new recovery sheet: the old one no longer matches.")
+    elif args.action == "remember":
+        repo, secret = _open_encrypted(args)
+        keyring_set(repo.config.id, secret)
+        print("The passphrase is saved in this computer's credential store.")
+    else:
+        try:
+            raw = open_storage(args.repo).load("config", CONFIG_NAME)
+        except FileNotFoundError:
+            raise RepoNotFound(path=args.repo) from None
+        cfg = RepoConfig.loads(raw, args.repo)
+        keyring_delete(cfg.id)
+        print("The passphrase is no longer stored on this computer.")
+    return 0
+
+
+def cmd_recovery_sheet(args) -> int:
+    if args.restore:
+        folder = Path(args.repo)
+        if (folder / CONFIG_NAME).exists():
+            raise ConfigPresent(path=str(folder))
+        try:
+            cfg = config_from_sheet(Path(args.restore).read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            raise SheetUnreadable(path=args.restore, reason=str(exc)) from None
+        RepoConfig.loads(json.dumps(cfg).encode(), str(folder))   # validate before writing
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / CONFIG_NAME).write_text(json.dumps(cfg, indent=1, sort_keys=True), encoding="utf-8")
+        print(f"{CONFIG_NAME} written; check it with: kasirbackup verify --repo {args.repo} --all")
+        return 0
+    repo, _ = _open_encrypted(args)      # proves the passphrase before printing anything
+    sheet = recovery_sheet(json.loads(repo.config.dumps()), repo.location)
+    if args.out:
+        Path(args.out).write_text(sheet, encoding="utf-8")
+        print(f"Recovery sheet written to {args.out}. Print it and keep it away from this computer.")
+    else:
+        sys.stdout.write(sheet)
+    return 0
+
+
+def register(sub, add) -> None:
+    sp = add("passphrase", "change, remember or forget the passphrase of an encrypted repository", cmd_passphrase)
+    sp.add_argument("action", choices=["change", "remember", "forget"])
+    sp.add_argument("--repo", required=True)
+    sp.add_argument("--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE")
+
+    sp = add("recovery-sheet", "print what to keep on paper to restore an encrypted repository elsewhere",
+             cmd_recovery_sheet)
+    sp.add_argument("--repo", required=True)
+    sp.add_argument("--out", metavar="FILE", help="write the sheet to FILE instead of the screen")
+    sp.add_argument("--restore", metavar="SHEET",
+                    help="put back a lost kasirbackup.json from a saved recovery sheet")

@@ -6,7 +6,7 @@ import json
 import signal
 import sys
 
-from .app.history import History, Trigger
+from .app.history import History, Result, Trigger
 from .app.runner import run_profile
 from .app.scheduling import ScheduleService, local_tz, next_fire
 from .app.settings import Profile, ProfileExists, Retention, Schedule, SettingsStore
@@ -109,6 +109,10 @@ def cmd_run(args) -> int:
     else:
         for o in result.outcomes:
             print(f"{'OK    ' if o.ok else 'FAILED'} {o.repo}: {o.message}")
+    if result.result == Result.PARTIAL:
+        print(f"kasirbackup: profile {profile.name}: the local backup is verified, but {result.message}",
+              file=sys.stderr)
+        return 4
     if not result.ok:
         print(f"kasirbackup: run of profile {profile.name} failed: {result.message}", file=sys.stderr)
         return 1

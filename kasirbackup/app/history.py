@@ -31,6 +31,7 @@ class Result(str, Enum):
     SUCCESS = "success"
     FAILED = "failed"
     SKIPPED = "skipped"
+    PARTIAL = "partial"           # the local backup is good; an off-site copy is still pending
     INTERRUPTED = "interrupted"   # the process ended while the run was going on
 
 

@@ -74,8 +74,11 @@ def run_profile(profile: Profile, trigger: Trigger, history: History, progress: 
         raise
     bad = [o for o in result.outcomes if not o.ok]
     if bad:
-        result.result = Result.FAILED
-        result.message = "; ".join(f"{o.repo}: {o.message}" for o in bad)
+        # the first repository is the local one: when it is good, the shop is protected and
+        # only the off-site copy is pending (retried with back-off)
+        result.result = Result.PARTIAL if result.outcomes[0].ok else Result.FAILED
+        prefix = "off-site copy pending: " if result.result == Result.PARTIAL else ""
+        result.message = prefix + "; ".join(f"{o.repo}: {o.message}" for o in bad)
     else:
         result.message = "; ".join(o.message for o in result.outcomes)
     first = next((o for o in result.outcomes if o.snapshot_id), None)

@@ -133,14 +133,15 @@ def catch_up_due(profile: Profile, history: History, now: datetime, tz: tzinfo) 
 
 def retry_at(profile: Profile, history: History) -> datetime | None:
     """When to try again after failures (5 min, 15 min, 1 h, 3 h), or None."""
+    retryable = (Result.FAILED, Result.INTERRUPTED, Result.PARTIAL)
     last = history.last_attempt(profile.name)
-    if last is None or last.result not in (Result.FAILED, Result.INTERRUPTED):
+    if last is None or last.result not in retryable:
         return None
     # failures in a row since the last run that was not itself a retry (a new day's
     # scheduled run starts the back-off again)
     n = 0
     for run in history.attempts(profile.name, limit=len(BACKOFF) + 2):
-        if run.result not in (Result.FAILED, Result.INTERRUPTED):
+        if run.result not in retryable:
             break
         n += 1
         if run.trigger != Trigger.RETRY:

@@ -126,3 +126,29 @@ def test_profile_add_twice_or_with_bad_schedule_and_unknown_profile(kbp, pos_db,
     settings = json.loads((tmp_path / "_config" / "settings.json").read_text())
     assert [p["name"] for p in settings["profiles"]] == ["toko"]
     assert_one_line_error(kbp.run("run", "--profile", "nope"), "nope", "toko")
+
+
+def test_unreachable_off_site_copy_keeps_the_local_backup_and_is_retried(kbp, pos_db, tmp_path):
+    """The USB disk for the off-site copy is not plugged in (its path is not a folder we
+    can use): the local backup still succeeds and is verified, the run is recorded as
+    'partial' with the reason, and the scheduler plans a retry."""
+    from kasirbackup.app.history import History, Result
+    from kasirbackup.app.scheduling import retry_at
+    from kasirbackup.app.settings import SettingsStore
+
+    local = tmp_path / "backup"
+    usb = tmp_path / "usb-not-plugged"
+    usb.write_text("this is a file, not the USB folder")      # cannot be used as a repository
+    assert_ok(kbp.run("profile", "add", "--name", "toko", "--db", pos_db, "--repo", local, "--repo", usb))
+    proc = kbp.run("run", "--profile", "toko")
+    assert proc.returncode == 4, describe(proc)
+    assert len(proc.stderr.strip().splitlines()) == 1 and "off-site copy pending" in proc.stderr, describe(proc)
+    snaps = snapshots(kbp, local)
+    assert len(snaps) == 1 and snaps[0]["verified"] is True
+    run = history_json(kbp)[0]
+    assert run["result"] == "partial" and str(usb) in run["message"]
+
+    history = History(tmp_path / "_data" / "history.db")
+    profile = SettingsStore(tmp_path / "_config").load().profile("toko")
+    assert history.last_attempt("toko").result == Result.PARTIAL
+    assert retry_at(profile, history) is not None

@@ -19,7 +19,7 @@ from . import __version__
 from .app.credentials import NoSecureStore, ask_new_passphrase, keyring_set, passphrase_source
 from .app.logs import log_path, setup_logging
 from .core.backup import BackupRequest, backup
-from .core.errors import KasirBackupError, RepoReadOnly
+from .core.errors import KasirBackupError, RepoReadOnly, RepoWriteProtected
 from .core.manifest import Kind
 from .core.prune import prune
 from .core.repository import PlainCopyEncrypted, Repository
@@ -190,7 +190,7 @@ def cmd_verify(args) -> int:
     clean_scratch()
     try:
         lock = repo.lock("verify")
-    except RepoReadOnly:
+    except (RepoReadOnly, RepoWriteProtected):
         # a write-protected disk or a read-only share: check anyway, record nothing
         lock = None
         if not args.json:
@@ -219,6 +219,10 @@ def cmd_verify(args) -> int:
         if lock is not None:
             lock.release()
     bad = [s for s in results if not s.verified]
+    if args.snapshot and not bad:
+        # the backup asked about is good; damage elsewhere is reported, but is not its failure
+        _warn_problems(repo)
+        repo.problems.clear()
     if args.json:
         _print_json({"snapshots": [{"id": s.id, "created_at": s.created_at.isoformat(timespec="seconds"),
                                     "ok": s.verified, "detail": s.verification.detail} for s in results],
@@ -375,6 +379,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .cli_profiles import register
     register(sub, add)
+    from .cli_data import register as register_data
+    register_data(sub, add)
     from .cli_security import register as register_security
     register_security(sub, add)
     for sp in sub.choices.values():     # every command that opens a repository

@@ -115,44 +115,60 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
             repo.remove_packs(name for name, _ in writer.written)
             raise
         added = writer.bytes_written
-        if packs:
-            added += repo.save_index(packs)[1]
-        hdr = cap.header
-        snap = Snapshot(
-            id=secrets.token_hex(16), created_at=created, kind=req.kind, label=req.label,
-            tool_version=__version__, hostname=socket.gethostname(),
-            source_path=str(source), source_name=source.name,
-            database=DatabaseInfo(page_size=hdr.page_size, page_count=len(cap.page_ids),
-                                  user_version=hdr.user_version, application_id=hdr.application_id,
-                                  text_encoding=hdr.text_encoding,
-                                  journal_mode="wal" if hdr.is_wal else "rollback",
-                                  schema_fingerprint=""),
-            image_bytes=cap.image_bytes, image_sha256="", root=root,
-            segment_pages=repo.config.segment_pages, tables={}, added_bytes=added,
-            capture=cap.stats())
-        # the plain copy lives in REPO/latest, so only a folder repository can have one
-        keep_in = repo.temp_dir() if repo.config.plain_copy else None
-        result = drill(repo, snap, progress, cancel, full=req.full_integrity, keep_in=keep_in)
-        if result.source_damaged:
-            # not a backup problem: the live database is damaged. Record nothing (its data
-            # stays in the repository until the next prune) and say so plainly.
-            raise DatabaseCorrupt(path=str(source), reason=result.facts.integrity)
-        snap.image_sha256 = result.sha256
-        snap.verification = result.verification
-        if result.facts is not None:
-            snap.tables = result.facts.tables
-            snap.database.schema_fingerprint = result.facts.schema_fingerprint
-            snap.database.first_rows = result.facts.first_rows
-        # the manifest's own size counts as added too (two renders: the number changes its length)
-        snap.added_bytes = added + len(snap.dumps())
-        snap.added_bytes = added + len(snap.dumps())
-        repo.save_snapshot(snap)
+        index_name = None
+        try:
+            if packs:
+                index_name, size = repo.save_index(packs)
+                added += size
+            snap, result = _verify_and_record(repo, req, source, created, cap, root, added, progress, cancel)
+        except BaseException:
+            # nothing references what this run wrote: take it away again now instead of
+            # leaving it for the next prune (it may be what filled the disk)
+            if index_name:
+                repo.storage.remove("index", index_name)
+            repo.remove_packs(name for name, _ in packs)
+            raise
         plain = None
         if result.image is not None:
             plain = _publish_plain_copy(repo, snap, result.image)
         return BackupResult(snap, time.monotonic() - t0, writer.blobs_written, plain)
     finally:
         lock.release()
+
+
+def _verify_and_record(repo: Repository, req: BackupRequest, source: Path, created: datetime, cap, root: str,
+                       added: int, progress: Progress, cancel: CancelToken):
+    """Run the restore drill on the stored snapshot and write its manifest."""
+    hdr = cap.header
+    snap = Snapshot(
+        id=secrets.token_hex(16), created_at=created, kind=req.kind, label=req.label,
+        tool_version=__version__, hostname=socket.gethostname(),
+        source_path=str(source), source_name=source.name,
+        database=DatabaseInfo(page_size=hdr.page_size, page_count=len(cap.page_ids),
+                              user_version=hdr.user_version, application_id=hdr.application_id,
+                              text_encoding=hdr.text_encoding,
+                              journal_mode="wal" if hdr.is_wal else "rollback",
+                              schema_fingerprint=""),
+        image_bytes=cap.image_bytes, image_sha256="", root=root,
+        segment_pages=repo.config.segment_pages, tables={}, added_bytes=added,
+        capture=cap.stats())
+    # the plain copy lives in REPO/latest, so only a folder repository can have one
+    keep_in = repo.temp_dir() if repo.config.plain_copy else None
+    result = drill(repo, snap, progress, cancel, full=req.full_integrity, keep_in=keep_in)
+    if result.source_damaged:
+        # not a backup problem: the live database itself is damaged. Say so plainly.
+        raise DatabaseCorrupt(path=str(source), reason=result.facts.integrity)
+    snap.image_sha256 = result.sha256
+    snap.verification = result.verification
+    if result.facts is not None:
+        snap.tables = result.facts.tables
+        snap.database.schema_fingerprint = result.facts.schema_fingerprint
+        snap.database.first_rows = result.facts.first_rows
+    # the manifest's own size counts as added too (two renders: the number changes its length)
+    snap.added_bytes = added + len(snap.dumps())
+    snap.added_bytes = added + len(snap.dumps())
+    repo.save_snapshot(snap)
+    return snap, result
 
 
 def _publish_plain_copy(repo: Repository, snap: Snapshot, image: Path) -> Path:

@@ -105,6 +105,12 @@ class RepoReadOnly(KasirBackupError):
     hint = "Choose a folder you can write to, or ask for write permission."
 
 
+class RepoWriteProtected(KasirBackupError):
+    code = "repo-write-protected"
+    template = "The backup location {path} is read-only (a write-protected disk or a read-only share)."
+    hint = "Use a writable disk or folder; the backups on it can still be listed, checked and restored."
+
+
 class DiskFull(KasirBackupError):
     code = "disk-full"
     template = "The disk holding {path} is full."
@@ -198,6 +204,8 @@ def os_error_to_user(exc: OSError, path: str) -> KasirBackupError:
 
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return DiskFull(path=path)
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+    if exc.errno == errno.EROFS:
+        return RepoWriteProtected(path=path)
+    if exc.errno in (errno.EACCES, errno.EPERM):
         return RepoReadOnly(path=path)
     return IoFailure(path=path, reason=exc.strerror or str(exc))

@@ -169,7 +169,7 @@ def exportable(conn: sqlite3.Connection) -> tuple[dict[str, Table], dict[str, st
         if kind == "virtual":
             skipped[name] = "a search index or other virtual table; the SQL export includes it"
         elif kind == "shadow":
-            skipped[name] = "internal part of a search index"
+            continue                     # part of its virtual table (named above)
         else:
             out[name] = t
     return out, skipped

@@ -289,7 +289,7 @@ def test_read_only_mounted_repository(kb, mount_tmpfs, pos_db, tmp_path):
         pytest.skip(f"cannot remount read-only here: {r.stderr.strip()}")
     try:
         simulate_day_of_sales(str(pos_db), 2)
-        assert_one_line_error(kb.run("backup", "--db", pos_db, "--repo", repo), "cannot write")
+        assert_one_line_error(kb.run("backup", "--db", pos_db, "--repo", repo), "read-only")
         assert snapshot_ids(kb, repo) == list(snaps)          # listing a read-only copy works
         assert_restores(kb, repo, snaps, tmp_path / "check")  # and restoring from it too
     finally:

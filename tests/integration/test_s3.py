@@ -655,3 +655,41 @@ def test_lock_held_by_another_process(server, bucket, tmp_path, pos_db):
     # the holder died without releasing: its lock is stale on this host and taken over
     kb.run("backup", "--db", pos_db, "--repo", repo, check=True)
     assert len(kb.json("list", "--repo", repo)) == 2
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
+def test_adopt_reads_only_pack_tails_and_refuses_damaged_packs(server, bucket, in_process_env, monkeypatch,
+                                                               encrypted):
+    from kasirbackup.core.orphans import adopt_orphan_packs, indexed_pack_names
+    from kasirbackup.core.packs import BLOB_PAGE
+
+    repo = Repository.init(f"s3://{bucket}/kasir", encrypt_with="kunci rahasia toko" if encrypted else None)
+    blob_id = repo.codec.blob_id          # keyed (HMAC) ids in an encrypted repository
+    pages = [os.urandom(1024) + bytes(3072) for _ in range(600)]        # ~2.4 MB of pages
+    writer = repo.pack_writer()
+    for p in pages:
+        writer.add(blob_id(p), BLOB_PAGE, p)
+    good = writer.finish()                                               # packs, no index: orphans
+    assert good
+    # damaged ones: a pack cut short, one with bytes inserted in the middle, one not a pack
+    name0, _ = good[0]
+    whole = repo.storage.load("data", name0)
+    for bad in (whole[:-5], whole[:100] + b"x" * 10 + whole[100:], b"KBPACK01" + os.urandom(500)):
+        repo.storage.save("data", hashlib.sha256(bad).hexdigest(), bad)
+    reads: list[tuple[str, int, int | None]] = []
+    load = repo.storage.load
+
+    def recording_load(kind, name, offset=0, length=None):
+        if kind == "data":
+            reads.append((name, offset, length))
+        return load(kind, name, offset, length)
+
+    monkeypatch.setattr(repo.storage, "load", recording_load)
+    adopted = adopt_orphan_packs(repo)
+    assert adopted == {blob_id(p) for p in pages}
+    assert indexed_pack_names(repo) == {name for name, _ in good}
+    sizes = {name: repo.storage.size("data", name) for name, _ in good}
+    for name, offset, length in reads:
+        if name in sizes:
+            assert length is not None and length < sizes[name] and (offset > 0 or length == 8), \
+                "only the head magic and the tail of a pack are read"

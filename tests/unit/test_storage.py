@@ -11,7 +11,7 @@ import stat
 import pytest
 
 from kasirbackup.core import storage as storage_mod
-from kasirbackup.core.errors import DiskFull, IoFailure, RepoReadOnly
+from kasirbackup.core.errors import DiskFull, IoFailure, RepoReadOnly, RepoWriteProtected
 from kasirbackup.core.storage import KINDS, LocalStorage
 
 BAD_NAMES = ["../x", "..", ".", "", "a/b", "data/../../x", "/etc/passwd", "/tmp/evil", "a\\b", "..\\..\\x",
@@ -121,7 +121,7 @@ class _FaultyWriteOs:
 
 
 @pytest.mark.parametrize("err, expected", [(errno.ENOSPC, DiskFull), (errno.EDQUOT, DiskFull),
-                                           (errno.EACCES, RepoReadOnly), (errno.EROFS, RepoReadOnly),
+                                           (errno.EACCES, RepoReadOnly), (errno.EROFS, RepoWriteProtected),
                                            (errno.EIO, IoFailure)])
 def test_write_failures_become_user_errors_and_leave_nothing(store, monkeypatch, err, expected):
     store.save("snapshots", "s.json", b"good")

@@ -22,7 +22,7 @@ from .core.backup import BackupRequest, backup
 from .core.errors import KasirBackupError, RepoReadOnly, RepoWriteProtected
 from .core.manifest import Kind
 from .core.prune import prune
-from .core.repository import PlainCopyEncrypted, Repository
+from .core.repository import PlainCopyEncrypted, PlainCopyNotFolder, Repository
 from .core.scratch import clean_scratch
 from .core.sqlitefile import check_source
 from .core.retention import Duration, Policy
@@ -285,6 +285,8 @@ def cmd_config(args) -> int:
     repo = open_repo(args)
     if args.plain_copy == "on" and repo.config.encryption:
         raise PlainCopyEncrypted()
+    if args.plain_copy == "on" and repo.temp_dir() is None:
+        raise PlainCopyNotFolder(location=repo.location)
     if args.plain_copy is not None:
         lock = repo.lock("config")
         try:

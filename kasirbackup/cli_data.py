@@ -81,7 +81,7 @@ def _print_report(report: ImportReport) -> None:
 
 
 def cmd_import(args) -> int:
-    repo = open_repo(args) if args.repo else None      # a wrong repository fails before any work
+    repo = open_repo(args, create=True) if args.repo else None    # fails before any work
     bar = _progress(args)
     try:
         plan = prepare_import(args.db, args.source, args.mode, args.force_other_database,

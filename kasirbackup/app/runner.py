@@ -94,10 +94,11 @@ def _one_repo(profile: Profile, location: str, trigger: Trigger, progress: Progr
     with repo_queue(location):
         try:
             repo = Repository.open(location, create=True, passphrase=passphrase_source(interactive=False))
-            if profile.plain_copy != repo.config.plain_copy:
+            wanted_plain = profile.plain_copy and repo.temp_dir() is not None and not repo.config.encryption
+            if wanted_plain != repo.config.plain_copy:
                 lock = repo.lock("config")
                 try:
-                    repo.config.plain_copy = profile.plain_copy
+                    repo.config.plain_copy = wanted_plain
                     repo.save_config()
                 finally:
                     lock.release()

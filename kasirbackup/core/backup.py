@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import secrets
 import socket
@@ -13,13 +14,17 @@ from pathlib import Path
 
 from .. import __version__
 from .capture import CaptureOptions, capture, capture_own_file
-from .errors import DatabaseCorrupt
+from .errors import DatabaseCorrupt, KasirBackupError
 from .manifest import DatabaseInfo, Kind, Snapshot
 from .progress import CancelToken, Progress, no_progress
 from .repository import BlobSink, Repository, build_trees
+from .orphans import adopt_orphan_packs
 from .scratch import clean_scratch
 from .sqlitefile import check_source, connect_readonly, schema_fingerprint
 from .verify import drill
+
+
+log = logging.getLogger("kasirbackup.backup")
 
 
 @dataclass(slots=True)
@@ -96,6 +101,14 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
                 known = repo.blob_ids_of(prev)
             except Exception:   # a damaged previous snapshot only costs deduplication
                 known = set()
+        # packs uploaded by a backup that was killed before its index: take them back in,
+        # so an interrupted upload resumes instead of starting over
+        try:
+            known |= adopt_orphan_packs(repo)
+        except KasirBackupError:
+            raise
+        except Exception:       # only a saving; prune deals with anything unreadable
+            log.warning("could not adopt packs left by an interrupted backup", exc_info=True)
         writer = repo.pack_writer()
         sink = BlobSink(writer, known, repo.codec)
         opts = capture_opts or CaptureOptions()

@@ -31,7 +31,7 @@ def cell(quoted: bool, text: str) -> object:
     if quoted:
         return text
     if text == "":
-        return ""
+        return None
     if _INT.fullmatch(text):
         return int(text)
     if _REAL.fullmatch(text):

@@ -28,6 +28,12 @@ HASH_LEN = 32
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 
 
+class PlainCopyNotFolder(KasirBackupError):
+    code = "plain-copy-not-folder"
+    template = "The plain copy of the database can only be kept in a folder repository, not at {location}."
+    hint = "Leave the plain-copy option off for this backup location."
+
+
 class PlainCopyEncrypted(KasirBackupError):
     code = "plain-copy-encrypted"
     template = "An encrypted repository cannot keep a plain (unencrypted) copy of the database."
@@ -186,6 +192,8 @@ class Repository:
                 return cls.open(location)
             if not _is_empty(storage):
                 raise RepoNotEmpty(path=storage.location)
+        if plain_copy and not isinstance(storage, LocalStorage):
+            raise PlainCopyNotFolder(location=storage.location)
         codec: Codec = PLAIN
         header = None
         if encrypt_with is not None:

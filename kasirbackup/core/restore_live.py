@@ -324,6 +324,29 @@ def _copy_image_into(image: Path, live: sqlite3.Connection, progress: Progress, 
         src.close()
 
 
+def take_safety_snapshot(repo: Repository, live: sqlite3.Connection, target: Path, image: Path, label: str,
+                         progress: Progress, cancel: CancelToken) -> Snapshot:
+    """Store the database behind ``live`` — which we hold locked — as a verified
+    ``before-restore`` snapshot (copied through the locked connection itself: the live
+    file is never opened, see backup()). ``image`` is kept for a put-back; raises
+    SafetySnapshotFailed when the copy cannot be stored and verified."""
+    try:
+        dst = sqlite3.connect(image, isolation_level=None)
+        try:
+            live.backup(dst, pages=-1)
+        finally:
+            dst.close()
+        snap = backup(repo, BackupRequest(str(target), kind=Kind.BEFORE_RESTORE, label=label),
+                      progress, cancel, image_file=image).snapshot
+    except KasirBackupError as exc:
+        raise SafetySnapshotFailed(path=str(target), detail=exc.message()) from exc
+    except (sqlite3.Error, OSError) as exc:
+        raise SafetySnapshotFailed(path=str(target), detail=str(exc)) from exc
+    if not snap.verified:
+        raise SafetySnapshotFailed(path=str(target), detail=snap.verification.detail)
+    return snap
+
+
 def execute_restore(repo: Repository, plan: RestorePlan, wait_s: float = 0.0, progress: Progress = no_progress,
                     cancel: CancelToken | None = None) -> LiveRestoreResult:
     cancel = cancel or CancelToken()
@@ -332,21 +355,8 @@ def execute_restore(repo: Repository, plan: RestorePlan, wait_s: float = 0.0, pr
     try:
         # 1. the safety snapshot, taken while we hold the lock
         safety_image = plan.workdir / "before-restore.db"
-        try:
-            dst = sqlite3.connect(safety_image, isolation_level=None)
-            try:
-                live.backup(dst, pages=-1)
-            finally:
-                dst.close()
-            safety = backup(repo, BackupRequest(str(plan.target), kind=Kind.BEFORE_RESTORE,
-                                                label=f"before restoring {plan.snapshot.short_id}"),
-                            progress, cancel, image_file=safety_image).snapshot
-        except KasirBackupError as exc:
-            raise SafetySnapshotFailed(path=str(plan.target), detail=exc.message()) from exc
-        except (sqlite3.Error, OSError) as exc:
-            raise SafetySnapshotFailed(path=str(plan.target), detail=str(exc)) from exc
-        if not safety.verified:
-            raise SafetySnapshotFailed(path=str(plan.target), detail=safety.verification.detail)
+        safety = take_safety_snapshot(repo, live, plan.target, safety_image,
+                                      f"before restoring {plan.snapshot.short_id}", progress, cancel)
         cancel.check()       # the last moment a cancel leaves everything as it was
 
         # 2. the restore itself, one transaction

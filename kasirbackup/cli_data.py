@@ -22,7 +22,7 @@ log = logging.getLogger("kasirbackup.cli")
 
 class ExportSourceMissing(KasirBackupError):
     code = "export-source"
-    template = "Say what to export: --db PATH (the database itself) or --repo REPO with --snapshot ID."
+    template = "Say what to export: either --db PATH (the database itself) or --repo REPO with --snapshot ID."
     hint = ""
 
 
@@ -37,7 +37,7 @@ def _tables(text: str | None) -> list[str] | None:
 
 
 def cmd_export(args) -> int:
-    if args.db is None and args.repo is None:
+    if (args.db is None) == (args.repo is None) or (args.snapshot and args.repo is None):
         raise ExportSourceMissing()
     repo = snap = None
     if args.repo is not None:

@@ -128,41 +128,51 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
             repo.remove_packs(name for name, _ in writer.written)
             raise
         added = writer.bytes_written
+        new_blobs = writer.blobs_written
+        pack_names = [name for name, _ in packs]
+        # the restore drill comes next and needs memory of its own: let go of the capture's
+        # page list, the deduplication set and the frame tables first (peak RSS)
+        page_count = len(cap.page_ids)
+        cap.page_ids = []
+        del sink, known
+        writer.written = []
         index_name = None
         try:
             if packs:
                 index_name, size = repo.save_index(packs)
                 added += size
-            snap, result = _verify_and_record(repo, req, source, created, cap, root, added, progress, cancel)
+            del packs
+            snap, result = _verify_and_record(repo, req, source, created, cap, page_count, root, added,
+                                              progress, cancel)
         except BaseException:
             # nothing references what this run wrote: take it away again now instead of
             # leaving it for the next prune (it may be what filled the disk)
             if index_name:
                 repo.storage.remove("index", index_name)
-            repo.remove_packs(name for name, _ in packs)
+            repo.remove_packs(pack_names)
             raise
         plain = None
         if result.image is not None:
             plain = _publish_plain_copy(repo, snap, result.image)
-        return BackupResult(snap, time.monotonic() - t0, writer.blobs_written, plain)
+        return BackupResult(snap, time.monotonic() - t0, new_blobs, plain)
     finally:
         lock.release()
 
 
-def _verify_and_record(repo: Repository, req: BackupRequest, source: Path, created: datetime, cap, root: str,
-                       added: int, progress: Progress, cancel: CancelToken):
+def _verify_and_record(repo: Repository, req: BackupRequest, source: Path, created: datetime, cap,
+                       page_count: int, root: str, added: int, progress: Progress, cancel: CancelToken):
     """Run the restore drill on the stored snapshot and write its manifest."""
     hdr = cap.header
     snap = Snapshot(
         id=secrets.token_hex(16), created_at=created, kind=req.kind, label=req.label,
         tool_version=__version__, hostname=socket.gethostname(),
         source_path=str(source), source_name=source.name,
-        database=DatabaseInfo(page_size=hdr.page_size, page_count=len(cap.page_ids),
+        database=DatabaseInfo(page_size=hdr.page_size, page_count=page_count,
                               user_version=hdr.user_version, application_id=hdr.application_id,
                               text_encoding=hdr.text_encoding,
                               journal_mode="wal" if hdr.is_wal else "rollback",
                               schema_fingerprint=""),
-        image_bytes=cap.image_bytes, image_sha256="", root=root,
+        image_bytes=page_count * hdr.page_size, image_sha256="", root=root,
         segment_pages=repo.config.segment_pages, tables={}, added_bytes=added,
         capture=cap.stats())
     # the plain copy lives in REPO/latest, so only a folder repository can have one

@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 
 from .export_json import encode_value
 from .export_meta import ExportMeta, TableMeta, select_sql
-from .export_xlsx_cells import ERROR_CODES, ILLEGAL, ColumnPlan, choose_date_pattern, encode
+from .export_xlsx_cells import ERROR_CODES, ILLEGAL, ColumnPlan, choose_date_pattern, encode, shown
 from .progress import CancelToken, Progress
 from .sqlitefile import quote
 
@@ -130,6 +130,7 @@ class _TableWriter:
         self.sheet_no = -1
         self.row_in_sheet = 0
         self.widths: list[float] = []
+        self.key_idx = [t.columns.index(k) for k in t.key if k in t.columns]
 
     def _rows_on(self, k: int) -> int:
         return max(0, min(self.per_sheet, self.t.rows - k * self.per_sheet))
@@ -152,7 +153,7 @@ class _TableWriter:
             longest = len(c)
             for row in sample:
                 v, _ = encode(row[j], self.plans[j])
-                n = 19 if isinstance(v, datetime) else len(v) if isinstance(v, str) else len(str(v)) if v is not None else 0
+                n = 19 if isinstance(v, datetime) else 0 if v is None else len(v if isinstance(v, str) else str(v))
                 longest = max(longest, min(n, 80))
             widths.append(float(min(60, max(8, longest + 2))))
         self.widths = widths
@@ -168,7 +169,11 @@ class _TableWriter:
             for j, v in enumerate(row):
                 val, exact = encode(v, plans[j])
                 if not exact:
-                    spill.write(json.dumps(["cell", ws.title, self.row_in_sheet + 1, j + 1, encode_value(v)]) + "\n")
+                    # the exact value, the row's key (rows may be sorted in a spreadsheet) and
+                    # what the cell shows (a cell changed since then wins over the override)
+                    key = [encode_value(row[i]) for i in self.key_idx] if self.key_idx else None
+                    spill.write(json.dumps(["cell", ws.title, self.row_in_sheet + 1, j + 1,
+                                            {"v": encode_value(v), "k": key, "s": shown(val)}]) + "\n")
                 if isinstance(val, str):
                     if (len(val) > 1 and val[0] == "=") or val in ERROR_CODES:
                         cell = WriteOnlyCell(ws)

@@ -19,6 +19,7 @@ as ``base64:…``.
 from __future__ import annotations
 
 import base64
+import hashlib
 import math
 import re
 from dataclasses import dataclass, field
@@ -80,16 +81,17 @@ def choose_date_pattern(sample: list[str]) -> str | None:
 
 
 def as_date(text: str, pattern: str) -> datetime | None:
-    """The datetime of ``text`` if formatting it back with ``pattern`` gives ``text`` exactly."""
+    """The datetime of ``text`` if formatting it back with ``pattern`` gives ``text`` exactly
+    (the shape check fixes every digit's place, so a valid date is an exact one)."""
     if not _SHAPE[pattern].fullmatch(text):
         return None
     try:
-        dt = datetime.strptime(text, pattern)
+        dt = datetime(int(text[0:4]), int(text[5:7]), int(text[8:10]),
+                      *((int(text[11:13]), int(text[14:16])) if len(text) > 10 else ()),
+                      *((int(text[17:19]),) if len(text) > 16 else ()))
     except ValueError:
         return None
-    if dt < EARLIEST_DATE or dt.strftime(pattern) != text:
-        return None
-    return dt
+    return None if dt < EARLIEST_DATE else dt
 
 
 def encode(v: object, plan: ColumnPlan) -> tuple[object, bool]:
@@ -128,6 +130,28 @@ def encode(v: object, plan: ColumnPlan) -> tuple[object, bool]:
     if exact and "blob" in plan.kinds and s.startswith(BLOB_PREFIX):
         exact = False
     return clean, exact
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def shown(cell: object) -> object:
+    """What reading ``cell`` back will give, recorded with an override so that the import
+    can tell whether someone changed the cell since (then the cell wins)."""
+    if isinstance(cell, str):
+        return None if cell == "" else {"h": _digest(cell)}
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return float("%.16g" % cell)
+    return None
+
+
+def untouched(cell: object, seen: object) -> bool:
+    if seen is None:
+        return cell is None or cell == ""
+    if isinstance(seen, dict):
+        return isinstance(cell, str) and _digest(cell) == seen.get("h")
+    return isinstance(cell, (int, float)) and not isinstance(cell, bool) and float(cell) == seen
 
 
 def decode(cell: object, plan: ColumnPlan) -> object:

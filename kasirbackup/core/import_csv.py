@@ -100,14 +100,14 @@ def _feed(fh: TextIO, path: str, table: str, expected: list[str] | None, limits:
     first = next(records, None)
     if first is None:
         raise FileShape(path=path, where=label, detail="the file is empty (not even a header row)")
+    if "," not in first[1]:
+        for sep, word in ((";", "semicolons (;)"), ("\t", "tabs"), ("|", "bars (|)")):
+            if sep in first[1]:
+                raise CsvDelimiter(path=path, delimiter=word)
     try:
         header = [t for _, t in split(first[1])]
     except ValueError as exc:
         raise FileShape(path=path, where=f"{label}, line 1", detail=str(exc)) from None
-    if len(header) == 1 and expected and len(expected) > 1:
-        for sep, word in ((";", "semicolons (;)"), ("\t", "tabs"), ("|", "bars (|)")):
-            if sep in header[0]:
-                raise CsvDelimiter(path=path, delimiter=word)
     if len(header) > limits.max_columns:
         raise FileTooLarge(path=path, detail=f"it has {len(header)} columns")
     if expected is not None and header != expected:
@@ -172,7 +172,8 @@ def open_csv(path: Path, kind: str, limits: ImportLimits) -> ImportFile:
             try:
                 raw = open(file, "rb")
             except FileNotFoundError:
-                raise FileShape(path=str(path), where=file.name, detail="the file listed in the export is missing") from None
+                raise FileShape(path=str(path), where=file.name,
+                                detail="the file listed in the export is missing") from None
             with raw:
                 yield _feed(_text(raw, str(file)), str(file), table, cols, limits, counter, file.name)
 

@@ -108,7 +108,8 @@ def check_zip(path: Path, zf: zipfile.ZipFile, limits: ImportLimits) -> None:
     for info in infos:
         total += info.file_size
         if info.file_size > (1 << 20) and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise FileTooLarge(path=str(path), detail=f"{info.filename} would expand {info.file_size // max(info.compress_size, 1)} times")
+            times = info.file_size // max(info.compress_size, 1)
+            raise FileTooLarge(path=str(path), detail=f"{info.filename} would expand {times} times")
         if info.flag_bits & 0x1:
             raise UnknownImportFile(path=str(path), detail="it is an encrypted zip file")
     if total > limits.max_uncompressed:

@@ -23,6 +23,7 @@ class _Stream:
     def __init__(self, fh: io.TextIOBase, path: Path, limits: ImportLimits) -> None:
         self.fh, self.path, self.limits = fh, path, limits
         self.buf, self.pos, self.base, self.eof = "", 0, 0, False
+        self.rows = 0
         self.dec = json.JSONDecoder()
 
     # -- buffer -----------------------------------------------------------------------------
@@ -193,6 +194,9 @@ def _rows(s: _Stream, table: str, width: int) -> Iterator[tuple[int, list]]:
     raw_decode = s.dec.raw_decode
     while True:
         n += 1
+        s.rows += 1
+        if s.rows > s.limits.max_rows:
+            raise FileTooLarge(path=str(s.path), detail=f"it has more than {s.limits.max_rows} rows")
         # the fast path of value(): most rows decode straight from the buffer
         pos = _WS.match(s.buf, s.pos).end()
         try:

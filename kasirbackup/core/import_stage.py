@@ -107,7 +107,8 @@ def plan_table(conn: sqlite3.Connection, feed: TableFeed, target: Table, n: int,
     required = [c.name for c in missing if c.notnull and c.default is None
                 and not (c.pk and target.rowid_alias == c.name)]
     if required:
-        raise ImportColumnsDiffer(table=feed.name, detail=f"the file lacks the required column(s) {', '.join(required)}")
+        raise ImportColumnsDiffer(table=feed.name,
+                                  detail=f"the file lacks the required column(s) {', '.join(required)}")
     if missing:
         notes.append(f"column(s) {', '.join(c.name for c in missing)} are not in the file: new rows get the "
                      "default value, existing rows keep theirs")

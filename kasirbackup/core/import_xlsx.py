@@ -12,7 +12,8 @@ from typing import Iterator
 
 from .export_meta import ExportMeta
 from .export_xlsx import MAX_SHEET_ROWS, META_SHEET, safe_text
-from .export_xlsx_cells import ColumnPlan, decode
+from .export_json import encode_value
+from .export_xlsx_cells import ColumnPlan, decode, untouched
 from .import_files import (FileInvalid, FileShape, FileTooLarge, ImportFile, ImportLimits, NotAnExport,
                            TableFeed, WorkbookChanged, check_xml_members, check_zip, column_problem,
                            decode_value)
@@ -55,9 +56,24 @@ def _joined(cells: tuple, start: int) -> str:
     return "".join(c for c in cells[start:] if isinstance(c, str))
 
 
+class _Override:
+    __slots__ = ("value", "key", "seen")
+
+    def __init__(self, payload: object) -> None:
+        if not isinstance(payload, dict) or "v" not in payload:
+            raise ValueError("malformed cell override")
+        self.value = decode_value(payload["v"])
+        key = payload.get("k")
+        self.key = None if key is None else json.dumps(key)
+        self.seen = payload.get("s")
+        if not (self.seen is None or isinstance(self.seen, (int, float, dict))) or \
+                (key is not None and not isinstance(key, list)):
+            raise ValueError("malformed cell override")
+
+
 def _read_meta(path: Path, ws, limits: ImportLimits) -> tuple[ExportMeta, dict, dict]:
     info = None
-    overrides: dict[tuple[str, int, int], object] = {}
+    overrides: dict[tuple[str, int, int], _Override] = {}
     size = 0
     for cells in ws.iter_rows(values_only=True):
         if not cells or cells[0] is None:
@@ -71,7 +87,7 @@ def _read_meta(path: Path, ws, limits: ImportLimits) -> tuple[ExportMeta, dict, 
             sheet, row, col = cells[1], cells[2], cells[3]
             if not isinstance(sheet, str) or not isinstance(row, int) or not isinstance(col, int):
                 raise ValueError("malformed cell override")
-            overrides[(sheet, row, col)] = decode_value(json.loads(_joined(cells, 4)))
+            overrides[(sheet, row, col)] = _Override(json.loads(_joined(cells, 4)))
     if info is None:
         raise ValueError("no description")
     meta = ExportMeta.from_json(info)
@@ -100,8 +116,12 @@ def _check_sheets(path: Path, wb, meta: ExportMeta, sheets: dict[str, list[str]]
 def _feeds(path: Path, wb, meta: ExportMeta, sheets: dict[str, list[str]], plans: dict[str, list[ColumnPlan]],
            overrides: dict, limits: ImportLimits) -> Iterator[TableFeed]:
     total = 0
+    owner = {s: t for t, names in sheets.items() for s in names}
+    by_key = {(owner.get(s), ov.key, c): ov for (s, _, c), ov in overrides.items() if ov.key is not None}
+    with_overrides = {owner.get(s) for (s, _, _) in overrides}
     for t in meta.tables:
         cols = t.columns
+        key_idx = [cols.index(k) for k in t.key if k in cols]
         tplans = plans.get(t.name)
         if tplans is None or len(tplans) != len(cols):
             raise NotAnExport(path=str(path), detail=f"its description of {t.name} is incomplete")
@@ -117,7 +137,7 @@ def _feeds(path: Path, wb, meta: ExportMeta, sheets: dict[str, list[str]], plans
             if [("" if h is None else str(h)) for h in head] != headers:
                 raise WorkbookChanged(path=str(path), detail=f"sheet {name}: " + column_problem(headers, head))
 
-        def rows(t=t, tplans=tplans, cols=cols):
+        def rows(t=t, tplans=tplans, cols=cols, key_idx=key_idx):
             nonlocal total
             n = 0
             for k, name in enumerate(sheets[t.name]):
@@ -136,11 +156,16 @@ def _feeds(path: Path, wb, meta: ExportMeta, sheets: dict[str, list[str]], plans
                         values = [decode(c, p) for c, p in zip(cells, tplans)]
                     except (ValueError, OverflowError) as exc:
                         raise FileShape(path=str(path), where=f"sheet {name}, row {r}", detail=str(exc)) from None
-                    if overrides:
+                    if t.name in with_overrides:
+                        # by the row's key first (rows may have been sorted), else by place;
+                        # a cell someone changed since the export keeps its new value
+                        rk = json.dumps([encode_value(values[i]) for i in key_idx]) if key_idx else None
                         for j in range(len(cols)):
-                            key = (name, r, j + 1)
-                            if key in overrides:
-                                values[j] = overrides[key]
+                            ov = by_key.get((t.name, rk, j + 1)) if rk is not None else None
+                            if ov is None:
+                                ov = overrides.get((name, r, j + 1))
+                            if ov is not None and untouched(cells[j], ov.seen):
+                                values[j] = ov.value
                     yield k * SHEET_SPAN + r, values
 
         yield TableFeed(t.name, cols, rows(),

@@ -40,7 +40,7 @@ from .import_xlsx import open_xlsx
 from .manifest import Kind, Snapshot
 from .progress import CancelToken, Progress, no_progress
 from .repository import Repository
-from .restore_live import SafetySnapshotFailed, _lock_exclusive, _release, check_live_target
+from .restore_live import _lock_exclusive, _release, check_live_target
 from .schema import tables
 from .scratch import clean_scratch, scratch_folder
 from .sqlitefile import check_source, connect_readonly, first_row_digests, one_line, schema_fingerprint, table_names
@@ -65,6 +65,12 @@ class DatabaseChangedMeanwhile(KasirBackupError):
     code = "import-database-changed"
     template = "The structure of {path} changed while the file was being read."
     hint = "Nothing was changed; run the import again."
+
+
+class ImportSafetyFailed(KasirBackupError):
+    code = "import-safety-snapshot-failed"
+    template = "Could not take the safety backup of {path} before importing: {detail}."
+    hint = "Nothing was imported and the database is unchanged. Fix the problem with the backup location and try again."
 
 
 class UnknownImportMode(KasirBackupError):
@@ -278,14 +284,14 @@ def _safety_snapshot(repo: Repository, plan: ImportPlan, live: sqlite3.Connectio
                                           label=f"before import of {plan.file.name}"),
                       progress, cancel, image_file=image).snapshot
     except KasirBackupError as exc:
-        raise SafetySnapshotFailed(path=str(plan.target), detail=exc.message()) from exc
+        raise ImportSafetyFailed(path=str(plan.target), detail=exc.message()) from exc
     except (sqlite3.Error, OSError) as exc:
-        raise SafetySnapshotFailed(path=str(plan.target), detail=str(exc)) from exc
+        raise ImportSafetyFailed(path=str(plan.target), detail=str(exc)) from exc
     finally:
         try:
             image.unlink()
         except OSError:
             pass
     if not snap.verified:
-        raise SafetySnapshotFailed(path=str(plan.target), detail=snap.verification.detail)
+        raise ImportSafetyFailed(path=str(plan.target), detail=snap.verification.detail)
     return snap

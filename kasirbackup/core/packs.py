@@ -202,7 +202,7 @@ class PackWriter:
 
     def add(self, blob_id: bytes, blob_type: int, data: bytes) -> None:
         self._blobs.append((blob_id, blob_type, self._raw_len, len(data)))
-        self._raw.append(bytes(data))
+        self._raw.append(data if type(data) is bytes else bytes(data))
         self._raw_len += len(data)
         self.blobs_written += 1
         self.raw_bytes_written += len(data)

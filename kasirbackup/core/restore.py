@@ -46,7 +46,8 @@ def restore_to_new_file(repo: Repository, snap: Snapshot, target: str | os.PathL
     tmp = dest.parent / f".{dest.name}.{secrets.token_hex(4)}.kasirbackup-tmp"
     try:
         try:
-            report = rebuild_image(repo, snap, tmp, progress, cancel, stop_at_first=True)
+            report = rebuild_image(repo, snap, tmp, progress, cancel, stop_at_first=True,
+                                   check_pages=not (snap.verification.ok and snap.image_sha256))
         except OSError as exc:
             raise os_error_to_user(exc, str(dest.parent)) from exc
         if not report.ok:

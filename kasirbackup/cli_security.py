@@ -6,12 +6,18 @@ import json
 import sys
 from pathlib import Path
 
-from .app.credentials import (ask_new_passphrase, keyring_delete, keyring_get, keyring_set,
+from .app.credentials import (PassphraseTooShort, ask_new_passphrase, keyring_delete, keyring_get, keyring_set,
                               passphrase_source, read_passphrase_file)
 from .core.crypto import config_from_sheet, recovery_sheet, unlock, wrap
 from .core.errors import KasirBackupError
 from .core.errors import RepoNotFound
 from .core.repository import CONFIG_NAME, RepoConfig, Repository, open_storage
+
+
+class NewPassphraseNeeded(KasirBackupError):
+    code = "new-passphrase-needed"
+    template = "No new passphrase was given; nothing was changed."
+    hint = "Run the command on a terminal to type the new passphrase, or give it with --new-passphrase-file FILE."
 
 
 class NotEncrypted(KasirBackupError):
@@ -49,8 +55,14 @@ def _open_encrypted(args) -> tuple[Repository, str]:
 def cmd_passphrase(args) -> int:
     if args.action == "change":
         repo, old = _open_encrypted(args)
-        new = read_passphrase_file(args.new_passphrase_file) if args.new_passphrase_file else \
-            ask_new_passphrase(None)
+        if args.new_passphrase_file:
+            new = read_passphrase_file(args.new_passphrase_file)
+            if len(new) < 8:
+                raise PassphraseTooShort(length=len(new))
+        elif sys.stdin is not None and sys.stdin.isatty():
+            new = ask_new_passphrase(None, use_environment=False)
+        else:
+            raise NewPassphraseNeeded()
         _, data_key, id_key = unlock(repo.config.encryption, old, repo.location)
         lock = repo.lock("passphrase change")
         try:

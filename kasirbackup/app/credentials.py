@@ -120,10 +120,10 @@ def _interactive() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
-def ask_new_passphrase(passphrase_file: str | None = None) -> str:
+def ask_new_passphrase(passphrase_file: str | None = None, use_environment: bool = True) -> str:
     """A passphrase for a new repository (or a new passphrase): from the environment or a
     file, else typed twice on a terminal."""
-    if os.environ.get(ENV):
+    if use_environment and os.environ.get(ENV):
         value = os.environ[ENV]
     elif passphrase_file:
         value = read_passphrase_file(passphrase_file)

@@ -88,7 +88,9 @@ def _dt(s: str | None) -> datetime | None:
 class History:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or data_dir() / "history.db"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not self.path.exists():
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))   # private from the start
         self._lock = threading.Lock()
         self._conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         self._conn.executescript(SCHEMA)

@@ -234,12 +234,13 @@ class SettingsStore:
         return dest
 
     def save(self, settings: Settings) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         data = {"version": SETTINGS_VERSION, "language": settings.language,
                 "start_with_login": settings.start_with_login, "notify_success": settings.notify_success,
                 "profiles": [asdict(p) for p in settings.profiles]}
         tmp = self.path.with_suffix(".json.tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh, ensure_ascii=False, indent=1)
             fh.flush()
             os.fsync(fh.fileno())

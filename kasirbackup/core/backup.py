@@ -113,7 +113,8 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
         sink = BlobSink(writer, known, repo.codec)
         opts = capture_opts or CaptureOptions()
         opts.page_id = repo.codec.blob_id
-        if opts.tmpdir is None and repo.temp_dir() is not None:
+        if opts.tmpdir is None and repo.temp_dir() is not None and not repo.codec.encrypted:
+            # (an encrypted repository never receives a plaintext copy, not even a temporary one)
             opts.tmpdir = str(repo.temp_dir())
         try:
             if image_file is not None:
@@ -176,7 +177,7 @@ def _verify_and_record(repo: Repository, req: BackupRequest, source: Path, creat
         segment_pages=repo.config.segment_pages, tables={}, added_bytes=added,
         capture=cap.stats())
     # the plain copy lives in REPO/latest, so only a folder repository can have one
-    keep_in = repo.temp_dir() if repo.config.plain_copy else None
+    keep_in = repo.temp_dir() if repo.config.plain_copy and not repo.codec.encrypted else None
     result = drill(repo, snap, progress, cancel, full=req.full_integrity, keep_in=keep_in)
     if result.source_damaged:
         # not a backup problem: the live database itself is damaged. Say so plainly.

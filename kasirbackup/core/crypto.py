@@ -63,7 +63,7 @@ def derive(passphrase: str, salt: bytes, kdf: dict) -> bytes:
         from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
         mem, it, lanes = int(kdf["memory_kib"]), int(kdf["iterations"]), int(kdf["lanes"])
-        if not (8 * lanes <= mem <= 4 * 1024 * 1024 and 1 <= it <= 100 and 1 <= lanes <= 64):
+        if not (8 * lanes <= mem <= 1024 * 1024 and 1 <= it <= 10 and 1 <= lanes <= 16):
             raise ValueError("key derivation parameters out of range")
         return Argon2id(salt=salt, length=32, iterations=it, lanes=lanes, memory_cost=mem).derive(
             passphrase.encode("utf-8"))
@@ -71,7 +71,7 @@ def derive(passphrase: str, salt: bytes, kdf: dict) -> bytes:
         from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
         n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
-        if not (2 ** 10 <= n <= 2 ** 22 and 1 <= r <= 32 and 1 <= p <= 16):
+        if not (2 ** 10 <= n <= 2 ** 20 and 1 <= r <= 16 and 1 <= p <= 4):
             raise ValueError("key derivation parameters out of range")
         return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
     raise ValueError(f"unknown key derivation {kdf.get('name')!r}")
@@ -136,13 +136,15 @@ def wrap(data_key: bytes, id_key: bytes, passphrase: str, kdf: dict) -> dict:
 
 def unlock(header: dict, passphrase: str, location: str) -> tuple[EncryptedCodec, bytes, bytes]:
     try:
+        if not isinstance(header, dict) or not isinstance(header.get("kdf"), dict):
+            raise ValueError("no key derivation parameters")
         kdf = dict(header["kdf"])
         salt = _unb64(kdf.pop("salt"))
         blob = _unb64(header["wrapped_keys"])
-        if header.get("cipher") != "aes-256-gcm" or len(blob) != NONCE + 64 + 16:
+        if header.get("cipher") != "aes-256-gcm" or len(blob) != NONCE + 64 + 16 or len(salt) < 8:
             raise ValueError("unsupported encryption header")
         kek = derive(passphrase, salt, kdf)
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         from .errors import RepoDamaged
         raise RepoDamaged(detail=f"the encryption header is unreadable ({exc})") from None
     try:

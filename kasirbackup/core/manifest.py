@@ -138,7 +138,11 @@ class Snapshot:
 
     @classmethod
     def loads(cls, data: bytes) -> "Snapshot":
-        return cls.from_json(json.loads(data.decode("utf-8")))
+        try:
+            d = json.loads(data.decode("utf-8"))
+        except RecursionError:
+            raise ValueError("malformed manifest (nested too deeply)") from None
+        return cls.from_json(d)
 
     def summary_json(self) -> dict:
         """The item printed by ``list --json`` (the command-line contract)."""

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .crypto import Codec, PassphraseNeeded, SealBroken, new_encryption, unlock
+from .crypto import SEALED_MAGIC, Codec, PassphraseNeeded, SealBroken, new_encryption, unlock
 from .errors import (KasirBackupError, NoSnapshots, RepoDamaged, RepoFormatUnsupported,
                      RepoIsFile, RepoNotEmpty, RepoNotFound, RepoReadOnly, SnapshotAmbiguous,
                      SnapshotNotFound, os_error_to_user)
@@ -66,9 +66,11 @@ class RepoConfig:
 
     @classmethod
     def loads(cls, data: bytes, location: str) -> "RepoConfig":
+        if len(data) > 1024 * 1024:
+            raise RepoDamaged(detail=f"the configuration file {CONFIG_NAME} is far too large")
         try:
             d = json.loads(data.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise RepoDamaged(detail=f"the configuration file {CONFIG_NAME} is unreadable") from None
         if not isinstance(d, dict) or d.get("format") != FORMAT_NAME:
             raise RepoDamaged(detail=f"{CONFIG_NAME} is not a KasirBackup configuration")
@@ -76,7 +78,13 @@ class RepoConfig:
             raise RepoFormatUnsupported(path=location, version=d.get("version"))
         known = {f for f in cls.__dataclass_fields__}
         extra = {k: v for k, v in d.items() if k not in known}
-        cfg = cls(**{k: v for k, v in d.items() if k in known})
+        try:
+            cfg = cls(**{k: v for k, v in d.items() if k in known})
+        except TypeError:
+            raise RepoDamaged(detail=f"{CONFIG_NAME} lacks required fields") from None
+        if not isinstance(cfg.extra, dict) or not isinstance(cfg.id, str) or not isinstance(cfg.created_at, str) \
+                or not isinstance(cfg.plain_copy, bool):
+            raise RepoDamaged(detail=f"{CONFIG_NAME} has fields of the wrong type")
         cfg.extra.update(extra)
         for name, lo, hi in (("segment_pages", 1, 1 << 16), ("frame_bytes", 512, 1 << 24),
                              ("pack_bytes", 1 << 16, 1 << 30)):
@@ -235,6 +243,11 @@ class Repository:
                 raw = self.storage.load("snapshots", name)
                 if len(raw) > MAX_MANIFEST_BYTES:
                     raise ValueError("far too large")
+                if not self.codec.encrypted and raw.startswith(SEALED_MAGIC):
+                    # encrypted data under a configuration that says "not encrypted": the
+                    # configuration was replaced. Never write plaintext next to it.
+                    raise RepoDamaged(detail=f"the backups are encrypted but {CONFIG_NAME} says they are not "
+                                             f"(the configuration was replaced); restore it from the recovery sheet")
                 try:
                     raw = self.codec.open(raw, b"KBS1" + name[:-5].encode("ascii", "replace"))
                 except SealBroken as exc:

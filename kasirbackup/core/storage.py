@@ -108,8 +108,8 @@ class LocalStorage(Storage):
         dest = self._path(kind, name)
         tmp = self._tmp_path()
         try:
-            tmp.parent.mkdir(parents=True, exist_ok=True)
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            tmp.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
             try:
                 view = memoryview(data)
@@ -165,8 +165,8 @@ class LocalStorage(Storage):
         dest = self._path(kind, name)
         tmp = self._tmp_path()
         try:
-            tmp.parent.mkdir(parents=True, exist_ok=True)
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            tmp.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             with open(tmp, "wb") as fh:
                 fh.write(data)
                 fh.flush()
@@ -201,7 +201,7 @@ class LocalStorage(Storage):
     def temp_dir(self) -> Path:
         """A folder on the repository's file system for large temporary files."""
         path = self.root / "tmp"
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
         return path
 
     def clean_temp(self) -> None:

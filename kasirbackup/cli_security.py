@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -101,8 +102,10 @@ def cmd_recovery_sheet(args) -> int:
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             raise SheetUnreadable(path=args.restore, reason=str(exc)) from None
         RepoConfig.loads(json.dumps(cfg).encode(), str(folder))   # validate before writing
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / CONFIG_NAME).write_text(json.dumps(cfg, indent=1, sort_keys=True), encoding="utf-8")
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(folder / CONFIG_NAME, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(cfg, indent=1, sort_keys=True))
         print(f"{CONFIG_NAME} written; check it with: kasirbackup verify --repo {args.repo} --all")
         return 0
     repo, _ = _open_encrypted(args)      # proves the passphrase before printing anything

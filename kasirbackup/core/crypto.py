@@ -162,8 +162,10 @@ def recovery_sheet(config_json: dict, location: str) -> str:
     """What a user must keep (on paper, or a USB stick kept elsewhere) to restore on a new
     computer if the repository's configuration file is lost. The passphrase is not on it:
     the key block is useless without the passphrase."""
-    block = base64.b64encode(json.dumps(config_json, sort_keys=True).encode()).decode()
+    raw = json.dumps(config_json, sort_keys=True).encode()
+    block = base64.b64encode(raw).decode()
     lines = [block[i:i + 64] for i in range(0, len(block), 64)]
+    lines.append("=" + hashlib.sha256(raw).hexdigest()[:16])    # catches a typo when it is typed back
     return "\n".join([
         "KasirBackup — recovery sheet",
         "",
@@ -189,9 +191,18 @@ def config_from_sheet(text: str) -> dict:
     """The repository configuration stored in a recovery sheet (ValueError if unreadable)."""
     if SHEET_BEGIN not in text or SHEET_END not in text:
         raise ValueError("no key block found")
-    body = text.split(SHEET_BEGIN, 1)[1].split(SHEET_END, 1)[0]
-    block = "".join(body.split())
-    cfg = json.loads(base64.b64decode(block.encode("ascii"), validate=True).decode("utf-8"))
+    body = text.split(SHEET_BEGIN, 1)[1].split(SHEET_END, 1)[0].split()
+    check = [ln[1:] for ln in body if ln.startswith("=")]
+    block = "".join(ln for ln in body if not ln.startswith("="))
+    if len(check) != 1:
+        raise ValueError("the checksum line (starting with =) is missing")
+    try:
+        raw = base64.b64decode(block.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError):
+        raise ValueError("the key block has characters that do not belong in it") from None
+    if hashlib.sha256(raw).hexdigest()[:16] != check[0].lower():
+        raise ValueError("the key block does not match its checksum (a typing mistake?)")
+    cfg = json.loads(raw.decode("utf-8"))
     if not isinstance(cfg, dict) or not isinstance(cfg.get("encryption"), dict):
         raise ValueError("the key block is not a repository configuration")
     return cfg

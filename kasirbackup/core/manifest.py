@@ -96,7 +96,7 @@ class Snapshot:
         from a folder someone else may have written)."""
         try:
             snap = cls._from_json(d)
-        except (AttributeError, TypeError, KeyError) as exc:
+        except (AttributeError, TypeError, KeyError, OverflowError) as exc:
             raise ValueError(f"malformed manifest ({type(exc).__name__}: {exc})") from None
         if not _hex(snap.id, 32):
             raise ValueError("malformed snapshot id")
@@ -142,6 +142,8 @@ class Snapshot:
             d = json.loads(data.decode("utf-8"))
         except RecursionError:
             raise ValueError("malformed manifest (nested too deeply)") from None
+        except UnicodeDecodeError:
+            raise ValueError("malformed manifest (not UTF-8 text)") from None
         return cls.from_json(d)
 
     def summary_json(self) -> dict:

@@ -100,6 +100,19 @@ class LocalStorage(Storage):
             return self.root / "data" / name[:2] / name
         return self.root / kind / name
 
+    def _mkdirs(self, path: Path) -> None:
+        """Create ``path`` and the folders above it inside the repository, owner-only."""
+        missing = []
+        p = path
+        while not p.exists() and p != self.root.parent and p != p.parent:
+            missing.append(p)
+            p = p.parent
+        for d in reversed(missing):
+            try:
+                d.mkdir(mode=0o700)
+            except FileExistsError:
+                pass
+
     def _tmp_path(self) -> Path:
         return self.root / "tmp" / f".{secrets.token_hex(8)}.tmp"
 
@@ -108,8 +121,8 @@ class LocalStorage(Storage):
         dest = self._path(kind, name)
         tmp = self._tmp_path()
         try:
-            tmp.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self._mkdirs(tmp.parent)
+            self._mkdirs(dest.parent)
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
             try:
                 view = memoryview(data)
@@ -165,8 +178,8 @@ class LocalStorage(Storage):
         dest = self._path(kind, name)
         tmp = self._tmp_path()
         try:
-            tmp.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self._mkdirs(tmp.parent)
+            self._mkdirs(dest.parent)
             with open(tmp, "wb") as fh:
                 fh.write(data)
                 fh.flush()
@@ -201,7 +214,7 @@ class LocalStorage(Storage):
     def temp_dir(self) -> Path:
         """A folder on the repository's file system for large temporary files."""
         path = self.root / "tmp"
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self._mkdirs(path)
         return path
 
     def clean_temp(self) -> None:

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
-from .backup import BackupRequest, backup
 from .capture import capture_to_file
 from .errors import KasirBackupError
 from .export_meta import ExportMeta
@@ -37,10 +36,11 @@ from .import_files import ImportFile, ImportFileMissing, ImportLimits, detect_fo
 from .import_json import open_json
 from .import_stage import StagedTable, create_staging, stage_file
 from .import_xlsx import open_xlsx
-from .manifest import Kind, Snapshot
+from .manifest import Snapshot
 from .progress import CancelToken, Progress, no_progress
 from .repository import Repository
-from .restore_live import _lock_exclusive, _release, check_live_target
+from .restore_live import (SafetySnapshotFailed, check_live_target, lock_exclusive, release_lock,
+                           take_safety_snapshot)
 from .schema import tables
 from .scratch import clean_scratch, scratch_folder
 from .sqlitefile import check_source, connect_readonly, first_row_digests, one_line, schema_fingerprint, table_names
@@ -254,7 +254,7 @@ def execute_import(plan: ImportPlan, repo: Repository | None = None, wait_s: flo
     """Import for real: exclusive lock, safety snapshot (with ``repo``), one transaction."""
     cancel = cancel or CancelToken()
     t0 = time.monotonic()
-    live = _lock_exclusive(plan.target, wait_s)
+    live = lock_exclusive(plan.target, wait_s)
     try:
         if schema_fingerprint(live) != plan.fingerprint:
             raise DatabaseChangedMeanwhile(path=str(plan.target))
@@ -264,7 +264,7 @@ def execute_import(plan: ImportPlan, repo: Repository | None = None, wait_s: flo
         cancel.check()
         reports = _run(live, plan, keep=True, progress=progress, cancel=cancel)
     finally:
-        _release(live)
+        release_lock(live)
     notes = list(plan.notes)
     if repo is None:
         notes.append("no safety backup was taken (no repository given)")
@@ -275,23 +275,12 @@ def _safety_snapshot(repo: Repository, plan: ImportPlan, live: sqlite3.Connectio
                      cancel: CancelToken) -> Snapshot:
     image = plan.workdir / "before-import.db"
     try:
-        dst = sqlite3.connect(image, isolation_level=None)
-        try:
-            live.backup(dst, pages=-1)
-        finally:
-            dst.close()
-        snap = backup(repo, BackupRequest(str(plan.target), kind=Kind.BEFORE_RESTORE,
-                                          label=f"before import of {plan.file.name}"),
-                      progress, cancel, image_file=image).snapshot
-    except KasirBackupError as exc:
-        raise ImportSafetyFailed(path=str(plan.target), detail=exc.message()) from exc
-    except (sqlite3.Error, OSError) as exc:
-        raise ImportSafetyFailed(path=str(plan.target), detail=str(exc)) from exc
+        return take_safety_snapshot(repo, live, plan.target, image, f"before import of {plan.file.name}",
+                                    progress, cancel)
+    except SafetySnapshotFailed as exc:
+        raise ImportSafetyFailed(**exc.params) from exc
     finally:
         try:
             image.unlink()
         except OSError:
             pass
-    if not snap.verified:
-        raise ImportSafetyFailed(path=str(plan.target), detail=snap.verification.detail)
-    return snap

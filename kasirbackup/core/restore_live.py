@@ -251,7 +251,7 @@ def _column_problems(name: str, old: Table, cur: Table, mode: str) -> list[str]:
 
 # -- executing -----------------------------------------------------------------------------
 
-def _lock_exclusive(path: Path, wait_s: float) -> sqlite3.Connection:
+def lock_exclusive(path: Path, wait_s: float) -> sqlite3.Connection:
     """Take SQLite's exclusive lock and keep it (``locking_mode=EXCLUSIVE``).
 
     Waiting must not happen inside SQLite's busy handler: in exclusive locking mode a
@@ -283,7 +283,7 @@ def _lock_exclusive(path: Path, wait_s: float) -> sqlite3.Connection:
             raise NotADatabase(path=str(path)) from exc
 
 
-def _release(conn: sqlite3.Connection) -> None:
+def release_lock(conn: sqlite3.Connection) -> None:
     try:
         conn.execute("PRAGMA locking_mode = NORMAL")
         conn.execute("SELECT 1 FROM sqlite_schema LIMIT 1").fetchall()
@@ -351,7 +351,7 @@ def execute_restore(repo: Repository, plan: RestorePlan, wait_s: float = 0.0, pr
                     cancel: CancelToken | None = None) -> LiveRestoreResult:
     cancel = cancel or CancelToken()
     t0 = time.monotonic()
-    live = _lock_exclusive(plan.target, wait_s)
+    live = lock_exclusive(plan.target, wait_s)
     try:
         # 1. the safety snapshot, taken while we hold the lock
         safety_image = plan.workdir / "before-restore.db"
@@ -382,7 +382,7 @@ def execute_restore(repo: Repository, plan: RestorePlan, wait_s: float = 0.0, pr
         return LiveRestoreResult(plan.snapshot, plan.target, plan.mode, outcomes, safety,
                                  time.monotonic() - t0, plan.notes)
     finally:
-        _release(live)
+        release_lock(live)
 
 
 def _check_after(live: sqlite3.Connection, plan: RestorePlan) -> str:

@@ -101,7 +101,7 @@ def open_repo(args, create: bool = False) -> Repository:
 
 
 def cmd_init(args) -> int:
-    secret = ask_new_passphrase(args.passphrase_file) if args.encrypt else None
+    secret = ask_new_passphrase(args.passphrase_file, location=args.repo) if args.encrypt else None
     repo = Repository.init(args.repo, plain_copy=args.plain_copy, encrypt_with=secret)
     remembered = None
     if secret and args.remember:

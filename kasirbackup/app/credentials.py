@@ -110,6 +110,7 @@ def read_passphrase_file(path: str) -> str:
         raise PassphraseFileUnreadable(path=path, reason=exc.strerror or str(exc)) from None
     except UnicodeDecodeError:
         raise PassphraseFileUnreadable(path=path, reason="it is not UTF-8 text") from None
+    text = text.lstrip("\ufeff")          # a file saved by Notepad starts with a byte-order mark
     line = text.splitlines()[0] if text else ""
     if not line:
         raise PassphraseFileUnreadable(path=path, reason="it is empty")
@@ -120,7 +121,8 @@ def _interactive() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
-def ask_new_passphrase(passphrase_file: str | None = None, use_environment: bool = True) -> str:
+def ask_new_passphrase(passphrase_file: str | None = None, use_environment: bool = True,
+                       location: str = "the new repository") -> str:
     """A passphrase for a new repository (or a new passphrase): from the environment or a
     file, else typed twice on a terminal."""
     if use_environment and os.environ.get(ENV):
@@ -132,7 +134,7 @@ def ask_new_passphrase(passphrase_file: str | None = None, use_environment: bool
         if getpass.getpass("Type it again: ") != value:
             raise PassphrasesDiffer()
     else:
-        raise PassphraseNeeded(path="(new repository)")
+        raise PassphraseNeeded(path=location)
     if len(value) < 8:
         raise PassphraseTooShort(length=len(value))
     return value

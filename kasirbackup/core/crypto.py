@@ -63,7 +63,8 @@ def derive(passphrase: str, salt: bytes, kdf: dict) -> bytes:
         from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
         mem, it, lanes = int(kdf["memory_kib"]), int(kdf["iterations"]), int(kdf["lanes"])
-        if not (8 * lanes <= mem <= 1024 * 1024 and 1 <= it <= 10 and 1 <= lanes <= 16):
+        # bounded so that a hostile header cannot make every command slow (default: 64 MiB)
+        if not (8 * lanes <= mem <= 256 * 1024 and 1 <= it <= 10 and 1 <= lanes <= 16):
             raise ValueError("key derivation parameters out of range")
         return Argon2id(salt=salt, length=32, iterations=it, lanes=lanes, memory_cost=mem).derive(
             passphrase.encode("utf-8"))
@@ -71,7 +72,7 @@ def derive(passphrase: str, salt: bytes, kdf: dict) -> bytes:
         from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
         n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
-        if not (2 ** 10 <= n <= 2 ** 20 and 1 <= r <= 16 and 1 <= p <= 4):
+        if not (2 ** 10 <= n <= 2 ** 18 and 1 <= r <= 8 and 1 <= p <= 4):
             raise ValueError("key derivation parameters out of range")
         return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
     raise ValueError(f"unknown key derivation {kdf.get('name')!r}")

@@ -37,11 +37,13 @@ if ! "$PY" -c 'import venv, ensurepip' >/dev/null 2>&1; then
 fi
 
 EXTRAS="${KB_EXTRAS:-}"
-STAMP=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)${EXTRAS:+-$EXTRAS}"
+BASE=".venv/.installed-$(sha256sum < pyproject.toml | cut -c1-16)"
+STAMP="$BASE${EXTRAS:+-$EXTRAS}"
 if [ ! -x .venv/bin/python ]; then
     "$PY" -m venv .venv
 fi
-if [ ! -f "$STAMP" ]; then
+# an environment set up with the test tools serves the app as well
+if [ ! -f "$STAMP" ] && { [ -n "$EXTRAS" ] || [ ! -f "$BASE-test" ]; }; then
     .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >&2
     .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${EXTRAS:+[$EXTRAS]}" >&2
     rm -f .venv/.installed-*

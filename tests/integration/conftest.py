@@ -6,6 +6,9 @@ Makes the repository root (``tests.support.dbgen``) and this folder (``kbhelpers
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -33,3 +36,26 @@ def writers():
     yield started
     for w in started:
         w.kill()
+
+
+@pytest.fixture
+def mount_tmpfs(tmp_path):
+    """``mount(name, size, mode)`` mounts a small tmpfs under tmp_path (a real small or
+    read-only disk; root on Linux only, skipped elsewhere) and unmounts it afterwards."""
+    mounted: list[Path] = []
+
+    def mount(name: str, size: str, mode: str = "0700") -> Path:
+        if os.name != "posix" or os.geteuid() != 0 or not shutil.which("mount"):
+            pytest.skip("mounting a small tmpfs needs root on Linux")
+        mnt = tmp_path / name
+        mnt.mkdir()
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode={mode}", "tmpfs", str(mnt)],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            pytest.skip(f"mount -t tmpfs is not permitted here: {r.stderr.strip()}")
+        mounted.append(mnt)
+        return mnt
+
+    yield mount
+    for mnt in mounted:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)

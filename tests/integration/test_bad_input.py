@@ -8,7 +8,6 @@ import errno
 import itertools
 import json
 import os
-import shutil
 import socket
 import sqlite3
 import subprocess
@@ -219,27 +218,6 @@ def test_injected_permission_error_gives_read_only_message(pos_db, repo_dir, tmp
 
 
 # -- small or read-only file systems (real mounts, when the sandbox allows them) -----------------------
-
-@pytest.fixture
-def mount_tmpfs(tmp_path):
-    mounted: list[Path] = []
-
-    def mount(name: str, size: str) -> Path:
-        if os.name != "posix" or os.geteuid() != 0 or not shutil.which("mount"):
-            pytest.skip("mounting a small tmpfs needs root on Linux")
-        mnt = tmp_path / name
-        mnt.mkdir()
-        r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(mnt)],
-                           capture_output=True, text=True)
-        if r.returncode != 0:
-            pytest.skip(f"mount -t tmpfs is not permitted here: {r.stderr.strip()}")
-        mounted.append(mnt)
-        return mnt
-
-    yield mount
-    for mnt in mounted:
-        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
-
 
 def test_disk_full_on_a_real_small_disk(kb, mount_tmpfs, pos_db, tmp_path):
     usb = mount_tmpfs("usb", "2m")

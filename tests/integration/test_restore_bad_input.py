@@ -183,31 +183,9 @@ def test_read_only_target(kb, tmp_path, unprivileged, what):
     assert proc.returncode == 0, describe(proc)
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    """Mounts a tmpfs of the given size (root on Linux only; skipped elsewhere)."""
-    mounted: list[Path] = []
-
-    def mount(name: str, size: str) -> Path:
-        if os.name != "posix" or os.geteuid() != 0 or not shutil.which("mount"):
-            pytest.skip("mounting a small tmpfs needs root on Linux")
-        mnt = tmp_path / name
-        mnt.mkdir()
-        r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(mnt)],
-                           capture_output=True, text=True)
-        if r.returncode != 0:
-            pytest.skip(f"mount -t tmpfs is not permitted here: {r.stderr.strip()}")
-        mounted.append(mnt)
-        return mnt
-
-    yield mount
-    for mnt in mounted:
-        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
-
-
-def test_target_on_a_read_only_mount(kb, tmp_path, small_disk):
+def test_target_on_a_read_only_mount(kb, tmp_path, mount_tmpfs):
     """A read-only file system stops root too."""
-    disk = small_disk("ro", "4m")
+    disk = mount_tmpfs("ro", "4m", "0755")
     db = disk / "kasir.db"
     repo = tmp_path / "repo"
     make_pos_db(str(db), POS_BYTES, seed=0)
@@ -373,11 +351,11 @@ def test_file_size_limit_hit_by_the_restore_itself(kb, tmp_path, journal_mode):
 
 
 @pytest.mark.parametrize("case", ["journal-does-not-fit", "database-grows", "wal-does-not-fit"])
-def test_disk_full_during_the_restore_on_a_real_small_disk(kb, tmp_path, small_disk, case):
+def test_disk_full_during_the_restore_on_a_real_small_disk(kb, tmp_path, mount_tmpfs, case):
     """The database lives on a nearly full disk (a small tmpfs); the temporary files and
     the repository are elsewhere. SQLite gets ENOSPC while writing the journal/WAL, or
     while growing the database at commit, and must roll back to the old content."""
-    disk = small_disk("toko", "1600k")
+    disk = mount_tmpfs("toko", "1600k", "0755")
     build = tmp_path / "kasir.db"           # built and backed up here, then moved onto the small disk
     repo = tmp_path / "repo"
     mode = "wal" if case == "wal-does-not-fit" else "delete"

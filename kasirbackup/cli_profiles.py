@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 
@@ -11,11 +10,7 @@ from .app.runner import run_profile
 from .app.scheduling import ScheduleService, local_tz, next_fire
 from .app.settings import Profile, ProfileExists, Retention, Schedule, SettingsStore
 from .app import ossched
-
-
-def _json(obj) -> None:
-    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+from .cli import _print_json
 
 
 def _profile_json(p: Profile) -> dict:
@@ -46,7 +41,7 @@ def cmd_profile_add(args) -> int:
     settings.profiles.append(p)
     store.save(settings)
     if args.json:
-        _json(_profile_json(p))
+        _print_json(_profile_json(p))
     else:
         print(f"Profile {p.name}: {p.db_path} → {', '.join(p.repos)}, {p.schedule.describe()}")
     return 0
@@ -65,7 +60,7 @@ def cmd_profile_list(args) -> int:
         rows.append({**_profile_json(p), "last_success": last.started_at.isoformat(timespec="seconds") if last else None,
                      "next_run": nxt.isoformat(timespec="minutes") if nxt else None})
     if args.json:
-        _json(rows)
+        _print_json(rows)
         return 0
     if not rows:
         print("No profiles yet. Add one with: kasirbackup profile add --name toko --db kasir.db --repo BACKUP_FOLDER")
@@ -103,7 +98,7 @@ def cmd_run(args) -> int:
     finally:
         bar.done()
     if args.json:
-        _json({"profile": result.profile, "result": result.result.value, "message": result.message,
+        _print_json({"profile": result.profile, "result": result.result.value, "message": result.message,
                "repos": [{"repo": o.repo, "ok": o.ok, "snapshot": o.snapshot_id, "added_bytes": o.bytes_added,
                           "pruned": o.pruned, "message": o.message} for o in result.outcomes]})
     else:
@@ -122,7 +117,7 @@ def cmd_run(args) -> int:
 def cmd_history(args) -> int:
     runs = History().runs(args.profile, limit=args.limit)
     if args.json:
-        _json([r.to_json() for r in runs])
+        _print_json([r.to_json() for r in runs])
         return 0
     if not runs:
         print("No runs recorded yet.")

@@ -18,15 +18,14 @@ from typing import Sequence
 from . import __version__
 from .app.credentials import NoSecureStore, ask_new_passphrase, keyring_set, passphrase_source
 from .app.logs import log_path, setup_logging
+from .app.verifying import verify_snapshots
 from .core.backup import BackupRequest, backup
-from .core.errors import KasirBackupError, RepoReadOnly, RepoWriteProtected
+from .core.errors import KasirBackupError
 from .core.manifest import Kind
 from .core.prune import prune
 from .core.repository import PlainCopyEncrypted, PlainCopyNotFolder, Repository
-from .core.scratch import clean_scratch
 from .core.sqlitefile import check_source
 from .core.retention import Duration, Policy
-from .core.verify import drill
 
 log = logging.getLogger("kasirbackup.cli")
 
@@ -187,37 +186,22 @@ def _warn_problems(repo) -> None:
 
 def cmd_verify(args) -> int:
     repo = open_repo(args)
-    clean_scratch()
-    try:
-        lock = repo.lock("verify")
-    except (RepoReadOnly, RepoWriteProtected):
-        # a write-protected disk or a read-only share: check anyway, record nothing
-        lock = None
+    snaps = [repo.find(args.snapshot)] if args.snapshot else repo.snapshots()
+    bar = _progress(args)
+
+    def each(snap) -> None:
+        bar.done()
         if not args.json:
-            print("The backup location is read-only: checking without recording the results.")
+            state = "OK     " if snap.verified else "DAMAGED"
+            print(f"{state} {snap.short_id} {_local(snap.created_at)} {snap.source_name}: "
+                  f"{snap.verification.detail}")
     try:
-        snaps = [repo.find(args.snapshot)] if args.snapshot else repo.snapshots()
-        bar = _progress(args)
-        results = []
-        for snap in snaps:
-            try:
-                res = drill(repo, snap, bar, full=args.full)
-            finally:
-                bar.done()
-            if res.sha256 and not snap.image_sha256:
-                snap.image_sha256 = res.sha256
-            snap.verification = res.verification
-            if lock is not None:
-                repo.save_snapshot(snap)
-            log.info("verify %s: ok=%s %s", snap.id, res.verification.ok, res.verification.detail)
-            results.append(snap)
-            if not args.json:
-                state = "OK     " if snap.verified else "DAMAGED"
-                print(f"{state} {snap.short_id} {_local(snap.created_at)} {snap.source_name}: "
-                      f"{snap.verification.detail}")
+        report = verify_snapshots(repo, snaps, bar, full=args.full, each=each)
     finally:
-        if lock is not None:
-            lock.release()
+        bar.done()
+    if not report.recorded and not args.json:
+        print("The backup location is read-only: checked without recording the results.")
+    results = report.snapshots
     bad = [s for s in results if not s.verified]
     if args.snapshot and not bad:
         # the backup asked about is good; damage elsewhere is reported, but is not its failure
@@ -306,9 +290,9 @@ def cmd_config(args) -> int:
 
 
 def cmd_gui(args) -> int:
-    print("The desktop window is not part of this version yet; use the commands below.\n", file=sys.stderr)
-    build_parser().print_help()
-    return 0
+    from .gui.app import run_gui
+
+    return run_gui(minimized=args.minimized, smoke=args.smoke, file=args.file)
 
 
 # -- parser -----------------------------------------------------------------------------------
@@ -392,6 +376,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("gui", "open the desktop application", cmd_gui)
     sp.add_argument("--minimized", action="store_true", help="start in the system tray (used at login)")
+    sp.add_argument("--smoke", action="store_true",
+                    help="build the main window, show it and quit with 0 (checks an installation)")
+    sp.add_argument("file", nargs="?", help="a database file to open (or to protect)")
     return p
 
 

@@ -20,6 +20,11 @@ ensure_debs() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+# what Qt needs on a bare Debian/Ubuntu: offscreen (tests) and a real X window (the app)
+QT_OFFSCREEN_DEBS=(libgl1 libegl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0)
+QT_X11_DEBS=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-shape0
+             libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0)
+
 find_python() {
     for py in python3 python3.13 python3.12 python3.11; do
         if command -v "$py" >/dev/null && "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then

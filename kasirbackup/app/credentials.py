@@ -53,6 +53,22 @@ class PassphraseTooShort(KasirBackupError):
     hint = "Use at least 8 characters; a few unrelated words are easy to remember and hard to guess."
 
 
+_session: dict[str, str] = {}
+
+
+def remember_for_session(repo_id: str, passphrase: str) -> None:
+    """Keep a passphrase in this process's memory only (the desktop app, when the system has
+    no credential store or the user chose not to store it). Never written anywhere."""
+    _session[repo_id] = passphrase
+
+
+def forget_for_session(repo_id: str | None = None) -> None:
+    if repo_id is None:
+        _session.clear()
+    else:
+        _session.pop(repo_id, None)
+
+
 def _user(repo_id: str) -> str:
     return f"repository:{repo_id}"
 
@@ -147,10 +163,11 @@ def passphrase_source(passphrase_file: str | None = None, interactive: bool | No
             return os.environ[ENV]
         if passphrase_file:
             return read_passphrase_file(passphrase_file)
-        stored = keyring_get(cfg.id)
+        stored = _session.get(cfg.id) or keyring_get(cfg.id)
         if stored:
             return stored
         if interactive if interactive is not None else _interactive():
             return getpass.getpass(f"Passphrase for {location}: ")
-        raise PassphraseNeeded(path=location)
+        # repo_id lets the desktop app ask for it and keep it for the session
+        raise PassphraseNeeded(path=location, repo_id=cfg.id)
     return source

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .crypto import SEALED_MAGIC, Codec, PassphraseNeeded, SealBroken, new_encryption, unlock
+from .crypto import SEALED_MAGIC, Codec, PassphraseNeeded, SealBroken, WrongPassphrase, new_encryption, unlock
 from .errors import (KasirBackupError, NoSnapshots, RepoDamaged, RepoFormatUnsupported,
                      RepoIsFile, RepoNotEmpty, RepoNotFound, RepoReadOnly, SnapshotAmbiguous,
                      SnapshotNotFound, os_error_to_user)
@@ -171,7 +171,11 @@ class Repository:
         if cfg.encryption:
             if passphrase is None:
                 raise PassphraseNeeded(path=storage.location)
-            codec, _, _ = unlock(cfg.encryption, passphrase(cfg, storage.location), storage.location)
+            try:
+                codec, _, _ = unlock(cfg.encryption, passphrase(cfg, storage.location), storage.location)
+            except WrongPassphrase as exc:
+                exc.params.setdefault("repo_id", cfg.id)    # lets the desktop app ask again
+                raise
         return cls(storage, cfg, codec)
 
     @classmethod

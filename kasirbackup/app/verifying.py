@@ -1,0 +1,65 @@
+"""Verifying backups by a restore drill and recording the result in each manifest: shared by
+``kasirbackup verify`` and the Verify button of the desktop app."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..core.errors import RepoReadOnly, RepoWriteProtected
+from ..core.manifest import Snapshot
+from ..core.progress import CancelToken, Progress, no_progress
+from ..core.repository import Repository
+from ..core.scratch import clean_scratch
+from ..core.verify import drill
+
+log = logging.getLogger("kasirbackup.verify")
+
+
+@dataclass(slots=True)
+class VerifyReport:
+    snapshots: list[Snapshot] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)   # damaged repository files met on the way
+    recorded: bool = True                               # False on a read-only backup location
+
+    @property
+    def bad(self) -> list[Snapshot]:
+        return [s for s in self.snapshots if not s.verified]
+
+    @property
+    def ok(self) -> bool:
+        return not self.bad and not self.problems
+
+
+def verify_snapshots(repo: Repository, snaps: list[Snapshot], progress: Progress = no_progress,
+                     cancel: CancelToken | None = None, full: bool = False,
+                     each: Callable[[Snapshot], None] | None = None) -> VerifyReport:
+    """Drill each snapshot; record the verification in its manifest unless the location is
+    read-only (then check anyway and record nothing)."""
+    clean_scratch()
+    report = VerifyReport()
+    try:
+        lock = repo.lock("verify")
+    except (RepoReadOnly, RepoWriteProtected):
+        lock = None
+        report.recorded = False
+    try:
+        for snap in snaps:
+            if cancel is not None:
+                cancel.check()
+            res = drill(repo, snap, progress, cancel, full=full)
+            if res.sha256 and not snap.image_sha256:
+                snap.image_sha256 = res.sha256
+            snap.verification = res.verification
+            if lock is not None:
+                repo.save_snapshot(snap)
+            log.info("verify %s: ok=%s %s", snap.id, res.verification.ok, res.verification.detail)
+            report.snapshots.append(snap)
+            if each is not None:
+                each(snap)
+    finally:
+        if lock is not None:
+            lock.release()
+    report.problems = list(repo.problems)
+    return report

@@ -1,0 +1,135 @@
+"""The status banner a shop owner reads at a glance, and the small size chart."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from ..app.status import Level, ProfileStatus, Reason
+from ..core.manifest import Snapshot
+from .i18n import fmt_ago, fmt_datetime, fmt_size
+
+COLORS = {  # background, border, text: readable in light and dark palettes alike
+    Level.OK: ("#e6f4ea", "#1b7f3b", "#0d4f22"),
+    Level.WARNING: ("#fff4e0", "#c77700", "#6b3f00"),
+    Level.ERROR: ("#fde7e6", "#b3261e", "#7a1711"),
+}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("StatusBanner", text)
+
+
+def headline(st: ProfileStatus, now: datetime) -> str:
+    """The one sentence of the banner."""
+    if st.reason == Reason.RUNNING:
+        return _tr("Backing up now…")
+    if st.reason == Reason.NEVER:
+        return _tr("Not protected yet: no backup has been made. Press Backup now.")
+    if st.reason == Reason.FAILED:
+        return _tr("The last backup failed ({when}). Your older backups are still safe.").format(
+            when=fmt_ago(st.last_attempt.started_at if st.last_attempt else None, now))
+    if st.reason == Reason.OVERDUE:
+        return _tr("A scheduled backup is overdue (it was due {when}). Last backup {ago}.").format(
+            when=fmt_datetime(st.overdue_since), ago=fmt_ago(st.last_success, now))
+    if st.reason == Reason.OFFSITE_PENDING:
+        return _tr("Last backup {ago}, verified. The off-site copy is pending since {since}.").format(
+            ago=fmt_ago(st.last_attempt.started_at if st.last_attempt else st.last_success, now),
+            since=fmt_datetime(st.offsite_pending_since))
+    return _tr("You are protected. Last backup {ago}, verified.").format(ago=fmt_ago(st.last_success, now))
+
+
+def subline(st: ProfileStatus, space_used: int | None) -> str:
+    parts = []
+    if st.next_run is not None:
+        parts.append(_tr("Next backup: {when}").format(when=fmt_datetime(st.next_run)))
+    else:
+        parts.append(_tr("No backups are scheduled"))
+    if space_used is not None:
+        parts.append(_tr("Space used: {size}").format(size=fmt_size(space_used)))
+    if st.reason == Reason.FAILED and st.message:
+        parts.append(st.message)
+    return " · ".join(parts)
+
+
+class StatusBanner(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusBanner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(14, 10, 14, 10)
+        self.title = QLabel()
+        self.title.setObjectName("bannerTitle")
+        self.title.setWordWrap(True)
+        f = self.title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.25)
+        f.setBold(True)
+        self.title.setFont(f)
+        self.detail = QLabel()
+        self.detail.setObjectName("bannerDetail")
+        self.detail.setWordWrap(True)
+        lay.addWidget(self.title)
+        lay.addWidget(self.detail)
+        self.level = Level.OK
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+    def show_status(self, st: ProfileStatus | None, now: datetime, space_used: int | None = None) -> None:
+        if st is None:
+            self.level = Level.WARNING
+            self.title.setText(_tr("No database chosen yet. Add the database you want to protect."))
+            self.detail.setText("")
+        else:
+            self.level = st.level
+            self.title.setText(headline(st, now))
+            self.detail.setText(subline(st, space_used))
+        bg, border, fg = COLORS[self.level]
+        self.setStyleSheet(f"QFrame#statusBanner {{ background: {bg}; border: 2px solid {border}; "
+                           f"border-radius: 6px; }} QLabel {{ color: {fg}; background: transparent; }}")
+
+
+class SizeChart(QWidget):
+    """Database size (line) and what each backup added (bars) over time."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sizeChart")
+        self._snaps: list[Snapshot] = []
+        self.setMinimumHeight(90)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def set_snapshots(self, snaps: list[Snapshot]) -> None:
+        self._snaps = sorted(snaps, key=lambda s: s.created_utc)[-60:]
+        self.setToolTip(QCoreApplication.translate("SizeChart", "Line: database size. Bars: data each backup added."))
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pal = self.palette()
+        r = QRectF(self.rect()).adjusted(6, 18, -6, -6)
+        p.setPen(pal.color(QPalette.ColorRole.WindowText))
+        p.drawText(QRectF(6, 0, self.width() - 12, 16), Qt.AlignmentFlag.AlignLeft,
+                   QCoreApplication.translate("SizeChart", "Size over time"))
+        if len(self._snaps) < 1:
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter, QCoreApplication.translate("SizeChart", "No backups yet"))
+            return
+        top = max(max(s.image_bytes for s in self._snaps), 1)
+        n = len(self._snaps)
+        step = r.width() / max(n, 1)
+        bar = QColor("#2f81f7")
+        bar.setAlpha(110)
+        for i, s in enumerate(self._snaps):
+            h = r.height() * min(1.0, s.added_bytes / top)
+            p.fillRect(QRectF(r.left() + i * step + 1, r.bottom() - max(h, 1), max(step - 2, 1), max(h, 1)), bar)
+        path = QPainterPath()
+        for i, s in enumerate(self._snaps):
+            pt = QPointF(r.left() + i * step + step / 2, r.bottom() - r.height() * s.image_bytes / top)
+            path.moveTo(pt) if i == 0 else path.lineTo(pt)
+        p.setPen(QPen(QColor("#1b7f3b"), 2))
+        p.drawPath(path)
+        p.setPen(pal.color(QPalette.ColorRole.WindowText))
+        p.drawText(QRectF(6, 0, self.width() - 12, 16), Qt.AlignmentFlag.AlignRight, fmt_size(top))

@@ -1,0 +1,178 @@
+"""Language glue: which language to show, the translators (kept referenced for the life of
+the application), and locale-aware formatting of sizes, dates and numbers.
+
+English is the source language. Indonesian comes from ``translations/kasirbackup_id.qm``
+and ``qtbase_id.qm`` (ours: Qt ships no Indonesian translation of its standard buttons).
+Engine errors carry English templates; they are translated here, in context ``errors``."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QDateTime, QLibraryInfo, QLocale, QTimeZone, QTranslator
+
+log = logging.getLogger("kasirbackup.gui")
+
+LANGUAGES = ("", "id", "en")      # "" follows the system
+
+_translators: list[QTranslator] = []   # QCoreApplication does not own them: keep them alive
+_current = "en"
+
+
+def translations_dir() -> Path:
+    """Where the compiled .qm files are: next to the package in a source checkout, inside the
+    bundle when frozen by PyInstaller."""
+    base = getattr(sys, "_MEIPASS", None)
+    candidates = []
+    if base:
+        candidates.append(Path(base) / "translations")
+    here = Path(__file__).resolve().parent
+    candidates += [here / "translations", here.parent.parent / "translations"]
+    for c in candidates:
+        if c.is_dir():
+            return c
+    return candidates[-1]
+
+
+def system_language() -> str:
+    name = QLocale.system().name()          # e.g. "id_ID", "en_US", "C"
+    return "id" if name.lower().startswith(("id", "in_")) else "en"
+
+
+def resolve(choice: str) -> str:
+    """The language to show for a Settings choice ("" = the system's)."""
+    return choice if choice in ("id", "en") else system_language()
+
+
+def current() -> str:
+    return _current
+
+
+def install(choice: str = "", app: QCoreApplication | None = None) -> str:
+    """Load the translators for ``choice`` (replacing earlier ones) and set the default locale
+    for formatting. Widgets get a LanguageChange event and retranslate themselves."""
+    global _current
+    app = app or QCoreApplication.instance()
+    lang = resolve(choice)
+    for t in _translators:
+        app.removeTranslator(t)
+    _translators.clear()
+    QLocale.setDefault(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia) if lang == "id"
+                       else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+                       if QLocale.system().language() in (QLocale.Language.C, QLocale.Language.Indonesian)
+                       else QLocale.system())
+    folder = translations_dir()
+    # English is the source language; its file only supplies plural forms ("1 minute ago")
+    for base in (("qtbase", "kasirbackup") if lang != "en" else ("kasirbackup",)):
+        t = QTranslator()
+        if t.load(f"{base}_{lang}", str(folder)) or (
+                base == "qtbase" and t.load(f"qtbase_{lang}",
+                                            QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))):
+            app.installTranslator(t)
+            _translators.append(t)
+        else:
+            log.warning("no %s translation for %r in %s", base, lang, folder)
+    _current = lang
+    return lang
+
+
+def tr(context: str, text: str) -> str:
+    return QCoreApplication.translate(context, text)
+
+
+def error_text(exc: BaseException) -> str:
+    """A user error in the current language; anything else as a plain sentence (the
+    technical detail belongs in the log, not in a dialog)."""
+    from ..core.errors import KasirBackupError
+
+    if isinstance(exc, KasirBackupError):
+        return exc.message(lambda s: QCoreApplication.translate("errors", s))
+    if isinstance(exc, OSError):
+        from ..core.errors import os_error_to_user
+
+        try:
+            return error_text(os_error_to_user(exc, exc.filename or ""))
+        except Exception:
+            pass
+    return QCoreApplication.translate("errors", "Something unexpected went wrong. The details are in the log file.")
+
+
+# -- formatting ------------------------------------------------------------------------------
+
+def fmt_size(n: int | None) -> str:
+    if n is None:
+        return "–"
+    return QLocale().formattedDataSize(int(n), 1, QLocale.DataSizeFormat.DataSizeSIFormat)
+
+
+def fmt_number(n: int | None) -> str:
+    return "–" if n is None else QLocale().toString(int(n))
+
+
+def to_qdatetime(t: datetime) -> QDateTime:
+    if t.tzinfo is None:
+        t = t.astimezone()
+    return QDateTime.fromSecsSinceEpoch(int(t.timestamp()), QTimeZone.systemTimeZone())
+
+
+def fmt_datetime(t: datetime | None) -> str:
+    """E.g. "21 Nov 2026 23.00" in Indonesian, "Nov 21, 2026 11:00 PM" in English."""
+    if t is None:
+        return "–"
+    loc = QLocale()
+    q = to_qdatetime(t)
+    return "{} {}".format(loc.toString(q.date(), _date_fmt(loc)),
+                          loc.toString(q.time(), QLocale.FormatType.ShortFormat))
+
+
+def _date_fmt(loc: QLocale) -> str:
+    return "d MMM yyyy" if loc.language() != QLocale.Language.English else "MMM d, yyyy"
+
+
+def fmt_time(t: datetime | None) -> str:
+    if t is None:
+        return "–"
+    return QLocale().toString(to_qdatetime(t).time(), QLocale.FormatType.ShortFormat)
+
+
+def fmt_ago(t: datetime | None, now: datetime | None = None) -> str:
+    """A friendly distance: "5 minutes ago", "2 hours ago", "3 days ago"."""
+    if t is None:
+        return tr("time", "never")
+    now = now or datetime.now(t.tzinfo)
+    s = int((now - t).total_seconds())
+    if s < 60:
+        return tr("time", "just now")
+    if s < 3600:
+        return _plural("%n minute(s) ago", s // 60)
+    if s < 86400:
+        return _plural("%n hour(s) ago", s // 3600)
+    return _plural("%n day(s) ago", s // 86400)
+
+
+def fmt_in(t: datetime, now: datetime | None = None) -> str:
+    """A friendly distance into the future: "in 5 minutes", "in 3 hours", "in 2 days"."""
+    now = now or datetime.now(t.tzinfo)
+    s = max(0, int((t - now).total_seconds()))
+    if s < 3600:
+        return _plural("in %n minute(s)", max(1, s // 60))
+    if s < 86400:
+        return _plural("in %n hour(s)", s // 3600)
+    return _plural("in %n day(s)", s // 86400)
+
+
+def _plural(text: str, n: int) -> str:
+    return QCoreApplication.translate("time", text, None, n)
+
+
+# lupdate collects these (the texts are passed through variables above)
+def _collect() -> None:   # pragma: no cover - never called
+    QCoreApplication.translate("time", "%n minute(s) ago", None, 1)
+    QCoreApplication.translate("time", "%n hour(s) ago", None, 1)
+    QCoreApplication.translate("time", "%n day(s) ago", None, 1)
+    QCoreApplication.translate("time", "in %n minute(s)", None, 1)
+    QCoreApplication.translate("time", "in %n hour(s)", None, 1)
+    QCoreApplication.translate("time", "in %n day(s)", None, 1)

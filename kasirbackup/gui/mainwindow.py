@@ -1,0 +1,738 @@
+"""The main window: database picker and summary, status banner, backup list with details,
+and the actions Backup now / Restore… / Verify / Export… / Import… / Open backup folder."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QGroupBox, QHBoxLayout, QHeaderView,
+                               QLabel, QLineEdit, QMainWindow, QProgressBar, QPushButton, QSplitter,
+                               QTableView, QTextBrowser, QToolBar, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QWidget)
+
+from ..app.history import Result, Trigger
+from ..app.runner import RunResult
+from ..app.settings import Profile
+from ..core.manifest import Snapshot
+from ..core.repository import Repository
+from ..core.storage import LocalStorage
+from .banner import SizeChart, StatusBanner
+from .context import AppContext
+from .dialogs import handle_repo_error, show_error, show_info
+from .i18n import error_text, fmt_datetime, fmt_number, fmt_size
+from .icons import app_icon, icon
+from .models import SNAPSHOT_ROLE, SnapshotFilter, SnapshotModel, kind_text
+
+log = logging.getLogger("kasirbackup.gui")
+
+PHASES = ("copy", "verify", "compress", "upload", "prune")
+
+
+@dataclass(slots=True)
+class DbSummary:
+    path: str
+    size: int
+    modified: float
+    tables: dict[str, int | None]
+
+
+@dataclass(slots=True)
+class RepoListing:
+    location: str
+    snapshots: list[Snapshot]
+    space_used: int | None
+    problems: list[str]
+
+
+def summarize_db(path: str) -> DbSummary:
+    from ..core.sqlitefile import check_source, connect_readonly, row_counts
+
+    p, _ = check_source(path)
+    st = p.stat()
+    conn = connect_readonly(p, timeout=2.0)
+    try:
+        tables = row_counts(conn)
+    finally:
+        conn.close()
+    return DbSummary(str(p), st.st_size, st.st_mtime, tables)
+
+
+def list_repo(location: str) -> RepoListing:
+    repo = AppContext.open_repo(location)
+    snaps = repo.snapshots()
+    used = None
+    if isinstance(repo.storage, LocalStorage):
+        used = 0
+        for dirpath, _, files in os.walk(repo.storage.root):
+            for f in files:
+                try:
+                    used += os.lstat(os.path.join(dirpath, f)).st_size
+                except OSError:
+                    pass
+    return RepoListing(location, snaps, used, list(repo.problems))
+
+
+def phase_text(phase: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+    tr = QCoreApplication.translate
+    return {
+        "copy": tr("phase", "Copying the database"),
+        "capture": tr("phase", "Copying the database"),
+        "catch-up": tr("phase", "Copying the database"),
+        "store": tr("phase", "Storing new data"),
+        "verify": tr("phase", "Checking the backup by a test restore"),
+        "drill": tr("phase", "Checking the backup by a test restore"),
+        "prune": tr("phase", "Removing old backups"),
+        "upload": tr("phase", "Copying off-site"),
+        "mark": tr("phase", "Removing old backups"),
+        "repack": tr("phase", "Removing old backups"),
+        "restore": tr("phase", "Restoring"),
+        "undo": tr("phase", "Putting the database back as it was"),
+        "export": tr("phase", "Exporting"),
+        "read": tr("phase", "Reading the file"),
+        "import": tr("phase", "Importing"),
+    }.get(phase, tr("phase", "Working"))
+
+
+class MainWindow(QMainWindow):
+    """Stays alive while the app runs; closing it hides it to the tray when there is one."""
+
+    profile_changed = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(app_icon())
+        self.keep_in_tray = False        # set by the app when a system tray exists
+        self.quitting = False
+        self._listing: RepoListing | None = None
+        self._summary: DbSummary | None = None
+        self._list_job = None
+        self._summary_job = None
+        self._task_job = None            # verify / other long task shown in the progress area
+        self._build()
+        self._connect_bus()
+        self.retranslate()
+        self.reload_profiles()
+        self._tick = QTimer(self)
+        self._tick.setInterval(30_000)
+        self._tick.timeout.connect(self.refresh_status)
+        self._tick.start()
+        self.resize(1100, 720)
+
+    # -- building -----------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.toolbar = QToolBar(self)
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(self.toolbar)
+
+        def action(name: str, icon_name: str, slot, shortcut=None) -> QAction:
+            a = QAction(icon(icon_name), "", self)
+            a.setObjectName(name)
+            a.triggered.connect(slot)
+            if shortcut:
+                a.setShortcut(shortcut)
+            return a
+
+        self.act_backup = action("actBackup", "backup", self.backup_now, QKeySequence("Ctrl+B"))
+        self.act_restore = action("actRestore", "restore", self.restore, QKeySequence("Ctrl+R"))
+        self.act_verify = action("actVerify", "verify", self.verify_selected)
+        self.act_export = action("actExport", "export", self.export)
+        self.act_import = action("actImport", "import", self.import_)
+        self.act_folder = action("actFolder", "folder", self.open_backup_folder)
+        self.act_schedule = action("actSchedule", "schedule", self.schedule)
+        self.act_settings = action("actSettings", "settings", self.settings_dialog, QKeySequence.StandardKey.Preferences)
+        self.act_history = action("actHistory", "history", self.history_dialog)
+        self.act_add = action("actAddDatabase", "add", self.add_database)
+        self.act_quit = action("actQuit", "", self.quit_app, QKeySequence.StandardKey.Quit)
+        for a in (self.act_backup, self.act_restore, self.act_verify, self.act_export, self.act_import):
+            self.toolbar.addAction(a)
+        self.toolbar.addSeparator()
+        for a in (self.act_folder, self.act_schedule, self.act_history, self.act_settings):
+            self.toolbar.addAction(a)
+        self.addAction(self.act_quit)
+
+        central = QWidget(self)
+        outer = QVBoxLayout(central)
+        self.banner = StatusBanner(central)
+        outer.addWidget(self.banner)
+
+        split = QSplitter(Qt.Orientation.Horizontal, central)
+        split.setObjectName("mainSplitter")
+        split.setChildrenCollapsible(False)
+
+        # left: database picker and summary
+        left = QWidget(split)
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        self.db_box = QGroupBox(left)
+        dl = QVBoxLayout(self.db_box)
+        row = QHBoxLayout()
+        self.profile_combo = QComboBox(self.db_box)
+        self.profile_combo.setObjectName("profileCombo")
+        self.profile_combo.currentIndexChanged.connect(self._profile_selected)
+        self.add_button = QPushButton(icon("add"), "", self.db_box)
+        self.add_button.setObjectName("addDatabaseButton")
+        self.add_button.clicked.connect(self.add_database)
+        row.addWidget(self.profile_combo, 1)
+        row.addWidget(self.add_button)
+        dl.addLayout(row)
+        self.db_info = QLabel(self.db_box)
+        self.db_info.setObjectName("dbInfo")
+        self.db_info.setWordWrap(True)
+        self.db_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        dl.addWidget(self.db_info)
+        self.tables = QTreeWidget(self.db_box)
+        self.tables.setObjectName("tablesTree")
+        self.tables.setColumnCount(2)
+        self.tables.setRootIsDecorated(False)
+        self.tables.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tables.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        dl.addWidget(self.tables, 1)
+        ll.addWidget(self.db_box, 1)
+        self.chart = SizeChart(left)
+        ll.addWidget(self.chart)
+
+        # right: backup list, filter and details
+        right = QWidget(split)
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        frow = QHBoxLayout()
+        self.list_title = QLabel(right)
+        f = self.list_title.font()
+        f.setBold(True)
+        self.list_title.setFont(f)
+        self.filter = QLineEdit(right)
+        self.filter.setObjectName("backupFilter")
+        self.filter.setClearButtonEnabled(True)
+        frow.addWidget(self.list_title)
+        frow.addStretch(1)
+        frow.addWidget(self.filter)
+        rl.addLayout(frow)
+        self.model = SnapshotModel(self)
+        self.proxy = SnapshotFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.view = QTableView(right)
+        self.view.setObjectName("backupList")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(SnapshotModel.TIME, Qt.SortOrder.DescendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setSectionResizeMode(SnapshotModel.LABEL, QHeaderView.ResizeMode.Stretch)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.view.doubleClicked.connect(lambda _: self.restore())
+        rl.addWidget(self.view, 3)
+        self.details = QTextBrowser(right)
+        self.details.setObjectName("backupDetails")
+        self.details.setOpenLinks(False)
+        rl.addWidget(self.details, 2)
+
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 2)
+        split.setSizes([340, 720])
+        outer.addWidget(split, 1)
+
+        # progress area
+        prow = QHBoxLayout()
+        self.progress_label = QLabel(central)
+        self.progress_label.setObjectName("progressLabel")
+        self.progress = QProgressBar(central)
+        self.progress.setObjectName("progressBar")
+        self.cancel_button = QPushButton(central)
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.clicked.connect(self.cancel_running)
+        prow.addWidget(self.progress_label)
+        prow.addWidget(self.progress, 1)
+        prow.addWidget(self.cancel_button)
+        self.progress_row = QWidget(central)
+        self.progress_row.setLayout(prow)
+        self.progress_row.setVisible(False)
+        outer.addWidget(self.progress_row)
+        self.setCentralWidget(central)
+        self.setTabOrder(self.profile_combo, self.add_button)
+        self.setTabOrder(self.add_button, self.tables)
+        self.setTabOrder(self.tables, self.filter)
+        self.setTabOrder(self.filter, self.view)
+        self.setTabOrder(self.view, self.details)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("KasirBackup"))
+        texts = {
+            self.act_backup: (self.tr("Backup now"), self.tr("Back up the chosen database now and check the backup")),
+            self.act_restore: (self.tr("Restore…"), self.tr("Bring back the database from the selected backup")),
+            self.act_verify: (self.tr("Verify"), self.tr("Check the selected backup by a test restore")),
+            self.act_export: (self.tr("Export…"), self.tr("Save the data as CSV, JSON, Excel or SQL")),
+            self.act_import: (self.tr("Import…"), self.tr("Bring data from an exported file into the database")),
+            self.act_folder: (self.tr("Open backup folder"), self.tr("Show the backup folder in the file manager")),
+            self.act_schedule: (self.tr("Schedule…"), self.tr("When backups run automatically")),
+            self.act_settings: (self.tr("Settings…"), self.tr("Backup places, retention, encryption, language")),
+            self.act_history: (self.tr("History"), self.tr("Every backup run with its result, and the log file")),
+            self.act_add: (self.tr("Add database…"), self.tr("Protect another database")),
+            self.act_quit: (self.tr("Quit"), self.tr("Stop KasirBackup (scheduled backups stop too)")),
+        }
+        for a, (text, tip) in texts.items():
+            a.setText(text)
+            a.setToolTip(tip)
+            a.setStatusTip(tip)
+        self.db_box.setTitle(self.tr("Database"))
+        self.add_button.setText(self.tr("Add database…"))
+        self.add_button.setToolTip(self.tr("Protect another database"))
+        self.tables.setHeaderLabels([self.tr("Table"), self.tr("Rows")])
+        self.list_title.setText(self.tr("Backups"))
+        self.filter.setPlaceholderText(self.tr("Filter backups…"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.model.retranslate()
+        self._show_summary()
+        self._selection_changed()
+        self.refresh_status()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _connect_bus(self) -> None:
+        bus = self.ctx.bus
+        bus.backup_started.connect(self._backup_started)
+        bus.backup_progress.connect(self._backup_progress)
+        bus.backup_finished.connect(self._backup_finished)
+        bus.backup_failed.connect(self._backup_failed)
+        bus.backup_cancelled.connect(self._backup_cancelled)
+        bus.settings_changed.connect(self.reload_profiles)
+        bus.history_changed.connect(self.refresh_status)
+        bus.repository_changed.connect(self._repository_changed)
+
+    # -- profiles -----------------------------------------------------------------------------
+    def current_profile(self) -> Profile | None:
+        name = self.profile_combo.currentData()
+        return self.ctx.profile(name) if name else None
+
+    def reload_profiles(self) -> None:
+        current = self.profile_combo.currentData()
+        self.profile_combo.blockSignals(True)
+        self.profile_combo.clear()
+        for p in self.ctx.profiles():
+            self.profile_combo.addItem(f"{p.name} — {Path(p.db_path).name}", p.name)
+            self.profile_combo.setItemData(self.profile_combo.count() - 1, p.db_path, Qt.ItemDataRole.ToolTipRole)
+        idx = self.profile_combo.findData(current) if current else -1
+        self.profile_combo.setCurrentIndex(idx if idx >= 0 else (0 if self.profile_combo.count() else -1))
+        self.profile_combo.blockSignals(False)
+        self._profile_selected()
+
+    def select_profile(self, name: str) -> None:
+        idx = self.profile_combo.findData(name)
+        if idx >= 0:
+            self.profile_combo.setCurrentIndex(idx)
+
+    def _profile_selected(self, *_: object) -> None:
+        p = self.current_profile()
+        has = p is not None
+        for a in (self.act_backup, self.act_restore, self.act_verify, self.act_export, self.act_import,
+                  self.act_folder, self.act_schedule):
+            a.setEnabled(has)
+        self._listing = None
+        self._summary = None
+        self.model.set_snapshots([])
+        self.chart.set_snapshots([])
+        self._show_summary()
+        self.refresh_status()
+        if p is not None:
+            self.refresh_backups()
+            self.refresh_summary()
+            self.profile_changed.emit(p.name)
+        self._update_running_state()
+
+    # -- data loading ---------------------------------------------------------------------------
+    def refresh_summary(self) -> None:
+        p = self.current_profile()
+        if p is None:
+            return
+        path = p.db_path
+        self._summary_job = self.ctx.start(lambda prog, cancel: summarize_db(path), "summary",
+                                           on_finished=self._summary_loaded, on_failed=self._summary_failed)
+
+    def _summary_loaded(self, summary: DbSummary) -> None:
+        p = self.current_profile()
+        if p is None or summary.path != str(Path(p.db_path)) and Path(summary.path) != Path(p.db_path).resolve():
+            return
+        self._summary = summary
+        self._show_summary()
+
+    def _summary_failed(self, exc: BaseException) -> None:
+        self._summary = None
+        self.db_info.setText(error_text(exc))
+        self.tables.clear()
+
+    def _show_summary(self) -> None:
+        p = self.current_profile()
+        self.tables.clear()
+        if p is None:
+            self.db_info.setText(self.tr("No database yet. Press “Add database…” to choose the database of "
+                                         "your POS or bookkeeping program."))
+            return
+        if self._summary is None:
+            self.db_info.setText(self.tr("{path}\nReading the database…").format(path=p.db_path))
+            return
+        s = self._summary
+        from datetime import datetime
+        self.db_info.setText(self.tr("{path}\nSize: {size} · changed {when}").format(
+            path=s.path, size=fmt_size(s.size), when=fmt_datetime(datetime.fromtimestamp(s.modified).astimezone())))
+        for name, rows in sorted(s.tables.items()):
+            item = QTreeWidgetItem([name, fmt_number(rows) if rows is not None else "?"])
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.tables.addTopLevelItem(item)
+
+    def refresh_backups(self) -> None:
+        p = self.current_profile()
+        if p is None or not p.repos:
+            return
+        location = p.repos[0]
+
+        def failed(exc: BaseException) -> None:
+            if handle_repo_error(self, exc):
+                self.refresh_backups()
+            else:
+                self.details.setPlainText(error_text(exc))
+        self._list_job = self.ctx.start(lambda prog, cancel: list_repo(location), "list",
+                                        on_finished=self._backups_loaded, on_failed=failed)
+
+    def _backups_loaded(self, listing: RepoListing) -> None:
+        p = self.current_profile()
+        if p is None or not p.repos or listing.location != p.repos[0]:
+            return
+        self._listing = listing
+        self.model.set_snapshots(listing.snapshots)
+        self.chart.set_snapshots(listing.snapshots)
+        if listing.snapshots:
+            first = self.proxy.index(0, 0)
+            self.view.selectionModel().select(first, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                              | QItemSelectionModel.SelectionFlag.Rows)
+            self.view.setCurrentIndex(first)
+        self._selection_changed()
+        self.refresh_status()
+
+    def _repository_changed(self, location: str) -> None:
+        p = self.current_profile()
+        if p is not None and p.repos and p.repos[0] == location:
+            self.refresh_backups()
+
+    # -- status ---------------------------------------------------------------------------------
+    def refresh_status(self) -> None:
+        p = self.current_profile()
+        st = self.ctx.status(p) if p is not None else None
+        self.banner.show_status(st, self.ctx.now(), self._listing.space_used if self._listing else None)
+
+    # -- selection and details ------------------------------------------------------------------
+    def selected_snapshot(self) -> Snapshot | None:
+        idx = self.view.selectionModel().currentIndex() if self.view.selectionModel() else QModelIndex()
+        rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []
+        if rows:
+            idx = rows[0]
+        return idx.data(SNAPSHOT_ROLE) if idx.isValid() else None
+
+    def _selection_changed(self, *_: object) -> None:
+        s = self.selected_snapshot()
+        self.act_verify.setEnabled(s is not None and not self.is_busy())
+        if s is None:
+            if self._listing is not None and not self._listing.snapshots:
+                self.details.setPlainText(self.tr("There are no backups yet. Press “Backup now” to make the first one."))
+            elif self._listing is None:
+                self.details.setPlainText("")
+            return
+        self.details.setHtml(self.details_html(s))
+
+    def details_html(self, s: Snapshot) -> str:
+        from html import escape
+
+        rows = [
+            (self.tr("Backup"), s.id),
+            (self.tr("Taken"), fmt_datetime(s.created_at)),
+            (self.tr("Kind"), kind_text(s.kind)),
+            (self.tr("Label"), s.label or "–"),
+            (self.tr("Database"), s.source_path),
+            (self.tr("Computer"), s.hostname),
+            (self.tr("Size"), fmt_size(s.image_bytes)),
+            (self.tr("Added to the backup folder"), fmt_size(s.added_bytes)),
+            (self.tr("Verified"), (self.tr("Yes, by a test restore ({detail})") if s.verified
+                                   else self.tr("No: {detail}")).format(detail=s.verification.detail or "–")),
+            (self.tr("Fingerprint (SHA-256)"), s.image_sha256),
+        ]
+        html = ["<table cellspacing='2'>"]
+        for k, v in rows:
+            html.append(f"<tr><td><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(str(v))}</td></tr>")
+        html.append("</table>")
+        if s.tables:
+            html.append(f"<p><b>{escape(self.tr('Tables'))}</b></p><table cellspacing='2'>")
+            for t, n in sorted(s.tables.items()):
+                html.append(f"<tr><td>{escape(t)}&nbsp;&nbsp;</td><td align='right'>"
+                            f"{escape(fmt_number(n) if n is not None else '?')}</td></tr>")
+            html.append("</table>")
+        return "".join(html)
+
+    # -- backup ---------------------------------------------------------------------------------
+    def is_busy(self) -> bool:
+        p = self.current_profile()
+        return (p is not None and self.ctx.is_running(p.name)) or (self._task_job is not None and not self._task_job.done)
+
+    def backup_now(self) -> None:
+        p = self.current_profile()
+        if p is None:
+            return
+        if self.ctx.backup_now(p) is None:
+            self.statusBar().showMessage(self.tr("A backup of this database is already running."), 5000)
+
+    def cancel_running(self) -> None:
+        p = self.current_profile()
+        if p is not None and self.ctx.is_running(p.name):
+            self.ctx.cancel_backup(p.name)
+        if self._task_job is not None and not self._task_job.done:
+            self._task_job.cancel()
+        self.cancel_button.setEnabled(False)
+        self.progress_label.setText(self.tr("Cancelling…"))
+
+    def _backup_started(self, name: str) -> None:
+        p = self.current_profile()
+        if p is not None and p.name == name:
+            self._show_progress(self.tr("Backing up…"))
+        self.refresh_status()
+
+    def _backup_progress(self, name: str, phase: str, done: int, total: int) -> None:
+        p = self.current_profile()
+        if p is not None and p.name == name:
+            self._set_progress(phase, done, total)
+
+    def _backup_finished(self, name: str, res: RunResult) -> None:
+        self._hide_progress_if_idle()
+        p = self.current_profile()
+        if p is not None and p.name == name:
+            if res.result == Result.SUCCESS:
+                self.statusBar().showMessage(self.tr("Backup finished and verified."), 8000)
+            elif res.result == Result.PARTIAL:
+                self.statusBar().showMessage(self.tr("Backup verified; the off-site copy is still pending."), 8000)
+            else:
+                bad = next((o for o in res.outcomes if not o.ok), None)
+                show_error(self, self.tr("The backup failed: {reason}").format(
+                    reason=bad.message if bad else res.message), self.tr("Backup failed"))
+        self.refresh_status()
+
+    def _backup_failed(self, name: str, exc: BaseException) -> None:
+        self._hide_progress_if_idle()
+        p = self.current_profile()
+        if p is not None and p.name == name:
+            show_error(self, exc, self.tr("Backup failed"))
+        self.refresh_status()
+
+    def _backup_cancelled(self, name: str) -> None:
+        self._hide_progress_if_idle()
+        self.statusBar().showMessage(self.tr("Backup cancelled. Nothing was changed."), 8000)
+        self.refresh_status()
+
+    def _show_progress(self, text: str) -> None:
+        self.progress_label.setText(text)
+        self.progress.setRange(0, 0)
+        self.cancel_button.setEnabled(True)
+        self.progress_row.setVisible(True)
+        self._update_running_state()
+
+    def _set_progress(self, phase: str, done: int, total: int) -> None:
+        self.progress_label.setText(phase_text(phase))
+        if total > 0:
+            scale = max(1, total // 1_000_000)   # QProgressBar takes int32
+            self.progress.setRange(0, total // scale)
+            self.progress.setValue(min(done, total) // scale)
+        else:
+            self.progress.setRange(0, 0)
+
+    def _hide_progress_if_idle(self) -> None:
+        QTimer.singleShot(0, self._update_running_state)
+
+    def _update_running_state(self) -> None:
+        busy = self.is_busy()
+        p = self.current_profile()
+        if not busy:
+            self.progress_row.setVisible(False)
+        elif p is not None and self.ctx.is_running(p.name) and not self.progress_row.isVisible():
+            self._show_progress(self.tr("Backing up…"))
+        has = p is not None
+        self.act_backup.setEnabled(has and not busy)
+        self.act_verify.setEnabled(has and not busy and self.selected_snapshot() is not None)
+
+    # -- verify ---------------------------------------------------------------------------------
+    def verify_selected(self) -> None:
+        p, s = self.current_profile(), self.selected_snapshot()
+        if p is None or s is None or self.is_busy():
+            return
+        location, snap_id = p.repos[0], s.id
+
+        def work(progress, cancel):
+            from ..app.runner import repo_queue
+            from ..app.verifying import verify_snapshots
+
+            with repo_queue(location):
+                repo = AppContext.open_repo(location)
+                return verify_snapshots(repo, [repo.find(snap_id)], progress, cancel)
+
+        def finished(report) -> None:
+            self._task_job = None
+            self._update_running_state()
+            snap = report.snapshots[0] if report.snapshots else None
+            if snap is not None and snap.verified:
+                show_info(self, self.tr("The backup of {when} is good: it was restored in a test and checked "
+                                        "({detail}).").format(when=fmt_datetime(snap.created_at),
+                                                              detail=snap.verification.detail),
+                          self.tr("Backup verified"))
+            else:
+                show_error(self, self.tr("The backup of {when} is damaged: {detail}. Use an older backup to "
+                                         "restore, and check the backup disk.").format(
+                    when=fmt_datetime(s.created_at), detail=snap.verification.detail if snap else "–"),
+                    self.tr("Backup damaged"))
+            self.refresh_backups()
+
+        def failed(exc) -> None:
+            self._task_job = None
+            self._update_running_state()
+            if handle_repo_error(self, exc):
+                self.verify_selected()
+
+        def cancelled() -> None:
+            self._task_job = None
+            self._update_running_state()
+
+        self._task_job = self.ctx.start(work, "verify", on_finished=finished, on_failed=failed,
+                                        on_progress=self._set_progress, on_cancelled=cancelled)
+        self._show_progress(self.tr("Verifying…"))
+
+    # -- other actions (dialogs) ----------------------------------------------------------------
+    def restore(self) -> None:
+        p = self.current_profile()
+        if p is None:
+            return
+        from .restore_wizard import RestoreWizard
+
+        s = self.selected_snapshot()
+        wiz = RestoreWizard(self.ctx, p, s.id if s else None, self)
+        wiz.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wiz.open()
+        self._dialog = wiz
+
+    def export(self) -> None:
+        p = self.current_profile()
+        if p is None:
+            return
+        from .export_dialog import ExportDialog
+
+        s = self.selected_snapshot()
+        dlg = ExportDialog(self.ctx, p, s.id if s else None, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+        self._dialog = dlg
+
+    def import_(self) -> None:
+        p = self.current_profile()
+        if p is None:
+            return
+        from .import_dialog import ImportDialog
+
+        dlg = ImportDialog(self.ctx, p, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+        self._dialog = dlg
+
+    def schedule(self) -> None:
+        p = self.current_profile()
+        if p is None:
+            return
+        from .schedule_dialog import ScheduleDialog
+
+        dlg = ScheduleDialog(self.ctx, p, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+        self._dialog = dlg
+
+    def settings_dialog(self) -> None:
+        from .settings_dialog import SettingsDialog
+
+        dlg = SettingsDialog(self.ctx, self.current_profile(), self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+        self._dialog = dlg
+
+    def history_dialog(self) -> None:
+        from .history_dialog import HistoryDialog
+
+        dlg = HistoryDialog(self.ctx, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+        self._dialog = dlg
+
+    def add_database(self, path: str | None = None) -> None:
+        from .setup_wizard import SetupWizard
+
+        wiz = SetupWizard(self.ctx, self, db_path=path or None)
+        wiz.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wiz.profile_created.connect(self.select_profile)
+        wiz.open()
+        self._dialog = wiz
+
+    def open_backup_folder(self) -> None:
+        p = self.current_profile()
+        if p is None or not p.repos:
+            return
+        location = p.repos[0]
+        if location.startswith("s3://"):
+            show_info(self, self.tr("These backups are in object storage ({location}); there is no folder to "
+                                    "open on this computer.").format(location=location))
+            return
+        if not Path(location).is_dir():
+            show_error(self, self.tr("The backup folder {location} is not there. If it is on a USB disk, plug the "
+                                     "disk in and try again.").format(location=location))
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(location))
+
+    def open_database_file(self, path: str) -> None:
+        """A database file passed on the command line or by a second launch."""
+        target = Path(path).expanduser()
+        for p in self.ctx.profiles():
+            try:
+                if Path(p.db_path).resolve() == target.resolve():
+                    self.select_profile(p.name)
+                    return
+            except OSError:
+                continue
+        self.add_database(str(target))
+
+    # -- closing --------------------------------------------------------------------------------
+    def quit_app(self) -> None:
+        self.quitting = True
+        from PySide6.QtWidgets import QApplication
+        self.close()
+        QApplication.quit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.keep_in_tray and not self.quitting:
+            event.ignore()
+            self.hide()
+            return
+        super().closeEvent(event)
+
+    def bring_forward(self) -> None:
+        self.show()
+        self.setWindowState((self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive)
+        self.raise_()
+        self.activateWindow()

@@ -1,0 +1,196 @@
+"""Table models: the backup list (snapshots of a repository) and the run history."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex,
+                            QSortFilterProxyModel, Qt)
+from PySide6.QtGui import QBrush, QColor
+
+from ..app.history import Result, Run
+from ..core.manifest import Kind, Snapshot
+from .i18n import fmt_datetime, fmt_size
+
+
+def kind_text(kind: Kind | str) -> str:
+    k = Kind(kind) if not isinstance(kind, Kind) else kind
+    tr = QCoreApplication.translate
+    return {
+        Kind.MANUAL: tr("kind", "Manual"),
+        Kind.SCHEDULED: tr("kind", "Scheduled"),
+        Kind.CATCH_UP: tr("kind", "Catch-up"),
+        Kind.BEFORE_RESTORE: tr("kind", "Before restore"),
+        Kind.IMPORTED: tr("kind", "Imported"),
+    }.get(k, k.value)
+
+
+def result_text(result: Result) -> str:
+    tr = QCoreApplication.translate
+    return {
+        Result.RUNNING: tr("result", "Running"),
+        Result.SUCCESS: tr("result", "Succeeded"),
+        Result.FAILED: tr("result", "Failed"),
+        Result.SKIPPED: tr("result", "Skipped"),
+        Result.PARTIAL: tr("result", "Off-site copy pending"),
+        Result.INTERRUPTED: tr("result", "Interrupted"),
+    }[result]
+
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+SNAPSHOT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class SnapshotModel(QAbstractTableModel):
+    """Snapshots, one per row. Columns: time, kind, size, added, verified, label."""
+
+    TIME, KIND, SIZE, ADDED, VERIFIED, LABEL = range(6)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[Snapshot] = []
+
+    def headers(self) -> list[str]:
+        return [self.tr("Time"), self.tr("Kind"), self.tr("Size"), self.tr("Added"), self.tr("Verified"),
+                self.tr("Label")]
+
+    def set_snapshots(self, snapshots: list[Snapshot]) -> None:
+        self.beginResetModel()
+        self._rows = sorted(snapshots, key=lambda s: s.created_utc, reverse=True)
+        self.endResetModel()
+
+    def snapshots(self) -> list[Snapshot]:
+        return list(self._rows)
+
+    def snapshot(self, row: int) -> Snapshot | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else 6
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers()[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        s = self._rows[index.row()]
+        col = index.column()
+        if role == SNAPSHOT_ROLE:
+            return s
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == self.TIME:
+                return fmt_datetime(s.created_at)
+            if col == self.KIND:
+                return kind_text(s.kind)
+            if col == self.SIZE:
+                return fmt_size(s.image_bytes)
+            if col == self.ADDED:
+                return fmt_size(s.added_bytes)
+            if col == self.VERIFIED:
+                return "✓" if s.verified else ("✗" if s.verification.ok is False else "?")
+            if col == self.LABEL:
+                return s.label
+        if role == SORT_ROLE:
+            return [s.created_utc.timestamp(), s.kind.value, s.image_bytes, s.added_bytes,
+                    int(bool(s.verified)), s.label][col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == self.VERIFIED:
+                if s.verified:
+                    return self.tr("Verified by a restore drill")
+                return self.tr("Not verified: {detail}").format(detail=s.verification.detail or "–")
+            return self.tr("Backup {id}").format(id=s.short_id)
+        if role == Qt.ItemDataRole.ForegroundRole and col == self.VERIFIED:
+            return QBrush(QColor("#1b7f3b") if s.verified else QColor("#b3261e"))
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.SIZE, self.ADDED):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == self.VERIFIED:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 5)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 5))
+
+
+class SnapshotFilter(QSortFilterProxyModel):
+    """Sorting on real values (not display text) and a text filter over kind, label, id
+    and time."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
+        text = self.filterRegularExpression().pattern().strip().lower()
+        if not text:
+            return True
+        model: SnapshotModel = self.sourceModel()
+        s = model.snapshot(source_row)
+        hay = " ".join([fmt_datetime(s.created_at), kind_text(s.kind), s.label, s.id, s.kind.value]).lower()
+        return all(word in hay for word in text.split())
+
+
+class HistoryModel(QAbstractTableModel):
+    """Runs, newest first. Columns: started, database, trigger, result, added, message."""
+
+    STARTED, PROFILE, TRIGGER, RESULT, ADDED, MESSAGE = range(6)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[Run] = []
+
+    def set_runs(self, runs: list[Run]) -> None:
+        self.beginResetModel()
+        self._rows = list(runs)
+        self.endResetModel()
+
+    def run(self, row: int) -> Run | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else 6
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return [self.tr("Started"), self.tr("Database"), self.tr("Started by"), self.tr("Result"),
+                    self.tr("Added"), self.tr("Message")][section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        r = self._rows[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if col == self.STARTED:
+                return fmt_datetime(r.started_at)
+            if col == self.PROFILE:
+                return r.profile
+            if col == self.TRIGGER:
+                return trigger_text(r.trigger.value)
+            if col == self.RESULT:
+                return result_text(r.result)
+            if col == self.ADDED:
+                return fmt_size(r.bytes_added) if r.bytes_added else ""
+            if col == self.MESSAGE:
+                return r.message
+        if role == Qt.ItemDataRole.ForegroundRole and col == self.RESULT:
+            color = {Result.SUCCESS: "#1b7f3b", Result.FAILED: "#b3261e", Result.INTERRUPTED: "#b3261e",
+                     Result.PARTIAL: "#a05a00"}.get(r.result)
+            return QBrush(QColor(color)) if color else None
+        return None
+
+
+def trigger_text(trigger: str) -> str:
+    tr = QCoreApplication.translate
+    return {"manual": tr("trigger", "You"), "scheduled": tr("trigger", "Schedule"),
+            "catch-up": tr("trigger", "Catch-up"), "retry": tr("trigger", "Retry")}.get(trigger, trigger)

@@ -1,0 +1,137 @@
+"""The tray icon: Open, Backup now (per database), last result, next run, Quit. The icon
+shows idle / running / error; a failure always notifies, a success only when asked."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from ..app.history import Result
+from ..app.runner import RunResult
+from ..app.status import Level, worst
+from .banner import headline
+from .context import AppContext
+from .i18n import error_text, fmt_datetime
+from .icons import icon
+
+
+class Tray(QObject):
+    def __init__(self, ctx: AppContext, window, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.window = window
+        self.tray = QSystemTrayIcon(icon("tray-idle"), self)
+        self.tray.setObjectName("trayIcon")
+        self.menu = QMenu()
+        self.menu.setObjectName("trayMenu")
+        self.tray.setContextMenu(self.menu)
+        self.tray.activated.connect(self._activated)
+        self.notifications: list[tuple[str, str]] = []     # (title, text) of every notification shown
+        self.state = "idle"
+        bus = ctx.bus
+        bus.backup_started.connect(lambda _: self.update())
+        bus.backup_finished.connect(self._finished)
+        bus.backup_failed.connect(self._failed)
+        bus.backup_cancelled.connect(lambda _: self.update())
+        bus.settings_changed.connect(self.update)
+        bus.history_changed.connect(self.update)
+        bus.language_changed.connect(lambda _: (self.rebuild_menu(), self.update()))
+        self.menu.aboutToShow.connect(self.rebuild_menu)
+        self._timer = QTimer(self)
+        self._timer.setInterval(60_000)
+        self._timer.timeout.connect(self.update)
+        self._timer.start()
+        self.rebuild_menu()
+        self.update()
+
+    def show(self) -> None:
+        self.tray.show()
+
+    def rebuild_menu(self) -> None:
+        m = self.menu
+        m.clear()
+        self.act_open = QAction(self.tr("Open KasirBackup"), m)
+        self.act_open.setObjectName("trayOpen")
+        self.act_open.triggered.connect(self.window.bring_forward)
+        m.addAction(self.act_open)
+        m.addSeparator()
+        self.backup_actions: dict[str, QAction] = {}
+        profiles = self.ctx.profiles()
+        for p in profiles:
+            text = self.tr("Backup now: {name}").format(name=p.name) if len(profiles) > 1 else self.tr("Backup now")
+            a = QAction(text, m)
+            a.setObjectName(f"trayBackup:{p.name}")
+            a.setEnabled(not self.ctx.is_running(p.name))
+            a.triggered.connect(lambda checked=False, name=p.name: self.backup(name))
+            m.addAction(a)
+            self.backup_actions[p.name] = a
+        m.addSeparator()
+        for p in profiles:
+            st = self.ctx.status(p)
+            last = QAction(self.tr("Last: {text}").format(text=headline(st, self.ctx.now())), m)
+            last.setEnabled(False)
+            m.addAction(last)
+            nxt = QAction(self.tr("Next backup: {when}").format(when=fmt_datetime(st.next_run))
+                          if st.next_run else self.tr("No backups are scheduled"), m)
+            nxt.setEnabled(False)
+            m.addAction(nxt)
+        m.addSeparator()
+        self.act_quit = QAction(self.tr("Quit"), m)
+        self.act_quit.setObjectName("trayQuit")
+        self.act_quit.triggered.connect(self.window.quit_app)
+        m.addAction(self.act_quit)
+
+    def backup(self, name: str) -> None:
+        p = self.ctx.profile(name)
+        if p is not None:
+            self.ctx.backup_now(p)
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
+            if self.window.isVisible() and not self.window.isMinimized():
+                self.window.hide()
+            else:
+                self.window.bring_forward()
+
+    def update(self) -> None:
+        profiles = self.ctx.profiles()
+        running = any(self.ctx.is_running(p.name) for p in profiles)
+        statuses = [self.ctx.status(p) for p in profiles]
+        if running:
+            self.state = "running"
+        elif statuses and worst(statuses) == Level.ERROR:
+            self.state = "error"
+        else:
+            self.state = "idle"
+        self.tray.setIcon(icon(f"tray-{self.state}"))
+        tip = [self.tr("KasirBackup")]
+        for st in statuses:
+            tip.append(f"{st.profile}: {headline(st, self.ctx.now())}")
+        self.tray.setToolTip("\n".join(tip))
+
+    def notify(self, title: str, text: str, error: bool = False) -> None:
+        self.notifications.append((title, text))
+        if QSystemTrayIcon.isSystemTrayAvailable() and self.tray.isVisible():
+            self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Critical if error
+                                  else QSystemTrayIcon.MessageIcon.Information, 10_000)
+
+    def _finished(self, name: str, res: RunResult) -> None:
+        self.update()
+        if res.result == Result.SUCCESS:
+            if self.ctx.settings().notify_success:
+                self.notify(self.tr("Backup finished"),
+                            self.tr("{name}: backup finished and verified.").format(name=name))
+        elif res.result == Result.PARTIAL:
+            self.notify(self.tr("Off-site copy pending"),
+                        self.tr("{name}: the backup is verified on this computer, but the off-site copy could "
+                                "not be made. It will be tried again.").format(name=name))
+        else:
+            bad = next((o for o in res.outcomes if not o.ok), None)
+            self.notify(self.tr("Backup failed"), self.tr("{name}: {reason}").format(
+                name=name, reason=bad.message if bad else res.message), error=True)
+
+    def _failed(self, name: str, exc: BaseException) -> None:
+        self.update()
+        self.notify(self.tr("Backup failed"), self.tr("{name}: {reason}").format(name=name, reason=error_text(exc)),
+                    error=True)

@@ -33,6 +33,7 @@ class Result(str, Enum):
     SKIPPED = "skipped"
     PARTIAL = "partial"           # the local backup is good; an off-site copy is still pending
     INTERRUPTED = "interrupted"   # the process ended while the run was going on
+    CANCELLED = "cancelled"       # stopped by the user; nothing was changed
 
 
 @dataclass(slots=True)

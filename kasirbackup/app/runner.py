@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Callable
 
 from ..core.backup import BackupRequest, backup
-from ..core.errors import KasirBackupError
+from ..core.errors import Cancelled, KasirBackupError
 from ..core.manifest import Kind
 from ..core.progress import CancelToken, Progress, no_progress
 from ..core.prune import prune
@@ -69,7 +69,10 @@ def run_profile(profile: Profile, trigger: Trigger, history: History, progress: 
     try:
         for location in profile.repos:
             result.outcomes.append(_one_repo(profile, location, trigger, progress, cancel, translate))
-    except BaseException as exc:   # cancellation or a bug: still record the run
+    except Cancelled:
+        history.finish(run_id, Result.CANCELLED, clock(), "cancelled by the user; nothing was changed")
+        raise
+    except BaseException as exc:   # a bug: still record the run
         history.finish(run_id, Result.FAILED, clock(), f"{type(exc).__name__}: {exc}")
         raise
     bad = [o for o in result.outcomes if not o.ok]
@@ -114,6 +117,8 @@ def _one_repo(profile: Profile, location: str, trigger: Trigger, progress: Progr
             out.ok = True
             out.message = f"backup {snap.short_id} verified, {snap.added_bytes} bytes added" + \
                 (f", {out.pruned} old backups removed" if out.pruned else "")
+        except Cancelled:
+            raise
         except KasirBackupError as exc:
             out.message = exc.message(translate)
         except OSError as exc:

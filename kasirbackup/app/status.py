@@ -53,7 +53,8 @@ def profile_status(profile: Profile, history: History, now: datetime, tz: tzinfo
                    running: bool = False) -> ProfileStatus:
     """The verdict for one profile at ``now`` (aware)."""
     success = history.last_success(profile.name)
-    attempt = history.last_attempt(profile.name)
+    # a run the user cancelled says nothing about protection: look at the one before it
+    attempt = next((r for r in history.attempts(profile.name, limit=50) if r.result != Result.CANCELLED), None)
     nxt = next_fire(profile.schedule, now, tz)
     base = dict(profile=profile.name, last_success=success.started_at if success else None,
                 last_attempt=attempt, next_run=nxt)

@@ -32,6 +32,7 @@ def result_text(result: Result) -> str:
         Result.SKIPPED: tr("result", "Skipped"),
         Result.PARTIAL: tr("result", "Off-site copy pending"),
         Result.INTERRUPTED: tr("result", "Interrupted"),
+        Result.CANCELLED: tr("result", "Cancelled"),
     }[result]
 
 

@@ -8,7 +8,7 @@ import sys
 from .app.history import History, Result, Trigger
 from .app.runner import run_profile
 from .app.scheduling import ScheduleService, local_tz, next_fire
-from .app.settings import Profile, ProfileExists, Retention, Schedule, SettingsStore
+from .app.settings import EXPORT_FORMATS, Profile, ProfileExists, Retention, Schedule, SettingsStore
 from .app import ossched
 from .cli import _print_json
 
@@ -36,7 +36,7 @@ def cmd_profile_add(args) -> int:
     p = Profile(name=args.name, db_path=str(Path(args.db).expanduser().absolute()),
                 repos=[str(Path(r).expanduser().absolute()) if "://" not in r else r for r in args.repo],
                 schedule=Schedule.parse(args.schedule), retention=ret, plain_copy=args.plain_copy,
-                prune_after_backup=not args.no_prune)
+                prune_after_backup=not args.no_prune, exports=args.export or [])
     p.validate()
     settings.profiles.append(p)
     store.save(settings)
@@ -45,6 +45,15 @@ def cmd_profile_add(args) -> int:
     else:
         print(f"Profile {p.name}: {p.db_path} → {', '.join(p.repos)}, {p.schedule.describe()}")
     return 0
+
+
+def _export_formats(text: str) -> list[str]:
+    formats = list(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    bad = [f for f in formats if f not in EXPORT_FORMATS]
+    if bad:
+        import argparse
+        raise argparse.ArgumentTypeError(f"unknown format {', '.join(bad)} (choose from {', '.join(EXPORT_FORMATS)})")
+    return formats
 
 
 def cmd_profile_list(args) -> int:
@@ -193,6 +202,9 @@ def register(sub, add) -> None:
     a.add_argument("--keep-within", metavar="DURATION")
     a.add_argument("--plain-copy", action="store_true")
     a.add_argument("--no-prune", action="store_true", help="do not apply the retention policy after backups")
+    a.add_argument("--export", type=_export_formats, metavar="FORMATS",
+                   help="also export each scheduled backup into BACKUP_FOLDER/exports, e.g. csv,xlsx "
+                        f"({', '.join(EXPORT_FORMATS)}; removed with their backup)")
     a.add_argument("--json", action="store_true")
     ls = psub.add_parser("list", help="list profiles")
     ls.set_defaults(func=cmd_profile_list)

@@ -84,6 +84,10 @@ def run_profile(profile: Profile, trigger: Trigger, history: History, progress: 
         result.message = prefix + "; ".join(f"{o.repo}: {o.message}" for o in bad)
     else:
         result.message = "; ".join(o.message for o in result.outcomes)
+    if result.outcomes:
+        note = _auto_export(profile, trigger, result.outcomes[0], progress, cancel, translate)
+        if note:
+            result.message = f"{result.message}; {note}" if result.message else note
     first = next((o for o in result.outcomes if o.snapshot_id), None)
     history.finish(run_id, result.result, clock(), result.message,
                    sum(o.bytes_added for o in result.outcomes), first.snapshot_id if first else "")
@@ -124,3 +128,14 @@ def _one_repo(profile: Profile, location: str, trigger: Trigger, progress: Progr
         except OSError as exc:
             out.message = f"{exc.strerror or exc}"
     return out
+
+
+def _auto_export(profile: Profile, trigger: Trigger, first: RepoOutcome, progress: Progress,
+                 cancel: CancelToken | None, translate) -> str:
+    """The profile's exports after a scheduled backup and the removal of exports of pruned
+    backups (app/auto_export.py): a note for the run's message, never a failure of the run."""
+    from .auto_export import after_run
+
+    with repo_queue(first.repo):
+        res = after_run(profile, trigger, first.repo, first.snapshot_id, first.ok, progress, cancel, translate)
+    return res.note() if res else ""

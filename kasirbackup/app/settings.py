@@ -23,6 +23,7 @@ from .paths import config_dir
 SETTINGS_VERSION = 1
 MAX_SETTINGS_BYTES = 4 * 1024 * 1024
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+EXPORT_FORMATS = ("csv", "json", "xlsx", "sql")    # = core.exports.FORMATS (not imported: it loads openpyxl)
 
 
 class SettingsDamaged(KasirBackupError):
@@ -141,6 +142,7 @@ class Profile:
     plain_copy: bool = False
     id: str = field(default_factory=lambda: secrets.token_hex(6))
     created_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    exports: list[str] = field(default_factory=list)   # formats exported after each scheduled backup
 
     @classmethod
     def from_json(cls, d: dict) -> "Profile":
@@ -148,7 +150,7 @@ class Profile:
                 schedule=Schedule(**d.get("schedule", {})), retention=Retention(**d.get("retention", {})),
                 prune_after_backup=bool(d.get("prune_after_backup", True)),
                 plain_copy=bool(d.get("plain_copy", False)), id=str(d.get("id") or secrets.token_hex(6)),
-                created_at=str(d.get("created_at") or ""))
+                created_at=str(d.get("created_at") or ""), exports=_export_list(d.get("exports", [])))
         p.validate()
         return p
 
@@ -163,6 +165,14 @@ class Profile:
             raise ValueError(f"profile {self.name} has no backup location")
         self.schedule.validate()
         self.retention.policy()
+        if any(f not in EXPORT_FORMATS for f in self.exports):
+            raise ValueError(f"unknown export format in {self.exports} (known: {', '.join(EXPORT_FORMATS)})")
+
+
+def _export_list(value: object) -> list[str]:
+    if not isinstance(value, list):
+        raise ValueError("exports must be a list of formats")
+    return list(dict.fromkeys(str(f).lower() for f in value))
 
 
 @dataclass(slots=True)

@@ -19,37 +19,40 @@ COLORS = {  # background, border, text: readable in light and dark palettes alik
 }
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("StatusBanner", text)
-
-
 def headline(st: ProfileStatus, now: datetime) -> str:
     """The one sentence of the banner."""
     if st.reason == Reason.RUNNING:
-        return _tr("Backing up now…")
+        return QCoreApplication.translate("StatusBanner", "Backing up now…")
     if st.reason == Reason.NEVER:
-        return _tr("Not protected yet: no backup has been made. Press Backup now.")
+        return QCoreApplication.translate(
+            "StatusBanner", "Not protected yet: no backup has been made. Press Backup now.")
     if st.reason == Reason.FAILED:
-        return _tr("The last backup failed ({when}). Your older backups are still safe.").format(
+        return QCoreApplication.translate(
+            "StatusBanner", "The last backup failed ({when}). Your older backups are still safe.").format(
             when=fmt_ago(st.last_attempt.started_at if st.last_attempt else None, now))
     if st.reason == Reason.OVERDUE:
-        return _tr("A scheduled backup is overdue (it was due {when}). Last backup {ago}.").format(
+        return QCoreApplication.translate(
+            "StatusBanner", "A scheduled backup is overdue (it was due {when}). Last backup {ago}.").format(
             when=fmt_datetime(st.overdue_since), ago=fmt_ago(st.last_success, now))
     if st.reason == Reason.OFFSITE_PENDING:
-        return _tr("Last backup {ago}, verified. The off-site copy is pending since {since}.").format(
+        return QCoreApplication.translate(
+            "StatusBanner", "Last backup {ago}, verified. The off-site copy is pending since {since}.").format(
             ago=fmt_ago(st.last_attempt.started_at if st.last_attempt else st.last_success, now),
             since=fmt_datetime(st.offsite_pending_since))
-    return _tr("You are protected. Last backup {ago}, verified.").format(ago=fmt_ago(st.last_success, now))
+    return QCoreApplication.translate(
+        "StatusBanner", "You are protected. Last backup {ago}, verified.").format(ago=fmt_ago(st.last_success, now))
 
 
 def subline(st: ProfileStatus, space_used: int | None) -> str:
     parts = []
     if st.next_run is not None:
-        parts.append(_tr("Next backup: {when}").format(when=fmt_datetime(st.next_run)))
+        parts.append(QCoreApplication.translate(
+            "StatusBanner", "Next backup: {when}").format(when=fmt_datetime(st.next_run)))
     else:
-        parts.append(_tr("No backups are scheduled"))
+        parts.append(QCoreApplication.translate("StatusBanner", "No backups are scheduled"))
     if space_used is not None:
-        parts.append(_tr("Space used: {size}").format(size=fmt_size(space_used)))
+        parts.append(QCoreApplication.translate(
+            "StatusBanner", "Space used: {size}").format(size=fmt_size(space_used)))
     if st.reason == Reason.FAILED and st.message:
         parts.append(st.message)
     return " · ".join(parts)
@@ -80,7 +83,8 @@ class StatusBanner(QFrame):
     def show_status(self, st: ProfileStatus | None, now: datetime, space_used: int | None = None) -> None:
         if st is None:
             self.level = Level.WARNING
-            self.title.setText(_tr("No database chosen yet. Add the database you want to protect."))
+            self.title.setText(QCoreApplication.translate(
+                "StatusBanner", "No database chosen yet. Add the database you want to protect."))
             self.detail.setText("")
         else:
             self.level = st.level

@@ -18,27 +18,24 @@ from .i18n import error_text
 log = logging.getLogger("kasirbackup.gui")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("dialogs", text)
-
-
 def show_error(parent: QWidget | None, exc: BaseException | str, title: str | None = None) -> QMessageBox:
     """A non-blocking, window-modal message (tests and the event loop never wait on it)."""
     text = exc if isinstance(exc, str) else error_text(exc)
-    box = QMessageBox(QMessageBox.Icon.Warning, title or _tr("KasirBackup"), text,
-                      QMessageBox.StandardButton.Ok, parent)
+    title = title or QCoreApplication.translate("dialogs", "KasirBackup")
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorBox")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     where = log_path()
     if where and not isinstance(exc, str):
-        box.setInformativeText(_tr("Technical details are in the log file: {path}").format(path=str(where)))
+        box.setInformativeText(QCoreApplication.translate(
+            "dialogs", "Technical details are in the log file: {path}").format(path=str(where)))
     box.open()
     return box
 
 
 def show_info(parent: QWidget | None, text: str, title: str | None = None) -> QMessageBox:
-    box = QMessageBox(QMessageBox.Icon.Information, title or _tr("KasirBackup"), text,
-                      QMessageBox.StandardButton.Ok, parent)
+    title = title or QCoreApplication.translate("dialogs", "KasirBackup")
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box

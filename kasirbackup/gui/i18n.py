@@ -141,11 +141,11 @@ def fmt_time(t: datetime | None) -> str:
 def fmt_ago(t: datetime | None, now: datetime | None = None) -> str:
     """A friendly distance: "5 minutes ago", "2 hours ago", "3 days ago"."""
     if t is None:
-        return tr("time", "never")
+        return QCoreApplication.translate("time", "never")
     now = now or datetime.now(t.tzinfo)
     s = int((now - t).total_seconds())
     if s < 60:
-        return tr("time", "just now")
+        return QCoreApplication.translate("time", "just now")
     if s < 3600:
         return _plural("%n minute(s) ago", s // 60)
     if s < 86400:

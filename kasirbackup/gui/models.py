@@ -13,26 +13,26 @@ from .i18n import fmt_datetime, fmt_size
 
 def kind_text(kind: Kind | str) -> str:
     k = Kind(kind) if not isinstance(kind, Kind) else kind
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     return {
-        Kind.MANUAL: tr("kind", "Manual"),
-        Kind.SCHEDULED: tr("kind", "Scheduled"),
-        Kind.CATCH_UP: tr("kind", "Catch-up"),
-        Kind.BEFORE_RESTORE: tr("kind", "Before restore"),
-        Kind.IMPORTED: tr("kind", "Imported"),
+        Kind.MANUAL: translate("kind", "Manual"),
+        Kind.SCHEDULED: translate("kind", "Scheduled"),
+        Kind.CATCH_UP: translate("kind", "Catch-up"),
+        Kind.BEFORE_RESTORE: translate("kind", "Before restore"),
+        Kind.IMPORTED: translate("kind", "Imported"),
     }.get(k, k.value)
 
 
 def result_text(result: Result) -> str:
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     return {
-        Result.RUNNING: tr("result", "Running"),
-        Result.SUCCESS: tr("result", "Succeeded"),
-        Result.FAILED: tr("result", "Failed"),
-        Result.SKIPPED: tr("result", "Skipped"),
-        Result.PARTIAL: tr("result", "Off-site copy pending"),
-        Result.INTERRUPTED: tr("result", "Interrupted"),
-        Result.CANCELLED: tr("result", "Cancelled"),
+        Result.RUNNING: translate("result", "Running"),
+        Result.SUCCESS: translate("result", "Succeeded"),
+        Result.FAILED: translate("result", "Failed"),
+        Result.SKIPPED: translate("result", "Skipped"),
+        Result.PARTIAL: translate("result", "Off-site copy pending"),
+        Result.INTERRUPTED: translate("result", "Interrupted"),
+        Result.CANCELLED: translate("result", "Cancelled"),
     }[result]
 
 
@@ -192,6 +192,6 @@ class HistoryModel(QAbstractTableModel):
 
 
 def trigger_text(trigger: str) -> str:
-    tr = QCoreApplication.translate
-    return {"manual": tr("trigger", "You"), "scheduled": tr("trigger", "Schedule"),
-            "catch-up": tr("trigger", "Catch-up"), "retry": tr("trigger", "Retry")}.get(trigger, trigger)
+    translate = QCoreApplication.translate
+    return {"manual": translate("trigger", "You"), "scheduled": translate("trigger", "Schedule"),
+            "catch-up": translate("trigger", "Catch-up"), "retry": translate("trigger", "Retry")}.get(trigger, trigger)

@@ -79,24 +79,24 @@ def list_repo(location: str) -> RepoListing:
 
 def phase_text(phase: str) -> str:
     from PySide6.QtCore import QCoreApplication
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     return {
-        "copy": tr("phase", "Copying the database"),
-        "capture": tr("phase", "Copying the database"),
-        "catch-up": tr("phase", "Copying the database"),
-        "store": tr("phase", "Storing new data"),
-        "verify": tr("phase", "Checking the backup by a test restore"),
-        "drill": tr("phase", "Checking the backup by a test restore"),
-        "prune": tr("phase", "Removing old backups"),
-        "upload": tr("phase", "Copying off-site"),
-        "mark": tr("phase", "Removing old backups"),
-        "repack": tr("phase", "Removing old backups"),
-        "restore": tr("phase", "Restoring"),
-        "undo": tr("phase", "Putting the database back as it was"),
-        "export": tr("phase", "Exporting"),
-        "read": tr("phase", "Reading the file"),
-        "import": tr("phase", "Importing"),
-    }.get(phase, tr("phase", "Working"))
+        "copy": translate("phase", "Copying the database"),
+        "capture": translate("phase", "Copying the database"),
+        "catch-up": translate("phase", "Copying the database"),
+        "store": translate("phase", "Storing new data"),
+        "verify": translate("phase", "Checking the backup by a test restore"),
+        "drill": translate("phase", "Checking the backup by a test restore"),
+        "prune": translate("phase", "Removing old backups"),
+        "upload": translate("phase", "Copying off-site"),
+        "mark": translate("phase", "Removing old backups"),
+        "repack": translate("phase", "Removing old backups"),
+        "restore": translate("phase", "Restoring"),
+        "undo": translate("phase", "Putting the database back as it was"),
+        "export": translate("phase", "Exporting"),
+        "read": translate("phase", "Reading the file"),
+        "import": translate("phase", "Importing"),
+    }.get(phase, translate("phase", "Working"))
 
 
 class MainWindow(QMainWindow):

@@ -69,6 +69,8 @@ def test_refreshes_when_a_run_ends(qtbot, ctx, profile):
     # a filter and a selection survive a refresh
     dlg.db_filter.setCurrentIndex(dlg.db_filter.findData("Toko"))
     first = dlg.visible_runs()[0].id
+    # (the job is marked done on its worker just after its result reached the GUI thread)
+    qtbot.waitUntil(lambda: not ctx.is_running(profile.name), timeout=10000)
     wait_backup(qtbot, ctx, profile)
     qtbot.waitUntil(lambda: len(dlg.visible_runs()) == 2, timeout=10000)
     assert dlg.db_filter.currentData() == "Toko"

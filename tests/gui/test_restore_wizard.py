@@ -1,0 +1,319 @@
+"""The restore wizard, driven like a user would: real POS databases, real repositories, real
+locks; the engine is never mocked."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtWidgets import QLabel, QPushButton, QWizard
+
+from kasirbackup.core.repository import Repository
+from kasirbackup.gui.restore_wizard import (PAGE_CLOSE, PAGE_HOW, PAGE_PREVIEW, PAGE_PROGRESS, PAGE_RESULT,
+                                            PAGE_SNAPSHOT, RestoreWizard)
+from tests.gui.conftest import wait_backup
+from tests.support.dbgen import simulate_day_of_sales
+
+LONG = 60000
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+def contents(db) -> dict[str, list[tuple]]:
+    """Every row of every table (rowid first), read through a fresh connection."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        names = [r[0] for r in con.execute("SELECT name FROM sqlite_schema WHERE type = 'table' "
+                                           "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        return {n: con.execute(f'SELECT rowid, * FROM "{n}" ORDER BY rowid').fetchall() for n in names}
+    finally:
+        con.close()
+
+
+def execute(db, *statements) -> None:
+    con = sqlite3.connect(str(db), isolation_level=None, timeout=10)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        for s in statements:
+            con.execute(s)
+        con.execute("COMMIT")
+    finally:
+        con.close()
+
+
+def mutate(db) -> None:
+    """A day after the backup: sales deleted, prices changed, 16 new sales."""
+    execute(db,
+            "DELETE FROM transaksi_detail WHERE transaksi_id BETWEEN 20 AND 29",
+            "DELETE FROM transaksi WHERE id BETWEEN 20 AND 29",
+            "UPDATE produk SET harga_jual = harga_jual + 1000 WHERE id <= 5")
+    simulate_day_of_sales(str(db), 16, seed=5)
+
+
+def backup_id(qtbot, ctx, profile) -> str:
+    res = wait_backup(qtbot, ctx, profile)
+    assert res.ok, res
+    return res.outcomes[0].snapshot_id
+
+
+def open_wizard(qtbot, ctx, profile, snap_id=None) -> RestoreWizard:
+    wiz = RestoreWizard(ctx, profile, snap_id, None)
+    qtbot.addWidget(wiz)
+    wiz.open()
+    return wiz
+
+
+def button(wiz, which) -> QPushButton:
+    return wiz.button(which)
+
+
+def click_next(qtbot, wiz) -> None:
+    nb = wiz.button(QWizard.WizardButton.CommitButton) if wiz.currentPage().isCommitPage() \
+        else wiz.button(QWizard.WizardButton.NextButton)
+    qtbot.waitUntil(nb.isEnabled, timeout=LONG)
+    nb.click()
+
+
+def to_how_page(qtbot, wiz) -> None:
+    qtbot.waitUntil(lambda: wiz.currentPage().isComplete(), timeout=LONG)
+    click_next(qtbot, wiz)
+    assert wiz.currentId() == PAGE_PREVIEW
+    qtbot.waitUntil(lambda: wiz.currentPage().isComplete(), timeout=LONG)
+    click_next(qtbot, wiz)
+    assert wiz.currentId() == PAGE_HOW
+
+
+def wait_result(qtbot, wiz) -> None:
+    qtbot.waitUntil(lambda: wiz.currentId() == PAGE_RESULT, timeout=LONG)
+
+
+def text(wiz, name) -> str:
+    return wiz.findChild(QLabel, name).text()
+
+
+def snapshots(profile):
+    return Repository.open(profile.repos[0]).snapshots()
+
+
+@pytest.fixture
+def announced(ctx):
+    seen = []
+    ctx.bus.repository_changed.connect(lambda loc: seen.append(("repo", loc)))
+    ctx.bus.history_changed.connect(lambda: seen.append(("history",)))
+    return seen
+
+
+# -- the whole database, and undo -----------------------------------------------------------------
+
+def test_replace_restores_the_snapshot_and_undo_puts_back_the_state_before(qtbot, ctx, profile, shop_db, announced):
+    older = backup_id(qtbot, ctx, profile)
+    at_backup = contents(shop_db)
+    mutate(shop_db)
+    newer = backup_id(qtbot, ctx, profile)
+    before_restore = contents(shop_db)
+    assert before_restore != at_backup
+
+    wiz = open_wizard(qtbot, ctx, profile, older)
+    page = wiz.page(PAGE_SNAPSHOT)
+    qtbot.waitUntil(page.isComplete, timeout=LONG)
+    assert page.selected().id == older, "the backup chosen in the main window is the one highlighted"
+    assert page.model.rowCount() == 2 and newer != older
+    click_next(qtbot, wiz)
+
+    qtbot.waitUntil(lambda: wiz.page(PAGE_PREVIEW).isComplete(), timeout=LONG)
+    summary = text(wiz, "previewSummary")
+    assert "transaksi: 16 rows newer than the backup" in summary and "10 rows deleted since will come back" in summary
+    assert "produk: " in summary and "rows changed since will be set back" in summary
+    assert not wiz.findChild(QLabel, "identityTitle").isVisible()
+    click_next(qtbot, wiz)
+    assert wiz.page(PAGE_HOW).mode() == "replace"
+    click_next(qtbot, wiz)
+    assert wiz.currentId() == PAGE_CLOSE
+    click_next(qtbot, wiz)             # "Restore now"
+    wait_result(qtbot, wiz)
+
+    assert contents(shop_db) == at_backup
+    assert text(wiz, "resultLocation") == str(shop_db)
+    safety = [s for s in snapshots(profile) if s.kind.value == "before-restore"]
+    assert len(safety) == 1 and safety[0].verified
+    assert safety[0].short_id in text(wiz, "safetySnapshot")
+    assert ("repo", profile.repos[0]) in announced and ("history",) in announced
+
+    announced.clear()
+    undo = wiz.findChild(QPushButton, "undoButton")
+    assert undo.isVisible() and undo.isEnabled()
+    undo.click()
+    qtbot.waitUntil(lambda: wiz.page(PAGE_RESULT).undone is not None, timeout=LONG)
+    assert contents(shop_db) == before_restore
+    assert "undone" in text(wiz, "undoMessage")
+    assert not undo.isEnabled()
+    assert ("repo", profile.repos[0]) in announced
+    qtbot.waitUntil(button(wiz, QWizard.WizardButton.FinishButton).isEnabled)
+    button(wiz, QWizard.WizardButton.FinishButton).click()
+    assert not wiz.isVisible()
+
+
+# -- a copy in a new file -------------------------------------------------------------------------
+
+def test_restore_as_a_copy_leaves_the_database_alone(qtbot, ctx, profile, shop_db, tmp_path):
+    snap = backup_id(qtbot, ctx, profile)
+    at_backup = contents(shop_db)
+    mutate(shop_db)
+    now = contents(shop_db)
+    wiz = open_wizard(qtbot, ctx, profile, snap)
+    to_how_page(qtbot, wiz)
+    wiz.page(PAGE_HOW).radios["copy"].click()
+    target = tmp_path / "copies" / "kasir-copy.db"
+    wiz.page(PAGE_HOW).copy_path.setText(str(target))
+    click_next(qtbot, wiz)             # the folder does not exist: the engine's message, no step further
+    assert wiz.currentId() == PAGE_HOW
+    assert "folder" in text(wiz, "howProblem").lower() and "Traceback" not in text(wiz, "howProblem")
+    target.parent.mkdir()
+    click_next(qtbot, wiz)
+    assert wiz.currentId() == PAGE_PROGRESS, "a copy does not need the POS closed"
+    wait_result(qtbot, wiz)
+    assert contents(target) == at_backup
+    assert contents(shop_db) == now
+    assert text(wiz, "resultLocation") == str(target)
+    assert not wiz.findChild(QPushButton, "undoButton").isVisible()
+    assert not [s for s in snapshots(profile) if s.kind.value == "before-restore"]
+
+
+# -- selected tables, merge -----------------------------------------------------------------------
+
+def test_selected_tables_only_replace_those_tables(qtbot, ctx, profile, shop_db):
+    snap = backup_id(qtbot, ctx, profile)
+    at_backup = contents(shop_db)
+    execute(shop_db,
+            "UPDATE produk SET harga_jual = harga_jual + 500 WHERE id <= 10",
+            "INSERT INTO produk (id, kode, nama, harga_beli, harga_jual, stok) VALUES (9999, 'BARU', 'Baru', 1, 2, 3)",
+            "UPDATE transaksi SET kasir = 'BARU' WHERE id <= 5")
+    changed = contents(shop_db)
+    wiz = open_wizard(qtbot, ctx, profile, snap)
+    to_how_page(qtbot, wiz)
+    how = wiz.page(PAGE_HOW)
+    how.radios["tables"].click()
+    assert not button(wiz, QWizard.WizardButton.NextButton).isEnabled(), "no table chosen yet"
+    names = [how.table_list.item(i).data(256) for i in range(how.table_list.count())]
+    assert set(names) == {"produk", "pelanggan", "transaksi", "transaksi_detail"}
+    from PySide6.QtCore import Qt
+    how.table_list.item(names.index("produk")).setCheckState(Qt.CheckState.Checked)
+    click_next(qtbot, wiz)
+    assert "produk" in text(wiz, "closeWhat")
+    click_next(qtbot, wiz)
+    wait_result(qtbot, wiz)
+    after = contents(shop_db)
+    assert after["produk"] == at_backup["produk"]
+    assert after["transaksi"] == changed["transaksi"] != at_backup["transaksi"]
+    assert "produk: {} rows removed, {} rows restored".format(
+        len(changed["produk"]), len(at_backup["produk"])) in text(wiz, "resultDetails")
+
+
+def test_merge_brings_deleted_rows_back_and_keeps_new_ones(qtbot, ctx, profile, shop_db):
+    snap = backup_id(qtbot, ctx, profile)
+    at_backup = contents(shop_db)
+    execute(shop_db, "DELETE FROM transaksi_detail WHERE transaksi_id BETWEEN 30 AND 39",
+            "DELETE FROM transaksi WHERE id BETWEEN 30 AND 39")
+    simulate_day_of_sales(str(shop_db), 7, seed=3)
+    before = contents(shop_db)
+    wiz = open_wizard(qtbot, ctx, profile, snap)
+    to_how_page(qtbot, wiz)
+    wiz.page(PAGE_HOW).radios["merge"].click()
+    click_next(qtbot, wiz)
+    click_next(qtbot, wiz)
+    wait_result(qtbot, wiz)
+    after = contents(shop_db)
+    for t in ("transaksi", "transaksi_detail"):
+        expected = sorted(set(at_backup[t]) | set(before[t]))
+        assert after[t] == expected, t
+    assert len(after["transaksi"]) == len(at_backup["transaksi"]) + 7
+    assert "transaksi: 10 rows brought back" in text(wiz, "resultDetails")
+
+
+# -- the POS still has the database open -----------------------------------------------------------
+
+def test_database_in_use_shows_retry_and_changes_nothing(qtbot, ctx, profile, shop_db):
+    snap = backup_id(qtbot, ctx, profile)
+    at_backup = contents(shop_db)
+    mutate(shop_db)
+    now = contents(shop_db)
+    wiz = open_wizard(qtbot, ctx, profile, snap)
+    to_how_page(qtbot, wiz)
+    click_next(qtbot, wiz)
+    assert wiz.currentId() == PAGE_CLOSE
+
+    pos = sqlite3.connect(str(shop_db), isolation_level=None)
+    pos.execute("BEGIN EXCLUSIVE")          # the POS in the middle of a sale
+    try:
+        click_next(qtbot, wiz)
+        retry = wiz.findChild(QPushButton, "retryButton")
+        qtbot.waitUntil(retry.isVisible, timeout=LONG)
+        assert wiz.currentId() == PAGE_CLOSE
+        msg = text(wiz, "inUseMessage")
+        assert "is in use by another program" in msg and "press Retry" in msg and "--wait" not in msg
+    finally:
+        pos.execute("ROLLBACK")
+        pos.close()
+    assert contents(shop_db) == now
+    assert not [s for s in snapshots(profile) if s.kind.value == "before-restore"]
+
+    retry.click()
+    wait_result(qtbot, wiz)
+    assert contents(shop_db) == at_backup
+
+
+# -- cancel -----------------------------------------------------------------------------------------
+
+def test_cancel_while_waiting_leaves_the_database_unchanged(qtbot, ctx, profile, shop_db):
+    from kasirbackup.app.runner import repo_queue
+
+    snap = backup_id(qtbot, ctx, profile)
+    mutate(shop_db)
+    now = contents(shop_db)
+    wiz = open_wizard(qtbot, ctx, profile, snap)
+    to_how_page(qtbot, wiz)
+    click_next(qtbot, wiz)
+    turn = repo_queue(profile.repos[0])
+    assert turn.acquire(timeout=30)           # another job (a scheduled backup) works on the repository
+    try:
+        click_next(qtbot, wiz)
+        qtbot.waitUntil(lambda: wiz.currentId() == PAGE_PROGRESS, timeout=LONG)
+        qtbot.waitUntil(lambda: "Waiting" in text(wiz, "restoreLabel"), timeout=LONG)
+        button(wiz, QWizard.WizardButton.CancelButton).click()
+        assert wiz.isVisible(), "the wizard stays open to say what happened"
+        qtbot.waitUntil(lambda: wiz.page(PAGE_PROGRESS).state == "cancelled", timeout=LONG)
+    finally:
+        turn.release()
+    assert "not changed" in text(wiz, "restoreMessage")
+    assert contents(shop_db) == now
+    assert not [s for s in snapshots(profile) if s.kind.value == "before-restore"]
+    assert not button(wiz, QWizard.WizardButton.BackButton).isEnabled()
+    button(wiz, QWizard.WizardButton.CancelButton).click()
+    assert not wiz.isVisible()
+
+
+# -- an engine error ----------------------------------------------------------------------------
+
+def test_engine_error_is_shown_in_plain_words_and_nothing_changes(qtbot, ctx, profile, shop_db):
+    snap = backup_id(qtbot, ctx, profile)
+    execute(shop_db,
+            "INSERT INTO pelanggan (id, nama, poin) VALUES (9001, 'Pelanggan baru', 0)",
+            "INSERT INTO transaksi (kode, tanggal, subtotal, total, bayar, kembalian, metode, pelanggan_id) "
+            "VALUES ('TRX-BARU', '2025-02-09 10:00:00', 5000, 5000, 5000, 0, 'TUNAI', 9001)")
+    now = contents(shop_db)
+    wiz = open_wizard(qtbot, ctx, profile, snap)
+    to_how_page(qtbot, wiz)
+    how = wiz.page(PAGE_HOW)
+    how.radios["tables"].click()
+    from PySide6.QtCore import Qt
+    for i in range(how.table_list.count()):
+        if how.table_list.item(i).data(256) == "pelanggan":
+            how.table_list.item(i).setCheckState(Qt.CheckState.Checked)
+    click_next(qtbot, wiz)
+    click_next(qtbot, wiz)
+    qtbot.waitUntil(lambda: wiz.page(PAGE_PROGRESS).state == "failed", timeout=LONG)
+    msg = text(wiz, "restoreMessage")
+    assert msg.startswith("Restoring pelanggan alone would leave rows pointing at rows that do not exist")
+    assert "transaksi" in msg and "Traceback" not in msg
+    assert wiz.currentId() == PAGE_PROGRESS
+    assert contents(shop_db) == now

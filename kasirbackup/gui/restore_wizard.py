@@ -18,7 +18,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QFileDialog, QFrame, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QProgressBar,
+                               QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
+                               QProgressBar,
                                QPushButton, QRadioButton, QTableView, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget, QWizard, QWizardPage)
 
@@ -30,7 +31,7 @@ from ..core.manifest import Snapshot
 from ..core.progress import CancelToken, Progress
 from .context import AppContext
 from .dialogs import handle_repo_error
-from .i18n import error_text, fmt_datetime, fmt_number, fmt_size
+from .i18n import error_text, fmt_datetime, fmt_number, fmt_size, to_qdatetime
 from .jobs import Job
 from .models import SNAPSHOT_ROLE, SnapshotFilter, SnapshotModel
 
@@ -158,11 +159,14 @@ def in_use(exc: BaseException) -> bool:
     return isinstance(exc, (DatabaseInUse, DatabaseBusy))
 
 
-def in_use_text(exc: BaseException, db_path: str) -> str:
+def in_use_text(exc: BaseException, db_path: str, undo: bool = False) -> str:
     """The engine's sentence, translated, with what to do here (its own hint speaks of a
     command-line option)."""
     first = QCoreApplication.translate("errors", type(exc).template).format(**exc.params) \
         if isinstance(exc, KasirBackupError) else error_text(exc)
+    if undo:
+        return _tr("{problem} Close the POS application (and any other program that uses {name}), "
+                   "then press “Undo this restore” again.").format(problem=first, name=Path(db_path).name)
     return _tr("{problem} Close the POS application (and any other program that uses {name}), "
                "then press Retry.").format(problem=first, name=Path(db_path).name)
 
@@ -204,8 +208,17 @@ def summary_lines(diff: DiffResult, when: str) -> list[str]:
     return out or [_tr("The database has the same rows as the backup.")]
 
 
+class _Text(QLabel):
+    """A label that takes no room while it has nothing to say."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
+
+
 def _label(parent: QWidget, name: str, wrap: bool = True, selectable: bool = False) -> QLabel:
-    lab = QLabel(parent)
+    lab = _Text(parent)
+    lab.setVisible(False)
     lab.setObjectName(name)
     lab.setWordWrap(wrap)
     if selectable:
@@ -419,15 +432,18 @@ class PreviewPage(_Page):
         self.table.setColumnCount(3)
         self.table.setRootIsDecorated(False)
         self.table.setAlternatingRowColors(True)
+        self.table.header().setStretchLastSection(False)
         self.table.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for c in (1, 2):
             self.table.header().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        lay.addWidget(self.table, 2)
+        lay.addWidget(self.table, 3)
         self.summary_title = _bold(_label(self, "previewSummaryTitle"))
         lay.addWidget(self.summary_title)
-        self.summary = _label(self, "previewSummary", selectable=True)
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.summary = QPlainTextEdit(self)
+        self.summary.setObjectName("previewSummary")
+        self.summary.setReadOnly(True)
+        self.summary.setFrameShape(QFrame.Shape.NoFrame)
+        self.summary.viewport().setAutoFillBackground(False)
         lay.addWidget(self.summary, 1)
         self.notes = _label(self, "previewNotes", selectable=True)
         self.notes.setStyleSheet("color: palette(mid);")
@@ -516,7 +532,7 @@ class PreviewPage(_Page):
                     item.setFont(c, f)
             self.table.addTopLevelItem(item)
         when = fmt_datetime(r.snapshot.created_at)
-        self.summary.setText("\n".join("• " + line for line in summary_lines(r.diff, when)))
+        self.summary.setPlainText("\n".join("• " + line for line in summary_lines(r.diff, when)))
         if not r.identity.same:
             self.warning_text.setText(self.tr(
                 "Restoring it would put another database's contents in place of yours. Check that you "
@@ -611,8 +627,10 @@ class HowPage(_Page):
         text = self.tr("The whole database becomes exactly as it was on {when}.").format(
             when=fmt_datetime(p.snapshot.created_at))
         if p.diff.rows_lost:
-            text += " " + self.tr("{n} rows added or changed since then are removed.").format(
-                n=fmt_number(p.diff.rows_lost))
+            text += " " + self.tr("{n} rows added since then are removed.").format(n=fmt_number(p.diff.rows_lost))
+        changed = sum(t.changed or 0 for t in p.diff.tables)
+        if changed:
+            text += " " + self.tr("{n} rows changed since then are set back.").format(n=fmt_number(changed))
         self.explain[REPLACE].setText(text)
 
     def initializePage(self) -> None:
@@ -636,7 +654,7 @@ class HowPage(_Page):
             self.table_list.blockSignals(False)
         if not self.copy_path.text():
             db = Path(w.db_path)
-            stamp = p.snapshot.created_at.strftime("%Y%m%d-%H%M")
+            stamp = to_qdatetime(p.snapshot.created_at).toString("yyyyMMdd-HHmm")
             self.copy_path.setText(str(db.with_name(f"{db.stem}-{stamp}{db.suffix or '.db'}")))
         self.live_ok = p.identity.same or w.force
         for m in (REPLACE, TABLES, MERGE):
@@ -808,6 +826,9 @@ class ClosePage(_Page):
     def _ready(self, plan) -> None:
         self.busy.setVisible(False)
         self.job = None
+        if self.wiz().closed:         # closed while preparing: never start a restore now
+            plan.close()
+            return
         self.plan = plan
         self.wiz().plan = plan
         self.completeChanged.emit()
@@ -850,6 +871,13 @@ class ProgressPage(_Page):
         super().__init__(parent)
         self.setObjectName("progressPage")
         lay = QVBoxLayout(self)
+        self.steps = []
+        for i in range(3):
+            lab = QLabel(self)
+            lab.setObjectName(f"restoreStep{i}")
+            self.steps.append(lab)
+            lay.addWidget(lab)
+        lay.addSpacing(12)
         self.busy = _Busy(self, "restore")
         lay.addWidget(self.busy)
         self.message = _label(self, "restoreMessage", selectable=True)
@@ -865,17 +893,37 @@ class ProgressPage(_Page):
         lay.addStretch(1)
         self.job: Job | None = None
         self.state = ""            # "", "running", "cancelled", "failed"
+        self.step = 0
         self.retranslate()
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("Restoring"))
         self.retry.setText(self.tr("Retry"))
         w = self.wiz()
-        if w is not None and w.mode == COPY:
+        copy = w is not None and w.mode == COPY
+        if copy:
             self.setSubTitle(self.tr("The backup is written to a new file. Cancel stops it; then no file is made."))
         else:
             self.setSubTitle(self.tr("First a safety backup of the database is taken, then the backup is restored. "
                                      "Cancel during the safety backup leaves the database unchanged."))
+        texts = [self.tr("Safety backup of the database as it is now"), self.tr("Restoring the backup"),
+                 self.tr("Checking the restored database")]
+        for i, (lab, text) in enumerate(zip(self.steps, texts)):
+            lab.setVisible(not copy)
+            done = i < self.step or (self.wiz() is not None and self.wiz().result is not None)
+            mark = "✓" if done else "▶" if i == self.step and self.state == "running" else "○"
+            lab.setText("{}  {}".format(mark, text))
+            f = QFont(lab.font())
+            f.setBold(mark == "▶")
+            lab.setFont(f)
+            lab.setEnabled(done or mark == "▶")
+
+    def _progress(self, phase: str, done: int, total: int) -> None:
+        self.busy.step(phase, done, total)
+        step = 1 if phase == "restore" else 2 if phase == "undo" else 0
+        if step != self.step:
+            self.step = step
+            self.retranslate()
 
     def initializePage(self) -> None:
         self.retranslate()
@@ -885,13 +933,15 @@ class ProgressPage(_Page):
         return self.job is not None and not self.job.done
 
     def start(self) -> None:
-        if self.running():
-            return
         w = self.wiz()
+        if self.running() or w.closed:
+            return
         self.message.setText("")
         self.message.setStyleSheet("")
         self.retry.setVisible(False)
         self.state = "running"
+        self.step = 0
+        self.retranslate()
         loc = w.location
         if w.mode == COPY:
             snap_id, target = w.snapshot.id, w.copy_target
@@ -901,7 +951,7 @@ class ProgressPage(_Page):
             plan = w.plan
             fn = lambda progress, cancel: execute_live(loc, plan, progress, cancel)  # noqa: E731
             self.busy.start(self.tr("Taking the safety backup…"))
-        self.job = w.run(fn, "restore", self._done, self._failed, self.busy.step, self._cancelled)
+        self.job = w.run(fn, "restore", self._done, self._failed, self._progress, self._cancelled)
         w.set_cancel_enabled(True)
         self.completeChanged.emit()
 
@@ -926,6 +976,7 @@ class ProgressPage(_Page):
     def _failed(self, exc: BaseException) -> None:
         self.job = None
         self.state = "failed"
+        self.retranslate()
         self.busy.setVisible(False)
         self.message.setStyleSheet(ERROR_STYLE)
         w = self.wiz()
@@ -944,6 +995,7 @@ class ProgressPage(_Page):
     def _cancelled(self) -> None:
         self.job = None
         self.state = "cancelled"
+        self.retranslate()
         self.busy.setVisible(False)
         self.wiz().set_cancel_enabled(True)
         self.message.setStyleSheet("")
@@ -977,6 +1029,10 @@ class ResultPage(_Page):
         self.undo.setObjectName("undoButton")
         self.undo.clicked.connect(self.start_undo)
         row.addWidget(self.undo)
+        self.folder = QPushButton(self)
+        self.folder.setObjectName("openFolderButton")
+        self.folder.clicked.connect(self._open_folder)
+        row.addWidget(self.folder)
         row.addStretch(1)
         lay.addLayout(row)
         self.busy = _Busy(self, "undo")
@@ -992,6 +1048,7 @@ class ResultPage(_Page):
     def retranslate(self) -> None:
         self.setTitle(self.tr("Restore undone") if self.undone is not None else self.tr("Restore finished"))
         self.undo.setText(self.tr("Undo this restore"))
+        self.folder.setText(self.tr("Show in folder"))
         self._show()
 
     def initializePage(self) -> None:
@@ -1014,8 +1071,11 @@ class ResultPage(_Page):
             self.details.setText(self.tr("Size: {size}. SHA-256: {sha}").format(size=fmt_size(r.bytes), sha=r.sha256))
             self.safety.setText("")
             self.undo.setVisible(False)
+            self.folder.setVisible(True)
             return
-        self.setSubTitle(self.tr("Open the POS application again and check that the data is as you expect."))
+        self.folder.setVisible(False)
+        self.setSubTitle(self.tr("The database is back as it was before the restore.") if self.undone is not None
+                         else self.tr("Open the POS application again and check that the data is as you expect."))
         self.headline.setText(self.tr("The backup of {when} was restored into:").format(when=when))
         self.location.setText(str(r.target))
         lines = []
@@ -1037,7 +1097,7 @@ class ResultPage(_Page):
         self.undo.setVisible(True)
         self.undo.setEnabled(self.undone is None and not self.running())
         if self.undone is not None:
-            self.undo_message.setStyleSheet("")
+            self.undo_message.setStyleSheet("color: #1b7f3b; font-weight: bold;")
             self.undo_message.setText(self.tr("The restore was undone: {path} is back as it was before the restore. "
                                               "(The restored state was kept as backup {id}.)").format(
                 path=str(r.target), id=self.undone.safety.short_id))
@@ -1047,9 +1107,17 @@ class ResultPage(_Page):
         elif not self.running():
             self.undo_message.setText("")
 
+    def _open_folder(self) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        r = self.wiz().result
+        if r is not None and getattr(r, "path", None) is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(r.path).parent)))
+
     def start_undo(self) -> None:
         w = self.wiz()
-        if self.running() or self.undone is not None or w.result is None or w.mode == COPY:
+        if self.running() or self.undone is not None or w.result is None or w.mode == COPY or w.closed:
             return
         loc, safety_id, db = w.location, w.result.safety.id, str(w.result.target)
         self.undo_error = ""
@@ -1075,7 +1143,7 @@ class ResultPage(_Page):
         if ask_again(self, exc):
             self.start_undo()
             return
-        self.undo_error = in_use_text(exc, self.wiz().db_path) if in_use(exc) else error_text(exc)
+        self.undo_error = in_use_text(exc, self.wiz().db_path, undo=True) if in_use(exc) else error_text(exc)
         self.wiz().announce()
         self._show()
         self.completeChanged.emit()
@@ -1113,6 +1181,7 @@ class RestoreWizard(QWizard):
         self.plan = None
         self.result = None
         self._jobs: set[Job] = set()
+        self.closed = False
 
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
@@ -1178,6 +1247,7 @@ class RestoreWizard(QWizard):
     def done(self, result: int) -> None:
         if self.changing():
             return
+        self.closed = True
         for j in list(self._jobs):
             j.cancel()            # reading jobs: they change nothing
         if self.plan is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from PySide6.QtWidgets import QLabel, QPushButton, QWizard
+from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QWizard
 
 from kasirbackup.core.repository import Repository
 from kasirbackup.gui.restore_wizard import (PAGE_CLOSE, PAGE_HOW, PAGE_PREVIEW, PAGE_PROGRESS, PAGE_RESULT,
@@ -121,7 +121,7 @@ def test_replace_restores_the_snapshot_and_undo_puts_back_the_state_before(qtbot
     click_next(qtbot, wiz)
 
     qtbot.waitUntil(lambda: wiz.page(PAGE_PREVIEW).isComplete(), timeout=LONG)
-    summary = text(wiz, "previewSummary")
+    summary = wiz.page(PAGE_PREVIEW).summary.toPlainText()
     assert "transaksi: 16 rows newer than the backup" in summary and "10 rows deleted since will come back" in summary
     assert "produk: " in summary and "rows changed since will be set back" in summary
     assert not wiz.findChild(QLabel, "identityTitle").isVisible()
@@ -317,3 +317,26 @@ def test_engine_error_is_shown_in_plain_words_and_nothing_changes(qtbot, ctx, pr
     assert "transaksi" in msg and "Traceback" not in msg
     assert wiz.currentId() == PAGE_PROGRESS
     assert contents(shop_db) == now
+
+
+# -- a backup of another database -------------------------------------------------------------------
+
+def test_backup_of_another_database_is_flagged_and_needs_confirmation(qtbot, ctx, profile, shop_db, tmp_path):
+    from kasirbackup.core.backup import BackupRequest, backup
+    from tests.support.dbgen import make_pos_db
+
+    other = tmp_path / "toko-lain.db"
+    make_pos_db(str(other), 200_000, seed=7)
+    snap = backup(Repository.open(profile.repos[0], create=True), BackupRequest(str(other))).snapshot
+    wiz = open_wizard(qtbot, ctx, profile, snap.id)
+    to_how_page(qtbot, wiz)
+    how = wiz.page(PAGE_HOW)
+    assert how.radios["copy"].isChecked() and not how.radios["replace"].isEnabled()
+    assert "another database" in text(wiz, "howProblem")
+    button(wiz, QWizard.WizardButton.BackButton).click()
+    assert wiz.findChild(QLabel, "identityTitle").isVisible()
+    assert "different" in text(wiz, "identityText")
+    wiz.findChild(QCheckBox, "forceOtherDatabase").click()
+    click_next(qtbot, wiz)
+    assert how.radios["replace"].isEnabled() and how.radios["merge"].isEnabled()
+    assert not how.problem.isVisible()

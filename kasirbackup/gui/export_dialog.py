@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QFil
                                QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
 from ..app.settings import Profile
-from ..core.errors import Cancelled
 from ..core.manifest import Snapshot
 from .context import AppContext
 from .dialogs import handle_repo_error, show_error
@@ -70,8 +69,10 @@ def run_export(location: str | None, snapshot_id: str | None, db_path: str, fmt:
         return export(ExportRequest(format=fmt, out=out, db=db_path, tables=tables, xlsx_labels=labels),
                       progress, cancel)
     queue = repo_queue(location)
-    while not queue.acquire(timeout=0.2):       # a backup of this repository is running: wait, cancellable
-        cancel.check()
+    if not queue.acquire(blocking=False):       # a backup of this repository is running: wait, cancellable
+        progress("wait", 0, 0)
+        while not queue.acquire(timeout=0.2):
+            cancel.check()
     try:
         repo = AppContext.open_repo(location)
         snap = repo.find(snapshot_id)
@@ -456,7 +457,8 @@ class ExportDialog(QDialog):
             return
         from .mainwindow import phase_text
 
-        self.status_label.setText(phase_text(phase))
+        self.status_label.setText(self.tr("Waiting for the backup that is running to finish…") if phase == "wait"
+                                  else phase_text(phase))
         if total > 0:
             scale = max(1, total // 1_000_000)
             self.progress.setRange(0, total // scale)

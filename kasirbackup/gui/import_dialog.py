@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QDialog, QFileDialog, QFrame,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QProgressBar,
                                QPushButton, QRadioButton, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout,
@@ -21,7 +21,7 @@ from ..app.settings import Profile
 from ..core.imports import ImportPlan, ImportReport, OtherDatabaseImport
 from .context import AppContext
 from .dialogs import handle_repo_error, show_error
-from .i18n import error_text, fmt_number
+from .i18n import fmt_number
 
 log = logging.getLogger("kasirbackup.gui")
 
@@ -50,8 +50,10 @@ def run_import(plan: ImportPlan, location: str | None, progress, cancel) -> Impo
         if location is None:
             return execute_import(plan, None, wait_s=5.0, progress=progress, cancel=cancel)
         queue = repo_queue(location)
-        while not queue.acquire(timeout=0.2):         # a backup of this repository is running
-            cancel.check()
+        if not queue.acquire(blocking=False):         # a backup of this repository is running
+            progress("wait", 0, 0)
+            while not queue.acquire(timeout=0.2):
+                cancel.check()
         try:
             repo = AppContext.open_repo(location, create=True)
             return execute_import(plan, repo, wait_s=5.0, progress=progress, cancel=cancel)
@@ -277,8 +279,10 @@ class ImportDialog(QDialog):
             return
         self.job = None
         if isinstance(exc, OtherDatabaseImport):
-            self.other_label.setText(self.tr("This file comes from a different database. {detail}").format(
-                detail=error_text(exc)))
+            # the engine's sentence without its command-line hint (--force-other-database)
+            what = QCoreApplication.translate("errors", OtherDatabaseImport.template).format(**exc.params)
+            self.other_label.setText(self.tr("{what} Check that you picked the right file and that it belongs "
+                                             "in this database.").format(what=what))
             self.other_confirm.setChecked(False)
             self.other_frame.setVisible(True)
             self.status_label.setText(self.tr("Nothing was changed. Tick the box only if you are sure, then "
@@ -388,7 +392,8 @@ class ImportDialog(QDialog):
             return
         from .mainwindow import phase_text
 
-        self.status_label.setText(phase_text(phase))
+        self.status_label.setText(self.tr("Waiting for the backup that is running to finish…") if phase == "wait"
+                                  else phase_text(phase))
         if total > 0:
             scale = max(1, total // 1_000_000)
             self.progress.setRange(0, total // scale)

@@ -10,7 +10,6 @@ import sqlite3
 from pathlib import Path
 
 import openpyxl
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -151,6 +150,7 @@ def test_cancel_leaves_no_file(qtbot, ctx, profile, tmp_path, monkeypatch):
     try:
         qtbot.mouseClick(dlg.export_button, Qt.MouseButton.LeftButton)
         assert dlg.cancel_button.isVisible() and not dlg.export_button.isEnabled()
+        qtbot.waitUntil(lambda: "Waiting for the backup" in dlg.status_label.text(), timeout=WAIT)
         qtbot.mouseClick(dlg.cancel_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: dlg.job is None, timeout=WAIT)
     finally:

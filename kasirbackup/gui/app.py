@@ -93,8 +93,12 @@ def run_gui(minimized: bool = False, smoke: bool = False, file: str | None = Non
             "App", "This desktop has no system tray, so KasirBackup stays in this window. Keep it open (you "
                    "may minimise it) for scheduled backups to run."))
     ctx.bus.language_changed.connect(lambda lang: i18n.install(lang))
-    single.message.connect(lambda msg: (window.bring_forward(),
-                                        msg.get("file") and window.open_database_file(msg["file"])))
+    def handoff(msg: dict) -> None:
+        log.info("a second launch asked for the window%s", " with " + msg["file"] if msg.get("file") else "")
+        window.bring_forward()
+        if msg.get("file"):
+            window.open_database_file(msg["file"])
+    single.message.connect(handoff)
 
     if smoke:
         window.show()

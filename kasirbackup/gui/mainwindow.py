@@ -52,18 +52,35 @@ class RepoListing:
 def summarize_db(path: str) -> DbSummary:
     from ..core.sqlitefile import check_source, connect_readonly, row_counts
 
+    import sqlite3
+
+    from ..core.errors import DatabaseBusy, DatabaseCorrupt
+
     p, _ = check_source(path)
     st = p.stat()
-    conn = connect_readonly(p, timeout=2.0)
     try:
-        tables = row_counts(conn)
-    finally:
-        conn.close()
+        conn = connect_readonly(p, timeout=2.0)
+        try:
+            tables = row_counts(conn)
+        finally:
+            conn.close()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseBusy(path=str(p), seconds=2) from exc
+        raise DatabaseCorrupt(path=str(p), reason=str(exc)) from exc
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseCorrupt(path=str(p), reason=str(exc)) from exc
     return DbSummary(str(p), st.st_size, st.st_mtime, tables)
 
 
 def list_repo(location: str) -> RepoListing:
-    repo = AppContext.open_repo(location)
+    from ..core.errors import RepoNotFound
+
+    try:
+        repo = AppContext.open_repo(location)
+    except RepoNotFound:
+        # the first backup creates it (an unplugged USB disk is reported when a backup runs)
+        return RepoListing(location, [], None, [])
     snaps = repo.snapshots()
     used = None
     if isinstance(repo.storage, LocalStorage):
@@ -521,6 +538,7 @@ class MainWindow(QMainWindow):
         self._hide_progress_if_idle()
         p = self.current_profile()
         if p is not None and p.name == name:
+            self.refresh_summary()
             if res.result == Result.SUCCESS:
                 self.statusBar().showMessage(self.tr("Backup finished and verified."), 8000)
             elif res.result == Result.PARTIAL:
@@ -567,7 +585,7 @@ class MainWindow(QMainWindow):
         p = self.current_profile()
         if not busy:
             self.progress_row.setVisible(False)
-        elif p is not None and self.ctx.is_running(p.name) and not self.progress_row.isVisible():
+        elif p is not None and self.ctx.is_running(p.name) and self.progress_row.isHidden():
             self._show_progress(self.tr("Backing up…"))
         has = p is not None
         self.act_backup.setEnabled(has and not busy)

@@ -47,6 +47,8 @@ class SingleInstance(QObject):
         self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not self.server.listen(name):
             log.warning("single-instance server could not listen: %s", self.server.errorString())
+        else:
+            log.info("first instance: listening for later launches")
         self.server.newConnection.connect(self._accept)
         return True
 

@@ -52,6 +52,7 @@ def _alive(obj, fn):
 def _wrapping(text: str = "", name: str = "", style: str = "") -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
+    label.setMinimumWidth(200)     # else a long (translated) text widens the whole wizard
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     if name:
         label.setObjectName(name)
@@ -124,6 +125,8 @@ class DatabasePage(QWizardPage):
         self.detected.setMinimumHeight(90)
         self.detected.setAlternatingRowColors(True)
         self.detected.setSpacing(2)
+        self.detected.setWordWrap(True)
+        self.detected.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.detected.itemClicked.connect(self._picked)
         self.detected.itemActivated.connect(self._picked)
         fl.addWidget(self.detected, 1)
@@ -364,6 +367,8 @@ class FolderPage(QWizardPage):
         self.places.setMinimumHeight(80)
         self.places.setAlternatingRowColors(True)
         self.places.setSpacing(2)
+        self.places.setWordWrap(True)
+        self.places.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.places.itemClicked.connect(self._picked)
         lay.addWidget(self.places, 1)
         row = QHBoxLayout()

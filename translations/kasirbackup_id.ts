@@ -1,0 +1,2619 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="id_ID" sourcelanguage="en_US">
+<context>
+    <name>App</name>
+    <message>
+        <source>This desktop has no system tray, so KasirBackup stays in this window. Keep it open (you may minimise it) for scheduled backups to run.</source>
+        <translation>Desktop ini tidak punya baki sistem, jadi KasirBackup tetap di jendela ini. Biarkan jendela terbuka (boleh diperkecil) agar pencadangan terjadwal tetap berjalan.</translation>
+    </message>
+</context>
+<context>
+    <name>ClosePage</name>
+    <message>
+        <source>Close the POS application</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database must not be in use while it is restored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation type="unfinished">Coba lagi</translation>
+    </message>
+    <message>
+        <source>Close the POS application, and any other program that uses {name}, on this computer (and on other computers that share the database). Then press “Restore now”.
+
+KasirBackup first checks that no program is using the database, then takes a safety backup of it as it is now, so this restore can be undone. Nothing is changed until then.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the whole database is replaced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rows deleted since the backup are brought back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only these tables are replaced: {tables}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backup: {when}
+Database: {path}
+What happens: {what}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking that no program is using the database…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <source>Something went wrong</source>
+        <translation>Terjadi masalah</translation>
+    </message>
+    <message>
+        <source>KasirBackup met an unexpected problem. Your database and your backups were not changed by it. If it happens again, send the details to whoever helps you with the computer.</source>
+        <translation>KasirBackup mengalami masalah tak terduga. Database dan cadangan Anda tidak berubah karenanya. Jika terjadi lagi, kirimkan detailnya kepada orang yang membantu Anda mengurus komputer.</translation>
+    </message>
+    <message>
+        <source>Log file: {path}</source>
+        <translation>File log: {path}</translation>
+    </message>
+    <message>
+        <source>Copy details</source>
+        <translation>Salin detail</translation>
+    </message>
+</context>
+<context>
+    <name>DatabasePage</name>
+    <message>
+        <source>Which database should be backed up?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick the database file of your cash register or bookkeeping program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It is usually a file named like kasir.db, pos.db or database.sqlite in the program&apos;s folder. Backups are taken while the program keeps running.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database file, for example D:\Toko\kasir.db</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Databases found on this computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Try with a sample shop database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not ready to use the real one? A demo minimart database is made in KasirBackup&apos;s own folder, so you can see backups and restores work without touching your shop&apos;s data.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking the file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No database chosen yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{table} ({rows} rows)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>and {n} more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}: {size}, {n} tables: {tables}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note: this database is already backed up as “{name}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Making the sample database…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>already backed up as “{name}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop searching</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Looking for databases in the usual folders…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The search was stopped. Use Browse… to pick the file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No database was found in the usual folders. Use Browse… to pick the file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Found {n}. Click the one your program uses.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export data</source>
+        <extracomment>the choices of the format box: (key, engine format, file suffix; &quot;&quot; for a folder)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the data of {name} in files other programs open: Excel for the accountant, CSV or JSON for another system, SQL for the sqlite3 program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What to export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database as it is now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A backup:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the backups…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Excel workbook (.xlsx): one sheet per table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV files: one per table, in a new folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV files in one ZIP file (.zip)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON (.json): all tables with their description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SQL (.sql): loads into a new database with sqlite3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save as:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tables</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished">Batal</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished">Tutup</translation>
+    </message>
+    <message>
+        <source>No backups yet</source>
+        <translation type="unfinished">Belum ada cadangan</translation>
+    </message>
+    <message>
+        <source>{when} · {kind} · {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scheduled exports are not made for encrypted backups: the exported files would not be encrypted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the list of tables…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{table} ({rows} rows)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose where to create the CSV folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ZIP file (*.zip)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON file (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SQL file (*.sql)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the export as</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose where to save the export.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tick at least one table to export.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>KasirBackup export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation type="unfinished">Database</translation>
+    </message>
+    <message>
+        <source>Backup</source>
+        <translation type="unfinished">Cadangan</translation>
+    </message>
+    <message>
+        <source>the database itself (a consistent copy taken at export time)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backup time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation type="unfinished">Tabel</translation>
+    </message>
+    <message>
+        <source>Sheet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation type="unfinished">Baris</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not exported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for the backup that is running to finish…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation type="unfinished">Membatalkan…</translation>
+    </message>
+    <message>
+        <source>Saved in the folder {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved as {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported {tables} tables, {rows} rows ({size}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not exported: {table} (a search index; the SQL export includes it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export cancelled; no file was left behind.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FirstBackupPage</name>
+    <message>
+        <source>The first backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>KasirBackup copies the database, then restores the copy as a test to be sure it can be used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You are protected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preparing the backup folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A backup of this database is running already; waiting for it…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The first backup did not succeed: {detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backup was stopped; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Database: {db}
+Backups: {repo}
+Schedule: {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backup was checked by a test restore. The next one runs by itself on {when}. Keep KasirBackup running (it waits in the tray next to the clock).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database is set up and will be backed up on schedule; try again now, or finish and look at the main window.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This computer has no secure credential store, so the passphrase is kept in memory only. After a restart KasirBackup will ask for it again before the next backup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FolderPage</name>
+    <message>
+        <source>Where should the backups be kept?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Best on a USB disk or another drive: a backup on the database&apos;s own disk is lost together with it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suggested places:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A folder, for example E:\KasirBackup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Encrypt the backups with a passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Passphrase:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repeat:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write the passphrase down and keep it somewhere safe. Without it nobody can restore these backups — not even you. KasirBackup keeps it in this computer&apos;s credential store, never in a plain file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>USB disk {label}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drive {label}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Network drive {label}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your {label} folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>KasirBackup&apos;s own folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{size} free</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Another disk: the backups survive if the computer&apos;s disk fails.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Same disk as the database: protects against mistakes, not against a disk failure.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{path}” is not a complete folder path. Use Browse… to pick the folder, or type its full path (for example E:\KasirBackup).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking the folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick a folder for the backups.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This folder already holds KasirBackup backups; the new ones are added to them: {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>They are encrypted: you will be asked for their passphrase.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backups will be kept in {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>({size} free)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This folder is on the same disk as the database. It protects against mistakes (deleted sales, a damaged file) but not against a disk failure or a stolen computer. A USB disk or another drive is safer; you can add an off-site copy later in Settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At least {n} characters. A few unrelated words are easy to remember and hard to guess.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too short: at least {n} characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type the same passphrase again in the second field.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The passphrases match.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <source>History</source>
+        <translation>Riwayat</translation>
+    </message>
+    <message>
+        <source>&amp;Database:</source>
+        <translation>&amp;Database:</translation>
+    </message>
+    <message>
+        <source>&amp;Result:</source>
+        <translation>&amp;Hasil:</translation>
+    </message>
+    <message>
+        <source>All results</source>
+        <translation>Semua hasil</translation>
+    </message>
+    <message>
+        <source>Failed or interrupted</source>
+        <translation>Gagal atau terputus</translation>
+    </message>
+    <message>
+        <source>All databases</source>
+        <translation>Semua database</translation>
+    </message>
+    <message>
+        <source>Open &amp;log file</source>
+        <translation>Buka file &amp;log</translation>
+    </message>
+    <message>
+        <source>The technical details of every run, for whoever helps you</source>
+        <translation>Detail teknis setiap pencadangan, untuk orang yang membantu Anda</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>&amp;Segarkan</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Tutup</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} runs</source>
+        <translation>{shown} dari {total} pencadangan</translation>
+    </message>
+    <message>
+        <source>{total} runs</source>
+        <translation>{total} pencadangan</translation>
+    </message>
+    <message>
+        <source>No runs recorded yet.</source>
+        <translation>Belum ada pencadangan yang tercatat.</translation>
+    </message>
+    <message>
+        <source>Select a run to see its details.</source>
+        <translation>Pilih satu pencadangan untuk melihat detailnya.</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Database</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Mulai</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>Selesai</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Lama</translation>
+    </message>
+    <message>
+        <source>{seconds} s</source>
+        <translation>{seconds} dtk</translation>
+    </message>
+    <message>
+        <source>Started by</source>
+        <translation>Dimulai oleh</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Hasil</translation>
+    </message>
+    <message>
+        <source>Added to the backup folder</source>
+        <translation>Ditambahkan ke folder cadangan</translation>
+    </message>
+    <message>
+        <source>Backup</source>
+        <translation>Cadangan</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Pesan</translation>
+    </message>
+    <message>
+        <source>There is no log file yet. KasirBackup writes one when the app runs; it holds the technical details of every problem.</source>
+        <translation>Belum ada file log. KasirBackup menulisnya selama aplikasi berjalan; isinya detail teknis setiap masalah.</translation>
+    </message>
+    <message>
+        <source>Log file</source>
+        <translation>File log</translation>
+    </message>
+    <message>
+        <source>The log file could not be opened here. It is at: {path}</source>
+        <translation>File log tidak bisa dibuka di sini. Lokasinya: {path}</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryModel</name>
+    <message>
+        <source>Started</source>
+        <translation>Mulai</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Database</translation>
+    </message>
+    <message>
+        <source>Started by</source>
+        <translation>Dimulai oleh</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Hasil</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>Ditambahkan</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Pesan</translation>
+    </message>
+</context>
+<context>
+    <name>HowPage</name>
+    <message>
+        <source>How to restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose what to do with the backup. Except for the copy, a safety backup of the database is taken first, so the restore can be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace the current database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore as a copy in a new file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore only the selected tables</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bring back deleted rows (merge)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database is not touched. The backup is written to a new file, for example to look something up.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The chosen tables are put back as they were in the backup; the other tables stay as they are now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rows deleted since the backup come back. Rows added or changed since are kept as they are now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where to save the copy (a new file)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The whole database becomes exactly as it was on {when}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} rows added since then are removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} rows changed since then are set back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{table} ({a} rows in the backup, {b} now)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This backup looks like it is from another database, so it can only be restored as a copy (or go back and confirm that you are sure).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the copy as</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <source>Import data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bring rows from an exported file (JSON, Excel or CSV) back into {name}. First you see what would change; nothing is changed until you confirm.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge: add the new rows and update the changed ones (by their key); rows that are not in the file stay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace: each table in the file gets exactly the file&apos;s rows; its rows that are not in the file are removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>I checked it: import this file into {name} anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation type="unfinished">Tabel</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unchanged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation type="unfinished">Impor…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished">Batal</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished">Tutup</translation>
+    </message>
+    <message>
+        <source>Choose the file to import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exports (*.json *.xlsx *.csv *.zip);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the file and trying the import on a copy of the database…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} rows of the file cannot go into the database; the reasons are listed above. Fix the file and preview again. Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database already holds every row of the file: importing would change nothing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preview: {rows} rows would change. Nothing was changed yet; press “Import…” to do it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{what} Check that you picked the right file and that it belongs in this database.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was changed. Tick the box only if you are sure, then preview again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rejected in {table}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rejected in {table}: … and {count} more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note on {table}: {note}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note: {note}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import the file into {name} ({mode})? {rows} rows will change.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>replace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A safety backup of the database as it is now is taken first, so the import can be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No safety backup can be taken: this database has no backup place.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file comes from a different database (you confirmed it).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imported: {new} new rows, {changed} changed, {removed} removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database as it was before is kept as the backup {id}: restore it to undo this import.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was changed. Preview again, then import.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for the backup that is running to finish…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation type="unfinished">Membatalkan…</translation>
+    </message>
+    <message>
+        <source>Cancelled; nothing was changed.</source>
+        <translation type="unfinished">Dibatalkan; tidak ada yang diubah.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>KasirBackup</source>
+        <translation>KasirBackup</translation>
+    </message>
+    <message>
+        <source>Backup now</source>
+        <translation>Cadangkan sekarang</translation>
+    </message>
+    <message>
+        <source>Back up the chosen database now and check the backup</source>
+        <translation>Cadangkan database yang dipilih sekarang dan periksa cadangannya</translation>
+    </message>
+    <message>
+        <source>Restore…</source>
+        <translation>Pulihkan…</translation>
+    </message>
+    <message>
+        <source>Bring back the database from the selected backup</source>
+        <translation>Kembalikan database dari cadangan yang dipilih</translation>
+    </message>
+    <message>
+        <source>Verify</source>
+        <translation>Periksa</translation>
+    </message>
+    <message>
+        <source>Check the selected backup by a test restore</source>
+        <translation>Periksa cadangan yang dipilih dengan uji pemulihan</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Ekspor…</translation>
+    </message>
+    <message>
+        <source>Save the data as CSV, JSON, Excel or SQL</source>
+        <translation>Simpan data sebagai CSV, JSON, Excel, atau SQL</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>Impor…</translation>
+    </message>
+    <message>
+        <source>Bring data from an exported file into the database</source>
+        <translation>Masukkan data dari file hasil ekspor ke database</translation>
+    </message>
+    <message>
+        <source>Open backup folder</source>
+        <translation>Buka folder cadangan</translation>
+    </message>
+    <message>
+        <source>Show the backup folder in the file manager</source>
+        <translation>Tampilkan folder cadangan di pengelola file</translation>
+    </message>
+    <message>
+        <source>Schedule…</source>
+        <translation>Jadwal…</translation>
+    </message>
+    <message>
+        <source>When backups run automatically</source>
+        <translation>Kapan pencadangan berjalan otomatis</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Pengaturan…</translation>
+    </message>
+    <message>
+        <source>Backup places, retention, encryption, language</source>
+        <translation>Tempat cadangan, masa simpan, enkripsi, bahasa</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Riwayat</translation>
+    </message>
+    <message>
+        <source>Every backup run with its result, and the log file</source>
+        <translation>Setiap pencadangan beserta hasilnya, dan file log</translation>
+    </message>
+    <message>
+        <source>Add database…</source>
+        <translation>Tambah database…</translation>
+    </message>
+    <message>
+        <source>Protect another database</source>
+        <translation>Lindungi database lain</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Keluar</translation>
+    </message>
+    <message>
+        <source>Stop KasirBackup (scheduled backups stop too)</source>
+        <translation>Hentikan KasirBackup (pencadangan terjadwal juga berhenti)</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Database</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>Tabel</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>Baris</translation>
+    </message>
+    <message>
+        <source>Backups</source>
+        <translation>Cadangan</translation>
+    </message>
+    <message>
+        <source>Filter backups…</source>
+        <translation>Saring cadangan…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Batal</translation>
+    </message>
+    <message>
+        <source>No database yet. Press “Add database…” to choose the database of your POS or bookkeeping program.</source>
+        <translation>Belum ada database. Tekan “Tambah database…” untuk memilih database aplikasi kasir atau pembukuan Anda.</translation>
+    </message>
+    <message>
+        <source>{path}
+Reading the database…</source>
+        <translation>{path}
+Membaca database…</translation>
+    </message>
+    <message>
+        <source>{path}
+Size: {size} · changed {when}</source>
+        <translation>{path}
+Ukuran: {size} · diubah {when}</translation>
+    </message>
+    <message>
+        <source>There are no backups yet. Press “Backup now” to make the first one.</source>
+        <translation>Belum ada cadangan. Tekan “Cadangkan sekarang” untuk membuat yang pertama.</translation>
+    </message>
+    <message>
+        <source>Backup</source>
+        <translation>Cadangan</translation>
+    </message>
+    <message>
+        <source>Taken</source>
+        <translation>Dibuat</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Jenis</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Label</translation>
+    </message>
+    <message>
+        <source>Computer</source>
+        <translation>Komputer</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Ukuran</translation>
+    </message>
+    <message>
+        <source>Added to the backup folder</source>
+        <translation>Ditambahkan ke folder cadangan</translation>
+    </message>
+    <message>
+        <source>Verified</source>
+        <translation>Diperiksa</translation>
+    </message>
+    <message>
+        <source>Yes, by a test restore ({detail})</source>
+        <translation>Ya, dengan uji pemulihan ({detail})</translation>
+    </message>
+    <message>
+        <source>No: {detail}</source>
+        <translation>Belum: {detail}</translation>
+    </message>
+    <message>
+        <source>Fingerprint (SHA-256)</source>
+        <translation>Sidik jari (SHA-256)</translation>
+    </message>
+    <message>
+        <source>A backup of this database is already running.</source>
+        <translation>Pencadangan database ini sedang berjalan.</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Membatalkan…</translation>
+    </message>
+    <message>
+        <source>Backing up…</source>
+        <translation>Mencadangkan…</translation>
+    </message>
+    <message>
+        <source>Backup finished and verified.</source>
+        <translation>Pencadangan selesai dan sudah diperiksa.</translation>
+    </message>
+    <message>
+        <source>Backup verified; the off-site copy is still pending.</source>
+        <translation>Cadangan sudah diperiksa; salinan di tempat lain masih tertunda.</translation>
+    </message>
+    <message>
+        <source>The backup failed: {reason}</source>
+        <translation>Pencadangan gagal: {reason}</translation>
+    </message>
+    <message>
+        <source>Backup failed</source>
+        <translation>Pencadangan gagal</translation>
+    </message>
+    <message>
+        <source>Backup cancelled. Nothing was changed.</source>
+        <translation>Pencadangan dibatalkan. Tidak ada yang diubah.</translation>
+    </message>
+    <message>
+        <source>The backup of {when} is good: it was restored in a test and checked ({detail}).</source>
+        <translation>Cadangan {when} baik: sudah dipulihkan dalam uji coba dan diperiksa ({detail}).</translation>
+    </message>
+    <message>
+        <source>Backup verified</source>
+        <translation>Cadangan sudah diperiksa</translation>
+    </message>
+    <message>
+        <source>The backup of {when} is damaged: {detail}. Use an older backup to restore, and check the backup disk.</source>
+        <translation>Cadangan {when} rusak: {detail}. Gunakan cadangan yang lebih lama untuk memulihkan, dan periksa disk cadangan.</translation>
+    </message>
+    <message>
+        <source>Backup damaged</source>
+        <translation>Cadangan rusak</translation>
+    </message>
+    <message>
+        <source>Verifying…</source>
+        <translation>Memeriksa…</translation>
+    </message>
+    <message>
+        <source>These backups are in object storage ({location}); there is no folder to open on this computer.</source>
+        <translation>Cadangan ini ada di penyimpanan cloud ({location}); tidak ada folder yang bisa dibuka di komputer ini.</translation>
+    </message>
+    <message>
+        <source>The backup folder {location} is not there. If it is on a USB disk, plug the disk in and try again.</source>
+        <translation>Folder cadangan {location} tidak ditemukan. Jika ada di disk USB, colokkan disknya lalu coba lagi.</translation>
+    </message>
+</context>
+<context>
+    <name>PassphraseDialog</name>
+    <message>
+        <source>Passphrase needed</source>
+        <translation>Frasa sandi diperlukan</translation>
+    </message>
+    <message>
+        <source>The backups in {location} are encrypted. Type the passphrase to open them.</source>
+        <translation>Cadangan di {location} terenkripsi. Ketik frasa sandi untuk membukanya.</translation>
+    </message>
+    <message>
+        <source>That passphrase does not open {location}. It is case-sensitive; try again.</source>
+        <translation>Frasa sandi itu tidak bisa membuka {location}. Huruf besar dan kecil dibedakan; coba lagi.</translation>
+    </message>
+    <message>
+        <source>Remember it in this computer&apos;s credential store</source>
+        <translation>Simpan di penyimpanan kredensial komputer ini</translation>
+    </message>
+    <message>
+        <source>This computer has no secure credential store, so KasirBackup keeps the passphrase in memory only until you quit, and never writes it to disk.</source>
+        <translation>Komputer ini tidak punya penyimpanan kredensial yang aman, jadi KasirBackup hanya menyimpan frasa sandi di memori sampai Anda keluar, dan tidak pernah menulisnya ke disk.</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewPage</name>
+    <message>
+        <source>What would change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation type="unfinished">Tabel</translation>
+    </message>
+    <message>
+        <source>Rows in the backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rows now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>If the whole database is restored:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This backup looks like it is from another database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>I am sure: restore this backup into this database anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comparing the backup with the database…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backup of {when} compared with {path} as it is now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restoring it would put another database&apos;s contents in place of yours. Check that you picked the right backup and the right database. What differs:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note: {text}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ProgressPage</name>
+    <message>
+        <source>Restoring</source>
+        <translation type="unfinished">Memulihkan</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation type="unfinished">Coba lagi</translation>
+    </message>
+    <message>
+        <source>The backup is written to a new file. Cancel stops it; then no file is made.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>First a safety backup of the database is taken, then the backup is restored. Cancel during the safety backup leaves the database unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Safety backup of the database as it is now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restoring the backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking the restored database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writing the copy…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Taking the safety backup…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation type="unfinished">Membatalkan…</translation>
+    </message>
+    <message>
+        <source>Cancelled. Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled. The database was not changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RestoreWizard</name>
+    <message>
+        <source>Restore {database}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ResultPage</name>
+    <message>
+        <source>Restore undone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo this restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database itself was not touched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backup of {when} was saved as a new file:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size: {size}. SHA-256: {sha}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database is back as it was before the restore.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the POS application again and check that the data is as you expect.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backup of {when} was restored into:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{table}: {n} rows brought back, {kept} changed since kept, {same} unchanged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, {n} skipped ({why})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{table}: {removed} rows removed, {n} rows restored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A safety backup of the database as it was just before the restore was kept: backup {id} (“Before restore”) in {location}. “Undo this restore” puts it back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The restore was undone: {path} is back as it was before the restore. (The restored state was kept as backup {id}.)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Putting the database back as it was…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo cancelled. The database was not changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleDialog</name>
+    <message>
+        <source>Schedule — {name}</source>
+        <translation>Jadwal — {name}</translation>
+    </message>
+    <message>
+        <source>KasirBackup backs up {db} automatically at the time you choose, as long as it is running (it waits in the tray).</source>
+        <translation>KasirBackup mencadangkan {db} secara otomatis pada waktu yang Anda pilih, selama aplikasinya berjalan (menunggu di baki sistem).</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Kapan</translation>
+    </message>
+    <message>
+        <source>&amp;Repeat:</source>
+        <translation>&amp;Ulangi:</translation>
+    </message>
+    <message>
+        <source>Every day</source>
+        <translation>Setiap hari</translation>
+    </message>
+    <message>
+        <source>Every week, on chosen days</source>
+        <translation>Setiap minggu, pada hari yang dipilih</translation>
+    </message>
+    <message>
+        <source>Every month, on one day</source>
+        <translation>Setiap bulan, pada satu tanggal</translation>
+    </message>
+    <message>
+        <source>Off (only when I press Backup now)</source>
+        <translation>Mati (hanya saat saya menekan Cadangkan sekarang)</translation>
+    </message>
+    <message>
+        <source>&amp;Time:</source>
+        <translation>&amp;Jam:</translation>
+    </message>
+    <message>
+        <source>Days:</source>
+        <translation>Hari:</translation>
+    </message>
+    <message>
+        <source>&amp;Day of the month:</source>
+        <translation>&amp;Tanggal:</translation>
+    </message>
+    <message>
+        <source>In a shorter month it runs on the last day.</source>
+        <translation>Pada bulan yang lebih pendek, pencadangan berjalan di hari terakhir.</translation>
+    </message>
+    <message>
+        <source>Next backups</source>
+        <translation>Pencadangan berikutnya</translation>
+    </message>
+    <message>
+        <source>Missed backups are always made up: if the computer was off or asleep at the scheduled time, the backup runs about a minute after it is back on and KasirBackup is running.</source>
+        <translation>Pencadangan yang terlewat selalu disusulkan: jika komputer mati atau tidur pada waktu terjadwal, pencadangan berjalan sekitar satu menit setelah komputer menyala lagi dan KasirBackup berjalan.</translation>
+    </message>
+    <message>
+        <source>Running in the background</source>
+        <translation>Berjalan di latar belakang</translation>
+    </message>
+    <message>
+        <source>Start KasirBackup when I log in</source>
+        <translation>Jalankan KasirBackup saat saya masuk ke komputer</translation>
+    </message>
+    <message>
+        <source>KasirBackup starts in the tray, so scheduled backups are not missed.</source>
+        <translation>KasirBackup mulai di baki sistem, jadi pencadangan terjadwal tidak terlewat.</translation>
+    </message>
+    <message>
+        <source>Also run backups through the operating system&apos;s task scheduler</source>
+        <translation>Jalankan pencadangan juga lewat penjadwal tugas sistem operasi</translation>
+    </message>
+    <message>
+        <source>Backups then run even when KasirBackup is not running, at the same times; the system catches up after the computer was off.</source>
+        <translation>Pencadangan tetap berjalan pada jam yang sama walau KasirBackup tidak berjalan; sistem menyusulkannya setelah komputer mati.</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Simpan</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Batal</translation>
+    </message>
+    <message>
+        <source>{day}, {when}</source>
+        <translation>{day}, {when}</translation>
+    </message>
+    <message>
+        <source>{when} ({distance})</source>
+        <translation>{when} ({distance})</translation>
+    </message>
+    <message>
+        <source>Choose at least one day.</source>
+        <translation>Pilih paling sedikit satu hari.</translation>
+    </message>
+    <message>
+        <source>No automatic backups. Press “Backup now” in the main window to make one.</source>
+        <translation>Tidak ada pencadangan otomatis. Tekan “Cadangkan sekarang” di jendela utama untuk membuat cadangan.</translation>
+    </message>
+    <message>
+        <source>The database {name} is no longer set up in KasirBackup; nothing was saved.</source>
+        <translation>Database {name} sudah tidak diatur di KasirBackup; tidak ada yang disimpan.</translation>
+    </message>
+    <message>
+        <source>Setting up the system schedule…</source>
+        <translation>Menyiapkan jadwal sistem…</translation>
+    </message>
+    <message>
+        <source>Removing the system schedule…</source>
+        <translation>Menghapus jadwal sistem…</translation>
+    </message>
+    <message>
+        <source>The schedule is saved; KasirBackup runs it while it is open.</source>
+        <translation>Jadwal tersimpan; KasirBackup menjalankannya selama aplikasi terbuka.</translation>
+    </message>
+</context>
+<context>
+    <name>SchedulePage</name>
+    <message>
+        <source>When should the backup run?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a time after the shop closes, when the computer is usually still on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>KasirBackup makes the backup by itself at this time, even while the cash register program is open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How often:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every day</source>
+        <translation type="unfinished">Setiap hari</translation>
+    </message>
+    <message>
+        <source>Once a week, on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>If the computer is off at that time, the backup runs a minute after KasirBackup starts again. The first backup is made now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make the first backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next backup: {when} ({distance})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <source>Set up KasirBackup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick the database file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Databases ({patterns});;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick the folder for the backups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>every {day} at {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>every day at {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Go back and pick the database and the folder again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SizeChart</name>
+    <message>
+        <source>Line: database size. Bars: data each backup added.</source>
+        <translation>Garis: ukuran database. Batang: data yang ditambahkan tiap cadangan.</translation>
+    </message>
+    <message>
+        <source>Size over time</source>
+        <translation>Ukuran dari waktu ke waktu</translation>
+    </message>
+    <message>
+        <source>No backups yet</source>
+        <translation>Belum ada cadangan</translation>
+    </message>
+</context>
+<context>
+    <name>SnapshotModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Waktu</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Jenis</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Ukuran</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>Ditambahkan</translation>
+    </message>
+    <message>
+        <source>Verified</source>
+        <translation>Diperiksa</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Label</translation>
+    </message>
+    <message>
+        <source>Verified by a restore drill</source>
+        <translation>Sudah diperiksa dengan uji pemulihan</translation>
+    </message>
+    <message>
+        <source>Not verified: {detail}</source>
+        <translation>Belum diperiksa: {detail}</translation>
+    </message>
+    <message>
+        <source>Backup {id}</source>
+        <translation>Cadangan {id}</translation>
+    </message>
+</context>
+<context>
+    <name>SnapshotPage</name>
+    <message>
+        <source>Choose a backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick the backup to bring back. The newest is at the top.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the backups…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There are no backups of this database yet, so there is nothing to restore. Make one with “Backup now” first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backups in {location}:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This backup failed its check ({detail}) and cannot be restored. Choose another one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backup {id} of {when}: {size}, {tables} tables.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StatusBanner</name>
+    <message>
+        <source>Backing up now…</source>
+        <translation>Sedang mencadangkan…</translation>
+    </message>
+    <message>
+        <source>Not protected yet: no backup has been made. Press Backup now.</source>
+        <translation>Belum terlindungi: belum ada cadangan. Tekan Cadangkan sekarang.</translation>
+    </message>
+    <message>
+        <source>The last backup failed ({when}). Your older backups are still safe.</source>
+        <translation>Pencadangan terakhir gagal ({when}). Cadangan lama Anda tetap aman.</translation>
+    </message>
+    <message>
+        <source>A scheduled backup is overdue (it was due {when}). Last backup {ago}.</source>
+        <translation>Pencadangan terjadwal terlambat (seharusnya {when}). Cadangan terakhir {ago}.</translation>
+    </message>
+    <message>
+        <source>Last backup {ago}, verified. The off-site copy is pending since {since}.</source>
+        <translation>Cadangan terakhir {ago}, sudah diperiksa. Salinan di tempat lain tertunda sejak {since}.</translation>
+    </message>
+    <message>
+        <source>You are protected. Last backup {ago}, verified.</source>
+        <translation>Anda terlindungi. Cadangan terakhir {ago}, sudah diperiksa.</translation>
+    </message>
+    <message>
+        <source>Next backup: {when}</source>
+        <translation>Pencadangan berikutnya: {when}</translation>
+    </message>
+    <message>
+        <source>No backups are scheduled</source>
+        <translation>Tidak ada pencadangan terjadwal</translation>
+    </message>
+    <message>
+        <source>Space used: {size}</source>
+        <translation>Ruang terpakai: {size}</translation>
+    </message>
+    <message>
+        <source>No database chosen yet. Add the database you want to protect.</source>
+        <translation>Belum ada database yang dipilih. Tambahkan database yang ingin Anda lindungi.</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <source>Open KasirBackup</source>
+        <translation>Buka KasirBackup</translation>
+    </message>
+    <message>
+        <source>Backup now: {name}</source>
+        <translation>Cadangkan sekarang: {name}</translation>
+    </message>
+    <message>
+        <source>Backup now</source>
+        <translation>Cadangkan sekarang</translation>
+    </message>
+    <message>
+        <source>Last: {text}</source>
+        <translation>Terakhir: {text}</translation>
+    </message>
+    <message>
+        <source>Next backup: {when}</source>
+        <translation>Pencadangan berikutnya: {when}</translation>
+    </message>
+    <message>
+        <source>No backups are scheduled</source>
+        <translation>Tidak ada pencadangan terjadwal</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Keluar</translation>
+    </message>
+    <message>
+        <source>KasirBackup</source>
+        <translation>KasirBackup</translation>
+    </message>
+    <message>
+        <source>Backup finished</source>
+        <translation>Pencadangan selesai</translation>
+    </message>
+    <message>
+        <source>{name}: backup finished and verified.</source>
+        <translation>{name}: pencadangan selesai dan sudah diperiksa.</translation>
+    </message>
+    <message>
+        <source>Off-site copy pending</source>
+        <translation>Salinan di tempat lain tertunda</translation>
+    </message>
+    <message>
+        <source>{name}: the backup is verified on this computer, but the off-site copy could not be made. It will be tried again.</source>
+        <translation>{name}: cadangan di komputer ini sudah diperiksa, tetapi salinan di tempat lain belum bisa dibuat. Akan dicoba lagi.</translation>
+    </message>
+    <message>
+        <source>Backup failed</source>
+        <translation>Pencadangan gagal</translation>
+    </message>
+    <message>
+        <source>{name}: {reason}</source>
+        <translation>{name}: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>dialogs</name>
+    <message>
+        <source>KasirBackup</source>
+        <translation>KasirBackup</translation>
+    </message>
+    <message>
+        <source>Technical details are in the log file: {path}</source>
+        <translation>Detail teknis ada di file log: {path}</translation>
+    </message>
+</context>
+<context>
+    <name>errors</name>
+    <message>
+        <source>Something went wrong.</source>
+        <translation>Terjadi masalah.</translation>
+    </message>
+    <message>
+        <source>This computer has no secure credential store, so the passphrase cannot be saved on it.</source>
+        <translation>Komputer ini tidak punya penyimpanan kredensial yang aman, jadi frasa sandi tidak bisa disimpan di sini.</translation>
+    </message>
+    <message>
+        <source>You will be asked for it when needed; for scheduled runs give it with --passphrase-file FILE (a file only you can read) or the KASIRBACKUP_PASSPHRASE variable.</source>
+        <translation>Anda akan dimintai frasa sandi saat diperlukan; untuk pencadangan terjadwal berikan lewat --passphrase-file FILE (file yang hanya bisa Anda baca) atau variabel KASIRBACKUP_PASSPHRASE.</translation>
+    </message>
+    <message>
+        <source>Cannot read the passphrase file {path}: {reason}.</source>
+        <translation>File frasa sandi {path} tidak bisa dibaca: {reason}.</translation>
+    </message>
+    <message>
+        <source>Check the path and that the file contains the passphrase on its first line.</source>
+        <translation>Periksa lokasinya, dan pastikan baris pertama file berisi frasa sandi.</translation>
+    </message>
+    <message>
+        <source>The two passphrases you typed are not the same.</source>
+        <translation>Dua frasa sandi yang Anda ketik tidak sama.</translation>
+    </message>
+    <message>
+        <source>Nothing was changed; try again.</source>
+        <translation>Tidak ada yang diubah; coba lagi.</translation>
+    </message>
+    <message>
+        <source>The passphrase is too short ({length} characters).</source>
+        <translation>Frasa sandi terlalu pendek ({length} karakter).</translation>
+    </message>
+    <message>
+        <source>Use at least 8 characters; a few unrelated words are easy to remember and hard to guess.</source>
+        <translation>Gunakan paling sedikit 8 karakter; beberapa kata yang tidak saling berhubungan mudah diingat dan sulit ditebak.</translation>
+    </message>
+    <message>
+        <source>Could not set up the system schedule: {reason}.</source>
+        <translation>Jadwal sistem tidak bisa disiapkan: {reason}.</translation>
+    </message>
+    <message>
+        <source>Keep KasirBackup running in the tray instead, or set up the task by hand with the command shown by &apos;kasirbackup schedule show&apos;.</source>
+        <translation>Sebagai gantinya, biarkan KasirBackup berjalan di baki sistem, atau siapkan tugasnya secara manual dengan perintah yang ditampilkan oleh &apos;kasirbackup schedule show&apos;.</translation>
+    </message>
+    <message>
+        <source>The settings file {path} cannot be read: {reason}.</source>
+        <translation>File pengaturan {path} tidak bisa dibaca: {reason}.</translation>
+    </message>
+    <message>
+        <source>A copy was kept as {backup}; fix or remove the file and set up the profile again.</source>
+        <translation>Salinannya disimpan sebagai {backup}; perbaiki atau hapus file itu, lalu atur profil lagi.</translation>
+    </message>
+    <message>
+        <source>The settings file {path} was written by a newer version of KasirBackup (settings version {version}).</source>
+        <translation>File pengaturan {path} ditulis oleh KasirBackup versi yang lebih baru (versi pengaturan {version}).</translation>
+    </message>
+    <message>
+        <source>Update KasirBackup.</source>
+        <translation>Perbarui KasirBackup.</translation>
+    </message>
+    <message>
+        <source>There is no profile named {name}.</source>
+        <translation>Tidak ada profil bernama {name}.</translation>
+    </message>
+    <message>
+        <source>Profiles: {names}.</source>
+        <translation>Profil yang ada: {names}.</translation>
+    </message>
+    <message>
+        <source>A profile named {name} exists already.</source>
+        <translation>Profil bernama {name} sudah ada.</translation>
+    </message>
+    <message>
+        <source>Choose another name, or remove the old profile first.</source>
+        <translation>Pilih nama lain, atau hapus dulu profil yang lama.</translation>
+    </message>
+    <message>
+        <source>{text} is not a schedule.</source>
+        <translation>{text} bukan jadwal yang benar.</translation>
+    </message>
+    <message>
+        <source>Examples: daily@23:00, weekly:mon,thu@22:30, monthly:1@23:00, off.</source>
+        <translation>Contoh: daily@23:00, weekly:mon,thu@22:30, monthly:1@23:00, off.</translation>
+    </message>
+    <message>
+        <source>The passphrase does not open the repository at {path}.</source>
+        <translation>Frasa sandi itu tidak bisa membuka folder cadangan di {path}.</translation>
+    </message>
+    <message>
+        <source>Check the passphrase (it is case-sensitive) and try again.</source>
+        <translation>Periksa frasa sandinya (huruf besar dan kecil dibedakan), lalu coba lagi.</translation>
+    </message>
+    <message>
+        <source>The repository at {path} is encrypted and no passphrase was given.</source>
+        <translation>Folder cadangan di {path} terenkripsi dan frasa sandi belum diberikan.</translation>
+    </message>
+    <message>
+        <source>Run the command on a terminal to type it, or give it with --passphrase-file FILE or the KASIRBACKUP_PASSPHRASE variable, or save it in this computer&apos;s credential store.</source>
+        <translation>Jalankan perintahnya di terminal untuk mengetiknya, atau berikan lewat --passphrase-file FILE atau variabel KASIRBACKUP_PASSPHRASE, atau simpan di penyimpanan kredensial komputer ini.</translation>
+    </message>
+    <message>
+        <source>The database file {path} does not exist.</source>
+        <translation>File database {path} tidak ada.</translation>
+    </message>
+    <message>
+        <source>Check the path, or pick the database again.</source>
+        <translation>Periksa lokasinya, atau pilih database sekali lagi.</translation>
+    </message>
+    <message>
+        <source>{path} is a folder, not a database file.</source>
+        <translation>{path} adalah folder, bukan file database.</translation>
+    </message>
+    <message>
+        <source>Pick the database file itself (for example kasir.db).</source>
+        <translation>Pilih file database-nya sendiri (misalnya kasir.db).</translation>
+    </message>
+    <message>
+        <source>Cannot read the database file {path}: {reason}.</source>
+        <translation>File database {path} tidak bisa dibaca: {reason}.</translation>
+    </message>
+    <message>
+        <source>Check that your user may read the file.</source>
+        <translation>Pastikan akun pengguna Anda boleh membaca file itu.</translation>
+    </message>
+    <message>
+        <source>The file {path} is empty (0 bytes), so it holds no database.</source>
+        <translation>File {path} kosong (0 byte), jadi tidak berisi database.</translation>
+    </message>
+    <message>
+        <source>Pick the database your application really uses.</source>
+        <translation>Pilih database yang benar-benar dipakai aplikasi Anda.</translation>
+    </message>
+    <message>
+        <source>The file {path} is not an SQLite database (or it is encrypted, for example with SQLCipher).</source>
+        <translation>File {path} bukan database SQLite (atau terenkripsi, misalnya dengan SQLCipher).</translation>
+    </message>
+    <message>
+        <source>Pick the database file your application uses; encrypted databases cannot be backed up by reading them.</source>
+        <translation>Pilih file database yang dipakai aplikasi Anda; database terenkripsi tidak bisa dicadangkan dengan cara membacanya.</translation>
+    </message>
+    <message>
+        <source>The database {path} is damaged: {reason}.</source>
+        <translation>Database {path} rusak: {reason}.</translation>
+    </message>
+    <message>
+        <source>Do not write to it any more; restore the newest good backup.</source>
+        <translation>Jangan menulis ke database itu lagi; pulihkan cadangan baik yang paling baru.</translation>
+    </message>
+    <message>
+        <source>The database {path} stayed locked by another program for {seconds} seconds.</source>
+        <translation>Database {path} dikunci program lain selama {seconds} detik.</translation>
+    </message>
+    <message>
+        <source>Close the POS application (or wait until it is idle) and try again.</source>
+        <translation>Tutup aplikasi kasir (atau tunggu sampai sedang tidak dipakai), lalu coba lagi.</translation>
+    </message>
+    <message>
+        <source>The database {path} changed too often to take a consistent copy without making the POS wait.</source>
+        <translation>Database {path} terlalu sering berubah sehingga salinan yang utuh tidak bisa dibuat tanpa membuat aplikasi kasir menunggu.</translation>
+    </message>
+    <message>
+        <source>The backup was not taken and nothing was changed; try again when the shop is quieter.</source>
+        <translation>Cadangan tidak dibuat dan tidak ada yang diubah; coba lagi saat toko lebih sepi.</translation>
+    </message>
+    <message>
+        <source>The backup location {path} is a file, not a folder.</source>
+        <translation>Lokasi cadangan {path} adalah file, bukan folder.</translation>
+    </message>
+    <message>
+        <source>Choose a folder for the backups.</source>
+        <translation>Pilih sebuah folder untuk cadangan.</translation>
+    </message>
+    <message>
+        <source>There is no backup repository at {path}.</source>
+        <translation>Tidak ada folder cadangan di {path}.</translation>
+    </message>
+    <message>
+        <source>Check the path, or make a backup there first to create one.</source>
+        <translation>Periksa lokasinya, atau buat cadangan di sana lebih dulu agar folder cadangan dibuat.</translation>
+    </message>
+    <message>
+        <source>The folder {path} is not empty and is not a KasirBackup repository.</source>
+        <translation>Folder {path} tidak kosong dan bukan folder cadangan KasirBackup.</translation>
+    </message>
+    <message>
+        <source>Choose an empty folder, or the folder that already holds your backups.</source>
+        <translation>Pilih folder kosong, atau folder yang sudah berisi cadangan Anda.</translation>
+    </message>
+    <message>
+        <source>Cannot write to the backup folder {path} (permission denied).</source>
+        <translation>Tidak bisa menulis ke folder cadangan {path} (izin ditolak).</translation>
+    </message>
+    <message>
+        <source>Choose a folder you can write to, or ask for write permission.</source>
+        <translation>Pilih folder yang bisa Anda tulisi, atau minta izin menulis.</translation>
+    </message>
+    <message>
+        <source>The backup location {path} is read-only (a write-protected disk or a read-only share).</source>
+        <translation>Lokasi cadangan {path} hanya bisa dibaca (disk yang dilindungi dari penulisan atau folder jaringan baca-saja).</translation>
+    </message>
+    <message>
+        <source>Use a writable disk or folder; the backups on it can still be listed, checked and restored.</source>
+        <translation>Gunakan disk atau folder yang bisa ditulisi; cadangan yang ada di sana tetap bisa dilihat, diperiksa, dan dipulihkan.</translation>
+    </message>
+    <message>
+        <source>The disk holding {path} is full.</source>
+        <translation>Disk tempat {path} penuh.</translation>
+    </message>
+    <message>
+        <source>Free some space or choose another backup location; the existing backups are unchanged.</source>
+        <translation>Kosongkan sebagian ruang atau pilih lokasi cadangan lain; cadangan yang sudah ada tidak berubah.</translation>
+    </message>
+    <message>
+        <source>The repository at {path} uses format version {version}, which this version of KasirBackup cannot read.</source>
+        <translation>Folder cadangan di {path} memakai format versi {version}, yang tidak bisa dibaca oleh versi KasirBackup ini.</translation>
+    </message>
+    <message>
+        <source>The backup repository is damaged: {detail}.</source>
+        <translation>Folder cadangan rusak: {detail}.</translation>
+    </message>
+    <message>
+        <source>Run &apos;kasirbackup verify --all&apos; to see which backups are affected, and use another copy for those.</source>
+        <translation>Jalankan &apos;kasirbackup verify --all&apos; untuk melihat cadangan mana yang terkena, dan gunakan salinan lain untuk cadangan tersebut.</translation>
+    </message>
+    <message>
+        <source>The backup repository is in use by {owner} since {since}.</source>
+        <translation>Folder cadangan sedang dipakai oleh {owner} sejak {since}.</translation>
+    </message>
+    <message>
+        <source>Wait for that backup to finish. If no backup is running, the lock is left over from a crash and is removed automatically after {stale_after} minutes.</source>
+        <translation>Tunggu sampai pencadangan itu selesai. Jika tidak ada pencadangan yang berjalan, kunci itu sisa dari program yang berhenti mendadak dan akan dihapus otomatis setelah {stale_after} menit.</translation>
+    </message>
+    <message>
+        <source>The repository at {path} is encrypted, and this version cannot decrypt it.</source>
+        <translation>Folder cadangan di {path} terenkripsi, dan versi ini tidak bisa membukanya.</translation>
+    </message>
+    <message>
+        <source>Could not write {path}: {reason}.</source>
+        <translation>Tidak bisa menulis {path}: {reason}.</translation>
+    </message>
+    <message>
+        <source>Check the disk and try again; the existing backups are unchanged.</source>
+        <translation>Periksa disknya, lalu coba lagi; cadangan yang sudah ada tidak berubah.</translation>
+    </message>
+    <message>
+        <source>No backup with id {ref} in this repository.</source>
+        <translation>Tidak ada cadangan dengan id {ref} di folder cadangan ini.</translation>
+    </message>
+    <message>
+        <source>Run &apos;kasirbackup list&apos; to see the backup ids.</source>
+        <translation>Jalankan &apos;kasirbackup list&apos; untuk melihat id cadangan.</translation>
+    </message>
+    <message>
+        <source>The id {ref} matches {count} backups.</source>
+        <translation>Id {ref} cocok dengan {count} cadangan.</translation>
+    </message>
+    <message>
+        <source>Type more characters of the id.</source>
+        <translation>Ketik lebih banyak karakter dari id-nya.</translation>
+    </message>
+    <message>
+        <source>The repository has no backups yet.</source>
+        <translation>Folder cadangan ini belum berisi cadangan.</translation>
+    </message>
+    <message>
+        <source>Make a backup first.</source>
+        <translation>Buat cadangan terlebih dahulu.</translation>
+    </message>
+    <message>
+        <source>Backup {snapshot} failed verification: {detail}.</source>
+        <translation>Cadangan {snapshot} gagal diperiksa: {detail}.</translation>
+    </message>
+    <message>
+        <source>It will not be restored. Choose an older backup that verifies.</source>
+        <translation>Cadangan ini tidak akan dipulihkan. Pilih cadangan lebih lama yang lolos pemeriksaan.</translation>
+    </message>
+    <message>
+        <source>{path} already exists.</source>
+        <translation>{path} sudah ada.</translation>
+    </message>
+    <message>
+        <source>Choose a new file name; restoring into an existing database is a separate, confirmed step.</source>
+        <translation>Pilih nama file baru; memulihkan ke database yang sudah ada adalah langkah terpisah yang perlu dikonfirmasi.</translation>
+    </message>
+    <message>
+        <source>{path} is a folder.</source>
+        <translation>{path} adalah folder.</translation>
+    </message>
+    <message>
+        <source>Give the path of the database file to create, for example {path}/kasir.db.</source>
+        <translation>Berikan lokasi file database yang akan dibuat, misalnya {path}/kasir.db.</translation>
+    </message>
+    <message>
+        <source>The folder {path} does not exist.</source>
+        <translation>Folder {path} tidak ada.</translation>
+    </message>
+    <message>
+        <source>Create the folder first or choose another location.</source>
+        <translation>Buat foldernya dulu atau pilih lokasi lain.</translation>
+    </message>
+    <message>
+        <source>Cancelled; nothing was changed.</source>
+        <translation>Dibatalkan; tidak ada yang diubah.</translation>
+    </message>
+    <message>
+        <source>The database has no table named {names}.</source>
+        <translation>Database tidak punya tabel bernama {names}.</translation>
+    </message>
+    <message>
+        <source>Tables that can be exported: {available}.</source>
+        <translation>Tabel yang bisa diekspor: {available}.</translation>
+    </message>
+    <message>
+        <source>Choose a new name for the export (existing files are never overwritten).</source>
+        <translation>Pilih nama baru untuk hasil ekspor (file yang sudah ada tidak pernah ditimpa).</translation>
+    </message>
+    <message>
+        <source>Create the folder first or choose another location for the export.</source>
+        <translation>Buat foldernya dulu atau pilih lokasi lain untuk hasil ekspor.</translation>
+    </message>
+    <message>
+        <source>Could not write the export {path}: {reason}.</source>
+        <translation>Hasil ekspor {path} tidak bisa ditulis: {reason}.</translation>
+    </message>
+    <message>
+        <source>Check that the disk has free space and that you may write there; no partial export was left behind.</source>
+        <translation>Pastikan disk masih punya ruang kosong dan Anda boleh menulis di sana; tidak ada hasil ekspor setengah jadi yang tertinggal.</translation>
+    </message>
+    <message>
+        <source>Unknown export format {format}.</source>
+        <translation>Format ekspor {format} tidak dikenal.</translation>
+    </message>
+    <message>
+        <source>Choose csv, json, xlsx or sql.</source>
+        <translation>Pilih csv, json, xlsx, atau sql.</translation>
+    </message>
+    <message>
+        <source>Backup {snapshot} was taken from a different database than {path}: {differences}.</source>
+        <translation>Cadangan {snapshot} dibuat dari database yang berbeda dengan {path}: {differences}.</translation>
+    </message>
+    <message>
+        <source>Check that you picked the right backup and the right database. To restore it anyway, confirm explicitly (--force-other-database).</source>
+        <translation>Pastikan Anda memilih cadangan dan database yang benar. Untuk tetap memulihkannya, konfirmasikan secara tegas (--force-other-database).</translation>
+    </message>
+    <message>
+        <source>The file {path} does not exist.</source>
+        <translation>File {path} tidak ada.</translation>
+    </message>
+    <message>
+        <source>Check the path of the file to import.</source>
+        <translation>Periksa lokasi file yang akan diimpor.</translation>
+    </message>
+    <message>
+        <source>{path} is not a file KasirBackup can import ({detail}).</source>
+        <translation>{path} bukan file yang bisa diimpor KasirBackup ({detail}).</translation>
+    </message>
+    <message>
+        <source>Import the .json, .xlsx or .csv files (or the folder or .zip of CSV files) made by &apos;kasirbackup export&apos;.</source>
+        <translation>Impor file .json, .xlsx, atau .csv (atau folder atau .zip berisi file CSV) yang dibuat oleh &apos;kasirbackup export&apos;.</translation>
+    </message>
+    <message>
+        <source>The file {path} was not made by KasirBackup&apos;s export: {detail}.</source>
+        <translation>File {path} tidak dibuat oleh fitur ekspor KasirBackup: {detail}.</translation>
+    </message>
+    <message>
+        <source>Import works with the JSON, XLSX and CSV files made by &apos;kasirbackup export&apos;; nothing was changed.</source>
+        <translation>Impor hanya untuk file JSON, XLSX, dan CSV yang dibuat oleh &apos;kasirbackup export&apos;; tidak ada yang diubah.</translation>
+    </message>
+    <message>
+        <source>The file {path} ends too early: it was cut off ({detail}).</source>
+        <translation>File {path} berakhir terlalu cepat: isinya terpotong ({detail}).</translation>
+    </message>
+    <message>
+        <source>The copy or download was probably interrupted; export the data again. Nothing was changed.</source>
+        <translation>Penyalinan atau pengunduhannya mungkin terputus; ekspor datanya lagi. Tidak ada yang diubah.</translation>
+    </message>
+    <message>
+        <source>The file {path} is damaged at {where}: {detail}.</source>
+        <translation>File {path} rusak di {where}: {detail}.</translation>
+    </message>
+    <message>
+        <source>Export the data again; nothing was changed.</source>
+        <translation>Ekspor datanya lagi; tidak ada yang diubah.</translation>
+    </message>
+    <message>
+        <source>The file {path} is not laid out like a KasirBackup export at {where}: {detail}.</source>
+        <translation>Susunan file {path} di {where} tidak seperti hasil ekspor KasirBackup: {detail}.</translation>
+    </message>
+    <message>
+        <source>Nothing was changed. Export the data again, or fix the file.</source>
+        <translation>Tidak ada yang diubah. Ekspor datanya lagi, atau perbaiki filenya.</translation>
+    </message>
+    <message>
+        <source>The workbook {path} does not match its export: {detail}.</source>
+        <translation>Buku kerja {path} tidak cocok dengan hasil ekspornya: {detail}.</translation>
+    </message>
+    <message>
+        <source>Nothing was changed. Keep the sheets and header rows as they were exported (do not rename, add or remove sheets or columns); adding and editing rows is fine.</source>
+        <translation>Tidak ada yang diubah. Biarkan lembar dan baris judul seperti saat diekspor (jangan ganti nama, tambah, atau hapus lembar maupun kolom); menambah dan mengubah baris boleh.</translation>
+    </message>
+    <message>
+        <source>The file {path} is too large to import safely: {detail}.</source>
+        <translation>File {path} terlalu besar untuk diimpor dengan aman: {detail}.</translation>
+    </message>
+    <message>
+        <source>Nothing was changed. An export never looks like this: the file may be damaged or made to do harm. Export the data again.</source>
+        <translation>Tidak ada yang diubah. Hasil ekspor tidak pernah seperti ini: file mungkin rusak atau sengaja dibuat untuk merusak. Ekspor datanya lagi.</translation>
+    </message>
+    <message>
+        <source>The CSV file {path} separates its values with {delimiter} instead of commas.</source>
+        <translation>File CSV {path} memisahkan nilainya dengan {delimiter}, bukan koma.</translation>
+    </message>
+    <message>
+        <source>Save it again as &apos;CSV UTF-8 (comma delimited)&apos; (in Excel: File &gt; Save As), or export it again.</source>
+        <translation>Simpan lagi sebagai &apos;CSV UTF-8 (comma delimited)&apos; (di Excel: File &gt; Save As), atau ekspor lagi.</translation>
+    </message>
+    <message>
+        <source>The CSV file {path} is not UTF-8 text ({detail}).</source>
+        <translation>File CSV {path} bukan teks UTF-8 ({detail}).</translation>
+    </message>
+    <message>
+        <source>The file holds table {table}, which the database {path} does not have.</source>
+        <translation>File berisi tabel {table}, yang tidak ada di database {path}.</translation>
+    </message>
+    <message>
+        <source>Nothing was changed. Check that you chose the right database (or update the application first).</source>
+        <translation>Tidak ada yang diubah. Pastikan Anda memilih database yang benar (atau perbarui aplikasinya dulu).</translation>
+    </message>
+    <message>
+        <source>Table {table} of the file does not fit the database: {detail}.</source>
+        <translation>Tabel {table} di file tidak cocok dengan database: {detail}.</translation>
+    </message>
+    <message>
+        <source>Nothing was changed. The file was probably made by another version of the application.</source>
+        <translation>Tidak ada yang diubah. File itu mungkin dibuat oleh versi aplikasi yang lain.</translation>
+    </message>
+    <message>
+        <source>Rows of table {table} cannot be matched for a merge: {detail}.</source>
+        <translation>Baris tabel {table} tidak bisa dicocokkan untuk digabung: {detail}.</translation>
+    </message>
+    <message>
+        <source>Nothing was changed. Import with --mode replace to replace the table&apos;s contents instead.</source>
+        <translation>Tidak ada yang diubah. Impor dengan --mode replace untuk mengganti seluruh isi tabel.</translation>
+    </message>
+    <message>
+        <source>The file has {count} rows of table {table} whose key appears more than once (first: {example}).</source>
+        <translation>File berisi {count} baris tabel {table} yang kuncinya muncul lebih dari sekali (yang pertama: {example}).</translation>
+    </message>
+    <message>
+        <source>Nothing was changed. Each row may appear only once in the file; remove the duplicates and try again.</source>
+        <translation>Tidak ada yang diubah. Setiap baris hanya boleh muncul sekali di file; hapus yang ganda, lalu coba lagi.</translation>
+    </message>
+    <message>
+        <source>The file {file} was exported from a different database than {path}: {differences}.</source>
+        <translation>File {file} diekspor dari database yang berbeda dengan {path}: {differences}.</translation>
+    </message>
+    <message>
+        <source>Check that you picked the right file and the right database. To import it anyway, confirm explicitly (--force-other-database).</source>
+        <translation>Pastikan Anda memilih file dan database yang benar. Untuk tetap mengimpornya, konfirmasikan secara tegas (--force-other-database).</translation>
+    </message>
+    <message>
+        <source>The import was not done: {count} rows of the file cannot go into the database ({detail}).</source>
+        <translation>Impor tidak dilakukan: {count} baris dari file tidak bisa masuk ke database ({detail}).</translation>
+    </message>
+    <message>
+        <source>Nothing was changed. Run the import with --dry-run to see every problem, fix the file and try again.</source>
+        <translation>Tidak ada yang diubah. Jalankan impor dengan --dry-run untuk melihat semua masalah, perbaiki filenya, lalu coba lagi.</translation>
+    </message>
+    <message>
+        <source>The structure of {path} changed while the file was being read.</source>
+        <translation>Struktur {path} berubah saat file sedang dibaca.</translation>
+    </message>
+    <message>
+        <source>Nothing was changed; run the import again.</source>
+        <translation>Tidak ada yang diubah; jalankan impor lagi.</translation>
+    </message>
+    <message>
+        <source>Could not take the safety backup of {path} before importing: {detail}.</source>
+        <translation>Cadangan pengaman {path} tidak bisa dibuat sebelum impor: {detail}.</translation>
+    </message>
+    <message>
+        <source>Nothing was imported and the database is unchanged. Fix the problem with the backup location and try again.</source>
+        <translation>Tidak ada yang diimpor dan database tidak berubah. Perbaiki masalah pada lokasi cadangan, lalu coba lagi.</translation>
+    </message>
+    <message>
+        <source>Unknown import mode {mode}.</source>
+        <translation>Mode impor {mode} tidak dikenal.</translation>
+    </message>
+    <message>
+        <source>Use merge or replace.</source>
+        <translation>Gunakan merge atau replace.</translation>
+    </message>
+    <message>
+        <source>The plain copy of the database can only be kept in a folder repository, not at {location}.</source>
+        <translation>Salinan biasa database hanya bisa disimpan di folder cadangan biasa, tidak di {location}.</translation>
+    </message>
+    <message>
+        <source>Leave the plain-copy option off for this backup location.</source>
+        <translation>Matikan pilihan salinan biasa untuk lokasi cadangan ini.</translation>
+    </message>
+    <message>
+        <source>An encrypted repository cannot keep a plain (unencrypted) copy of the database.</source>
+        <translation>Folder cadangan terenkripsi tidak bisa menyimpan salinan biasa (tidak terenkripsi) dari database.</translation>
+    </message>
+    <message>
+        <source>Leave the plain-copy option off for encrypted backups.</source>
+        <translation>Matikan pilihan salinan biasa untuk cadangan terenkripsi.</translation>
+    </message>
+    <message>
+        <source>The backup location {location} is not supported by this version.</source>
+        <translation>Lokasi cadangan {location} tidak didukung oleh versi ini.</translation>
+    </message>
+    <message>
+        <source>Use a folder (local disk, USB disk, network share or cloud-sync folder) or s3://BUCKET/FOLDER.</source>
+        <translation>Gunakan folder (disk lokal, disk USB, folder jaringan, atau folder sinkronisasi cloud) atau s3://BUCKET/FOLDER.</translation>
+    </message>
+    <message>
+        <source>The database {path} is in use by another program.</source>
+        <translation>Database {path} sedang dipakai program lain.</translation>
+    </message>
+    <message>
+        <source>Close the POS application (and any other program using {name}) and try again, or wait for it with --wait SECONDS.</source>
+        <translation>Tutup aplikasi kasir (dan program lain yang memakai {name}), lalu coba lagi, atau tunggu dengan --wait SECONDS.</translation>
+    </message>
+    <message>
+        <source>The database {path} cannot be changed (it or its folder is read-only).</source>
+        <translation>Database {path} tidak bisa diubah (file atau foldernya hanya bisa dibaca).</translation>
+    </message>
+    <message>
+        <source>Check the file&apos;s permissions, or restore the backup as a new file instead.</source>
+        <translation>Periksa izin filenya, atau pulihkan cadangan sebagai file baru.</translation>
+    </message>
+    <message>
+        <source>The backup has no table named {names}.</source>
+        <translation>Cadangan tidak punya tabel bernama {names}.</translation>
+    </message>
+    <message>
+        <source>Tables in this backup: {available}.</source>
+        <translation>Tabel di cadangan ini: {available}.</translation>
+    </message>
+    <message>
+        <source>This cannot be done safely: {detail}.</source>
+        <translation>Ini tidak bisa dilakukan dengan aman: {detail}.</translation>
+    </message>
+    <message>
+        <source>Nothing was changed. Restore the whole database, or restore the backup as a new file and copy the rows you need.</source>
+        <translation>Tidak ada yang diubah. Pulihkan seluruh database, atau pulihkan cadangan sebagai file baru lalu salin baris yang Anda perlukan.</translation>
+    </message>
+    <message>
+        <source>Could not take the safety backup of {path} before restoring: {detail}.</source>
+        <translation>Cadangan pengaman {path} tidak bisa dibuat sebelum pemulihan: {detail}.</translation>
+    </message>
+    <message>
+        <source>Nothing was restored and the database is unchanged. Fix the problem with the backup location and try again.</source>
+        <translation>Tidak ada yang dipulihkan dan database tidak berubah. Perbaiki masalah pada lokasi cadangan, lalu coba lagi.</translation>
+    </message>
+    <message>
+        <source>The restored database did not pass its check ({detail}); the database was put back as it was.</source>
+        <translation>Database hasil pemulihan tidak lolos pemeriksaan ({detail}); database dikembalikan seperti semula.</translation>
+    </message>
+    <message>
+        <source>Nothing was lost. Try an older backup, and keep the safety backup {safety}.</source>
+        <translation>Tidak ada yang hilang. Coba cadangan yang lebih lama, dan simpan cadangan pengaman {safety}.</translation>
+    </message>
+    <message>
+        <source>The restore into {path} could not be completed: {reason}.</source>
+        <translation>Pemulihan ke {path} tidak bisa diselesaikan: {reason}.</translation>
+    </message>
+    <message>
+        <source>Nothing was changed (the change was rolled back). The safety backup {safety} holds the database as it was.</source>
+        <translation>Tidak ada yang diubah (perubahan dibatalkan). Cadangan pengaman {safety} menyimpan database seperti semula.</translation>
+    </message>
+    <message>
+        <source>Restoring {tables} alone would leave rows pointing at rows that do not exist: {detail}.</source>
+        <translation>Memulihkan {tables} saja akan menyisakan baris yang merujuk ke baris yang tidak ada: {detail}.</translation>
+    </message>
+    <message>
+        <source>Nothing was changed. Include the related tables as well (for example: {suggest}).</source>
+        <translation>Tidak ada yang diubah. Sertakan juga tabel yang berkaitan (misalnya: {suggest}).</translation>
+    </message>
+    <message>
+        <source>{text} is not a duration.</source>
+        <translation>{text} bukan lama waktu yang benar.</translation>
+    </message>
+    <message>
+        <source>Write it like 7d, 2w, 6m, 1y or 1y6m12d (h hours, d days, w weeks, m months, y years).</source>
+        <translation>Tulis seperti 7d, 2w, 6m, 1y, atau 1y6m12d (h jam, d hari, w minggu, m bulan, y tahun).</translation>
+    </message>
+    <message>
+        <source>{location} is not a valid off-site storage address: {reason}.</source>
+        <translation>{location} bukan alamat penyimpanan cloud yang benar: {reason}.</translation>
+    </message>
+    <message>
+        <source>Write it as s3://BUCKET/FOLDER, for example s3://toko-backup/kasir.</source>
+        <translation>Tulis sebagai s3://BUCKET/FOLDER, misalnya s3://toko-backup/kasir.</translation>
+    </message>
+    <message>
+        <source>The off-site storage has no bucket named {bucket}.</source>
+        <translation>Penyimpanan cloud tidak punya bucket bernama {bucket}.</translation>
+    </message>
+    <message>
+        <source>Check the bucket name in {location}, or create the bucket in the storage provider&apos;s console first.</source>
+        <translation>Periksa nama bucket di {location}, atau buat dulu bucket-nya di konsol penyedia penyimpanan.</translation>
+    </message>
+    <message>
+        <source>The off-site storage {location} does not accept the access key.</source>
+        <translation>Penyimpanan cloud {location} tidak menerima kunci akses itu.</translation>
+    </message>
+    <message>
+        <source>Check the access key id and secret (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the credentials file).</source>
+        <translation>Periksa id dan rahasia kunci akses (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY atau file kredensial).</translation>
+    </message>
+    <message>
+        <source>No access key is set up for the off-site storage {location}.</source>
+        <translation>Belum ada kunci akses untuk penyimpanan cloud {location}.</translation>
+    </message>
+    <message>
+        <source>Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or add the key to the AWS credentials file.</source>
+        <translation>Isi AWS_ACCESS_KEY_ID dan AWS_SECRET_ACCESS_KEY, atau tambahkan kuncinya ke file kredensial AWS.</translation>
+    </message>
+    <message>
+        <source>The off-site storage {location} refused access (permission denied).</source>
+        <translation>Penyimpanan cloud {location} menolak akses (izin ditolak).</translation>
+    </message>
+    <message>
+        <source>Check that the access key may read, write and delete objects in this bucket and folder.</source>
+        <translation>Pastikan kunci akses boleh membaca, menulis, dan menghapus objek di bucket dan folder ini.</translation>
+    </message>
+    <message>
+        <source>The off-site storage cannot be reached ({endpoint}): check the internet connection.</source>
+        <translation>Penyimpanan cloud tidak bisa dihubungi ({endpoint}): periksa koneksi internet.</translation>
+    </message>
+    <message>
+        <source>The local backup is not affected; try again later.</source>
+        <translation>Cadangan di komputer ini tidak terpengaruh; coba lagi nanti.</translation>
+    </message>
+    <message>
+        <source>The off-site storage {location} answered with an error ({code_}) while working on {what}.</source>
+        <translation>Penyimpanan cloud {location} menjawab dengan kesalahan ({code_}) saat mengerjakan {what}.</translation>
+    </message>
+    <message>
+        <source>Try again later; the local backup is not affected.</source>
+        <translation>Coba lagi nanti; cadangan di komputer ini tidak terpengaruh.</translation>
+    </message>
+    <message>
+        <source>The off-site storage {location} received a damaged copy of {what}.</source>
+        <translation>Penyimpanan cloud {location} menerima salinan {what} yang rusak.</translation>
+    </message>
+    <message>
+        <source>Nothing damaged was kept; check the connection and try again.</source>
+        <translation>Tidak ada data rusak yang disimpan; periksa koneksi, lalu coba lagi.</translation>
+    </message>
+    <message>
+        <source>Could not write the scratch copy used to check the backup in {path}: {reason}.</source>
+        <translation>Salinan sementara untuk memeriksa cadangan tidak bisa ditulis di {path}: {reason}.</translation>
+    </message>
+    <message>
+        <source>Free some space there (the check needs room for one copy of the database) and try again; the existing backups are unchanged.</source>
+        <translation>Kosongkan sebagian ruang di sana (pemeriksaan butuh ruang untuk satu salinan database), lalu coba lagi; cadangan yang sudah ada tidak berubah.</translation>
+    </message>
+    <message>
+        <source>Something unexpected went wrong. The details are in the log file.</source>
+        <translation>Terjadi masalah yang tidak terduga. Detailnya ada di file log.</translation>
+    </message>
+</context>
+<context>
+    <name>kind</name>
+    <message>
+        <source>Manual</source>
+        <translation>Manual</translation>
+    </message>
+    <message>
+        <source>Scheduled</source>
+        <translation>Terjadwal</translation>
+    </message>
+    <message>
+        <source>Catch-up</source>
+        <translation>Susulan</translation>
+    </message>
+    <message>
+        <source>Before restore</source>
+        <translation>Sebelum pemulihan</translation>
+    </message>
+    <message>
+        <source>Imported</source>
+        <translation>Diimpor</translation>
+    </message>
+</context>
+<context>
+    <name>phase</name>
+    <message>
+        <source>Copying the database</source>
+        <translation>Menyalin database</translation>
+    </message>
+    <message>
+        <source>Storing new data</source>
+        <translation>Menyimpan data baru</translation>
+    </message>
+    <message>
+        <source>Checking the backup by a test restore</source>
+        <translation>Memeriksa cadangan dengan uji pemulihan</translation>
+    </message>
+    <message>
+        <source>Removing old backups</source>
+        <translation>Menghapus cadangan lama</translation>
+    </message>
+    <message>
+        <source>Copying off-site</source>
+        <translation>Menyalin ke tempat lain</translation>
+    </message>
+    <message>
+        <source>Restoring</source>
+        <translation>Memulihkan</translation>
+    </message>
+    <message>
+        <source>Putting the database back as it was</source>
+        <translation>Mengembalikan database seperti semula</translation>
+    </message>
+    <message>
+        <source>Exporting</source>
+        <translation>Mengekspor</translation>
+    </message>
+    <message>
+        <source>Reading the file</source>
+        <translation>Membaca file</translation>
+    </message>
+    <message>
+        <source>Importing</source>
+        <translation>Mengimpor</translation>
+    </message>
+    <message>
+        <source>Working</source>
+        <translation>Sedang bekerja</translation>
+    </message>
+</context>
+<context>
+    <name>result</name>
+    <message>
+        <source>Running</source>
+        <translation>Berjalan</translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation>Berhasil</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Gagal</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Dilewati</translation>
+    </message>
+    <message>
+        <source>Off-site copy pending</source>
+        <translation>Salinan di tempat lain tertunda</translation>
+    </message>
+    <message>
+        <source>Interrupted</source>
+        <translation>Terputus</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Dibatalkan</translation>
+    </message>
+</context>
+<context>
+    <name>time</name>
+    <message>
+        <source>never</source>
+        <translation>belum pernah</translation>
+    </message>
+    <message>
+        <source>just now</source>
+        <translation>baru saja</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s) ago</source>
+        <translation>
+            <numerusform>%n menit yang lalu</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hour(s) ago</source>
+        <translation>
+            <numerusform>%n jam yang lalu</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s) ago</source>
+        <translation>
+            <numerusform>%n hari yang lalu</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>in %n minute(s)</source>
+        <translation>
+            <numerusform>dalam %n menit</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>in %n hour(s)</source>
+        <translation>
+            <numerusform>dalam %n jam</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>in %n day(s)</source>
+        <translation>
+            <numerusform>dalam %n hari</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>trigger</name>
+    <message>
+        <source>You</source>
+        <translation>Anda</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>Jadwal</translation>
+    </message>
+    <message>
+        <source>Catch-up</source>
+        <translation>Susulan</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Coba lagi</translation>
+    </message>
+</context>
+</TS>

@@ -184,7 +184,33 @@ def _warn_problems(repo) -> None:
         print(f"kasirbackup: warning: {problem}", file=sys.stderr)
 
 
+def cmd_verify_data(args) -> int:
+    from .core.check import Subset, check_data
+
+    subset = Subset.parse(args.read_data_subset)
+    repo = open_repo(args)
+    bar = _progress(args)
+    try:
+        report = check_data(repo, subset, bar)
+    finally:
+        bar.done()
+    if args.json:
+        _print_json({**report.to_json(), "subset": subset.describe()})
+    else:
+        print(f"Checked the structure of {report.snapshots} backups and read back {report.packs_read} of "
+              f"{report.packs_total} pack files ({subset.describe()}, {human_bytes(report.bytes_read)}, "
+              f"{report.blobs_checked} pages): " + ("all intact." if report.ok else "DAMAGE FOUND."))
+        for problem in report.problems:
+            print(f"DAMAGED {problem}")
+    if not report.ok:
+        print(f"kasirbackup: {len(report.problems)} problems found in {repo.location}", file=sys.stderr)
+        return EXIT_DAMAGED
+    return 0
+
+
 def cmd_verify(args) -> int:
+    if args.read_data_subset:
+        return cmd_verify_data(args)
     repo = open_repo(args)
     snaps = [repo.find(args.snapshot)] if args.snapshot else repo.snapshots()
     bar = _progress(args)
@@ -344,6 +370,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--snapshot", metavar="ID", help="one backup (id prefix or 'latest')")
     g.add_argument("--all", action="store_true", help="every backup (the default)")
     sp.add_argument("--full", action="store_true", help="integrity_check instead of quick_check")
+    g.add_argument("--read-data-subset", metavar="SHARE",
+                   help="instead of restoring backups, read back a share of the stored data "
+                        "(e.g. 10%% or 1/4) and check the structure of every backup")
     sp.add_argument("--json", action="store_true")
 
     from .cli_restore import register as register_restore

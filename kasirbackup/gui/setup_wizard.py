@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QEvent, Qt, QTime, Signal
+from PySide6.QtCore import QEvent, Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QProgressBar,
                                QPushButton, QRadioButton, QTimeEdit, QVBoxLayout, QWidget, QWizard, QWizardPage)
@@ -47,6 +47,15 @@ def _alive(obj, fn):
         if shiboken6.isValid(obj):
             fn(*args)
     return call
+
+
+def _debouncer(parent: QWidget, fn) -> QTimer:
+    """Check a typed path once the typing pauses (textEdited: only the user's own typing)."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(500)
+    timer.timeout.connect(fn)
+    return timer
 
 
 def _wrapping(text: str = "", name: str = "", style: str = "") -> QLabel:
@@ -105,6 +114,9 @@ class DatabasePage(QWizardPage):
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("dbPathEdit")
         self.path_edit.editingFinished.connect(lambda: self.set_path(self.path_edit.text()))
+        self._typed = _debouncer(self, lambda: self.set_path(self.path_edit.text()))
+        self.path_edit.textEdited.connect(self._typed.start)
+        self.path_edit.textEdited.connect(self.completeChanged)
         self.browse = QPushButton()
         self.browse.setObjectName("browseDbButton")
         self.browse.clicked.connect(self._browse)
@@ -190,11 +202,13 @@ class DatabasePage(QWizardPage):
     def set_path(self, path: str) -> None:
         """Check ``path`` (in a job) and show its summary or the reason it cannot be used."""
         path = path.strip().strip('"')
-        if path == self._checked_text and (self.summary is not None or self.error is not None):
+        if path == self._checked_text and self.summary is not None:
             return
+        self._typed.stop()
         self._gen += 1
         gen = self._gen
-        self.path_edit.setText(path)
+        if self.path_edit.text() != path:
+            self.path_edit.setText(path)
         self._checked_text = path
         self.summary, self.error = None, None
         self.completeChanged.emit()
@@ -375,6 +389,9 @@ class FolderPage(QWizardPage):
         self.folder_edit = QLineEdit()
         self.folder_edit.setObjectName("folderEdit")
         self.folder_edit.editingFinished.connect(lambda: self.set_folder(self.folder_edit.text()))
+        self._typed = _debouncer(self, lambda: self.set_folder(self.folder_edit.text()))
+        self.folder_edit.textEdited.connect(self._typed.start)
+        self.folder_edit.textEdited.connect(self.completeChanged)
         self.browse = QPushButton()
         self.browse.setObjectName("browseFolderButton")
         self.browse.clicked.connect(self._browse)
@@ -500,7 +517,11 @@ class FolderPage(QWizardPage):
     # -- checking the folder ----------------------------------------------------------------
     def set_folder(self, folder: str) -> None:
         folder = folder.strip().strip('"')
-        self.folder_edit.setText(folder)
+        self._typed.stop()
+        if self.folder_edit.text() != folder:
+            self.folder_edit.setText(folder)
+        if folder == self._checked and self.plan is not None:
+            return
         self._checked = folder
         self._recheck()
 

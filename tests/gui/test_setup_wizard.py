@@ -282,3 +282,19 @@ def test_adding_a_second_database_gets_its_own_name_and_folder(qtbot, ctx, wizar
     assert [p.name for p in ctx.profiles()] == ["Toko", "kasir"]
     assert profile_name_for(str(other), {"Toko", "kasir"}) == "kasir 2"
     assert profile_name_for("/srv/instance/database.db", set()) == "instance database"
+
+
+def test_a_typed_path_is_checked_when_typing_pauses(qtbot, wizard, tmp_path, shop_db):
+    wiz = wizard()
+    qtbot.keyClicks(wiz.db_page.path_edit, str(shop_db))
+    qtbot.waitUntil(wiz.db_page.isComplete, timeout=WAIT)
+    assert _next_enabled(wiz)
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.folder_page.plan is not None, timeout=WAIT)
+    edit = wiz.folder_page.folder_edit
+    edit.clear()
+    qtbot.keyClicks(edit, str(tmp_path / "typed"))
+    assert not _next_enabled(wiz)                       # not checked yet
+    qtbot.waitUntil(lambda: wiz.folder_page.plan is not None
+                    and wiz.folder_page.plan.target == tmp_path / "typed" / "kasir", timeout=WAIT)
+    assert _next_enabled(wiz)

@@ -5,19 +5,20 @@ profile's scheduled exports (``Profile.exports``, made by ``app.auto_export``)."
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox,
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QProgressBar,
                                QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
 from ..app.settings import Profile
 from ..core.manifest import Snapshot
+from .auto_export_box import AutoExportBox
 from .context import AppContext
+from .data_jobs import BackupChoices, live_tables, load_backups, run_export
 from .dialogs import handle_repo_error, show_error
 from .i18n import error_text, fmt_datetime, fmt_number, fmt_size
 from .models import kind_text
@@ -27,59 +28,6 @@ log = logging.getLogger("kasirbackup.gui")
 #: the choices of the format box: (key, engine format, file suffix; "" for a folder)
 FORMAT_CHOICES = (("xlsx", "xlsx", ".xlsx"), ("csv", "csv", ""), ("csvzip", "csv", ".zip"),
                   ("json", "json", ".json"), ("sql", "sql", ".sql"))
-
-
-@dataclass(slots=True)
-class BackupChoices:
-    snapshots: list[Snapshot]
-    local: bool          # a folder (scheduled exports can be kept there)
-    encrypted: bool
-
-
-def load_backups(location: str) -> BackupChoices:
-    """On a worker: the verified snapshots of the profile's first repository."""
-    from ..core.storage import LocalStorage
-
-    repo = AppContext.open_repo(location)
-    snaps = [s for s in repo.snapshots() if s.verification.ok is not False]
-    return BackupChoices(snaps, isinstance(repo.storage, LocalStorage), bool(repo.config.encryption))
-
-
-def live_tables(db_path: str) -> dict[str, int | None]:
-    """On a worker: the exportable tables of the live database (schema only: no long lock)."""
-    from ..core.export_meta import exportable
-    from ..core.sqlitefile import check_source, connect_readonly
-
-    path, _ = check_source(db_path)
-    conn = connect_readonly(path, timeout=2.0)
-    try:
-        tabs, _ = exportable(conn)
-    finally:
-        conn.close()
-    return {name: None for name in sorted(tabs)}
-
-
-def run_export(location: str | None, snapshot_id: str | None, db_path: str, fmt: str, out: str,
-               tables: list[str] | None, labels: dict[str, str], progress, cancel):
-    """On a worker: one export; a backup is read while holding its repository's queue."""
-    from ..app.runner import repo_queue
-    from ..core.exports import ExportRequest, export
-
-    if snapshot_id is None:
-        return export(ExportRequest(format=fmt, out=out, db=db_path, tables=tables, xlsx_labels=labels),
-                      progress, cancel)
-    queue = repo_queue(location)
-    if not queue.acquire(blocking=False):       # a backup of this repository is running: wait, cancellable
-        progress("wait", 0, 0)
-        while not queue.acquire(timeout=0.2):
-            cancel.check()
-    try:
-        repo = AppContext.open_repo(location)
-        snap = repo.find(snapshot_id)
-        return export(ExportRequest(format=fmt, out=out, repo=repo, snapshot=snap, tables=tables,
-                                    xlsx_labels=labels), progress, cancel)
-    finally:
-        queue.release()
 
 
 class ExportDialog(QDialog):
@@ -169,7 +117,8 @@ class ExportDialog(QDialog):
         tl.addLayout(trow)
         lay.addWidget(tabs, 1)
 
-        self.auto_box = self._build_auto(self)
+        self.auto_box = AutoExportBox(self.ctx, self.profile, self)
+        self.auto_checks = self.auto_box.checks
         lay.addWidget(self.auto_box)
 
         self.status_label = QLabel(self)
@@ -213,42 +162,6 @@ class ExportDialog(QDialog):
         self.open_button.clicked.connect(self.open_folder)
         self.dest_edit.setText(self.suggested_path())
 
-    def _build_auto(self, parent: QWidget) -> QGroupBox:
-        box = QGroupBox(self.tr("Also export after each scheduled backup"), parent)
-        box.setObjectName("autoExportBox")
-        bl = QVBoxLayout(box)
-        note = QLabel(self.tr("The files are kept next to the backups, in the folder “exports”, and removed "
-                              "together with their backup."), box)
-        note.setWordWrap(True)
-        bl.addWidget(note)
-        row = QHBoxLayout()
-        self.auto_checks: dict[str, QCheckBox] = {}
-        current = set(self.profile.exports)
-        for fmt, text in (("xlsx", self.tr("Excel")), ("csv", self.tr("CSV (zip)")), ("json", self.tr("JSON")),
-                          ("sql", self.tr("SQL"))):
-            cb = QCheckBox(text, box)
-            cb.setObjectName(f"autoExport_{fmt}")
-            cb.setChecked(fmt in current)
-            cb.toggled.connect(self.save_auto_exports)
-            row.addWidget(cb)
-            self.auto_checks[fmt] = cb
-        row.addStretch(1)
-        bl.addLayout(row)
-        self.auto_note = QLabel(box)
-        self.auto_note.setWordWrap(True)
-        self.auto_note.setVisible(False)
-        bl.addWidget(self.auto_note)
-        if self.location and self.location.lower().startswith("s3://"):
-            self._auto_unavailable(self.tr("Scheduled exports are kept in a folder on this computer or a disk; "
-                                           "these backups are in object storage."))
-        return box
-
-    def _auto_unavailable(self, why: str) -> None:
-        for cb in self.auto_checks.values():
-            cb.setEnabled(False)
-        self.auto_note.setText(why)
-        self.auto_note.setVisible(True)
-
     # -- sources and tables ---------------------------------------------------------------------
     def _load_backups(self) -> None:
         if not self.location:
@@ -274,7 +187,7 @@ class ExportDialog(QDialog):
         self.backup_radio.setEnabled(have)
         self.snapshot_combo.setEnabled(have)
         if choices.encrypted:
-            self._auto_unavailable(self.tr("Scheduled exports are not made for encrypted backups: the exported "
+            self.auto_box.set_unavailable(self.tr("Scheduled exports are not made for encrypted backups: the exported "
                                            "files would not be encrypted."))
         wanted = next((i for i, s in enumerate(self.snapshots) if self.wanted_snapshot
                        and s.id.startswith(self.wanted_snapshot)), None)
@@ -326,7 +239,6 @@ class ExportDialog(QDialog):
     def _live_tables_loaded(self, tables: dict[str, int | None]) -> None:
         if self._closed or self._tables_for is not None:
             return
-        self.status_label.setText("")
         self._show_tables(tables)
 
     def _tables_failed(self, exc: BaseException) -> None:
@@ -336,6 +248,7 @@ class ExportDialog(QDialog):
 
     def _show_tables(self, tables: dict[str, int | None]) -> None:
         self.table_list.clear()
+        self.status_label.setText("")
         for name, rows in tables.items():
             text = name if rows is None else self.tr("{table} ({rows} rows)").format(table=name, rows=fmt_number(rows))
             item = QListWidgetItem(text, self.table_list)
@@ -512,21 +425,6 @@ class ExportDialog(QDialog):
         folder = self.result_folder()
         if folder is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
-
-    # -- scheduled exports ----------------------------------------------------------------------
-    def save_auto_exports(self, *_: object) -> None:
-        chosen = [fmt for fmt, cb in self.auto_checks.items() if cb.isChecked()]
-        settings = self.ctx.settings()
-        p = next((p for p in settings.profiles if p.name == self.profile.name), None)
-        if p is None:
-            return
-        p.exports = chosen
-        try:
-            self.ctx.save_settings(settings)
-        except OSError as exc:
-            show_error(self, exc)
-            return
-        self.profile = p
 
     # -- closing ----------------------------------------------------------------------------------
     def reject(self) -> None:

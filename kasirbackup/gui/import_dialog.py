@@ -20,47 +20,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QDial
 from ..app.settings import Profile
 from ..core.imports import ImportPlan, ImportReport, OtherDatabaseImport
 from .context import AppContext
+from .data_jobs import run_import, run_preview
 from .dialogs import handle_repo_error, show_error
 from .i18n import fmt_number
 
 log = logging.getLogger("kasirbackup.gui")
 
 COLUMNS = ("inserted", "updated", "unchanged", "removed", "rejected")
-
-
-def run_preview(db: str, file: str, mode: str, force: bool, progress, cancel) -> tuple[ImportPlan, ImportReport]:
-    """On a worker: read and check the file, then the import on a copy of the database."""
-    from ..core.imports import dry_run_import, prepare_import
-
-    plan = prepare_import(db, file, mode, force, progress=progress, cancel=cancel)
-    try:
-        return plan, dry_run_import(plan, progress, cancel)
-    except BaseException:
-        plan.close()
-        raise
-
-
-def run_import(plan: ImportPlan, location: str | None, progress, cancel) -> ImportReport:
-    """On a worker: the import, after a safety backup into ``location`` (holding its queue).
-    The plan is used once: its staging files are removed at the end, whatever happened."""
-    from ..app.runner import repo_queue
-    from ..core.imports import execute_import
-
-    try:
-        if location is None:
-            return execute_import(plan, None, wait_s=5.0, progress=progress, cancel=cancel)
-        queue = repo_queue(location)
-        if not queue.acquire(blocking=False):         # a backup of this repository is running
-            progress("wait", 0, 0)
-            while not queue.acquire(timeout=0.2):
-                cancel.check()
-        try:
-            repo = AppContext.open_repo(location, create=True)
-            return execute_import(plan, repo, wait_s=5.0, progress=progress, cancel=cancel)
-        finally:
-            queue.release()
-    finally:
-        plan.close()
 
 
 class ImportDialog(QDialog):

@@ -111,6 +111,7 @@ def test_export_a_backup_as_csv_and_json_holds_the_backup_not_today(qtbot, ctx, 
     dlg = open_export(qtbot, ctx, profile, snap_id)
     assert dlg.selected_snapshot_id() == snap_id
     assert snap_id[:8] in dlg.snapshot_combo.currentText()
+    assert dlg.status_label.text() == ""
     folder = tmp_path / "csv-export"
     choose(qtbot, dlg, monkeypatch, "csv", folder)
     out = run_export(qtbot, dlg)

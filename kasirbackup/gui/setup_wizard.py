@@ -353,6 +353,10 @@ class DatabasePage(QWizardPage):
         else:
             n = len(self._found.candidates)
             self.search_status.setText(self.tr("Found {n}. Click the one your program uses.").format(n=n))
+        if self._found is not None and not self._found.complete:
+            self.search_status.setText(self.search_status.text() + " " + self.tr(
+                "(The search stopped after the usual folders took too long; if yours is not listed, use "
+                "Browse….)"))
 
     def stop(self) -> None:
         if self._search_job is not None:

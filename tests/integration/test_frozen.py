@@ -192,3 +192,25 @@ def test_frozen_daemon_schedules_with_apscheduler(app_dir, user_env, pos_db, tmp
                 proc.kill()
                 proc.wait()
     assert WINDOWS or proc.returncode == 0
+
+
+# -- platform files ------------------------------------------------------------------------------
+
+def test_platform_files_carry_the_app_version():
+    """The Windows version resource, the installer and the AppStream release name the version
+    in kasirbackup/__init__.py (a release bumps them together)."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    from kasirbackup import __version__
+
+    major, minor, patch = (int(x) for x in __version__.split(".")[:3])
+    info = (ROOT / "packaging" / "windows" / "version_info.txt").read_text()
+    assert f"filevers=({major}, {minor}, {patch}, 0)" in info and f"u'FileVersion', u'{__version__}'" in info
+    iss = (ROOT / "packaging" / "windows" / "KasirBackup.iss").read_text()
+    assert re.search(rf'#define AppVersion "{re.escape(__version__)}"', iss)
+    meta = ET.parse(ROOT / "packaging" / "linux" / "id.kasirbackup.KasirBackup.metainfo.xml").getroot()
+    assert meta.find("id").text == "id.kasirbackup.KasirBackup"
+    assert __version__ in [r.get("version") for r in meta.iter("release")]
+    desktop = (ROOT / "packaging" / "linux" / "kasirbackup.desktop").read_text()
+    assert meta.find("launchable").text == "kasirbackup.desktop" and "\nExec=KasirBackup" in desktop

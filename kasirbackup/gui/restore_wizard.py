@@ -18,7 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QFileDialog, QFrame, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
+                               QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
                                QProgressBar,
                                QPushButton, QRadioButton, QTableView, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget, QWizard, QWizardPage)
@@ -42,8 +42,7 @@ REPLACE, COPY, TABLES, MERGE = "replace", "copy", "tables", "merge"
 PAGE_SNAPSHOT, PAGE_PREVIEW, PAGE_HOW, PAGE_CLOSE, PAGE_PROGRESS, PAGE_RESULT = range(6)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("RestoreWizard", text)
+translate = QCoreApplication.translate     # translate("RestoreWizard", "literal"): lupdate reads it
 
 
 # -- the work done in jobs (no widgets) -----------------------------------------------------------
@@ -162,18 +161,30 @@ def in_use(exc: BaseException) -> bool:
 def in_use_text(exc: BaseException, db_path: str, undo: bool = False) -> str:
     """The engine's sentence, translated, with what to do here (its own hint speaks of a
     command-line option)."""
-    first = QCoreApplication.translate("errors", type(exc).template).format(**exc.params) \
-        if isinstance(exc, KasirBackupError) else error_text(exc)
+    from ..core.restore_live import DatabaseInUse
+
+    p = exc.params if isinstance(exc, KasirBackupError) else {}
+    name = Path(db_path).name
+    if isinstance(exc, DatabaseInUse):
+        first = translate("RestoreWizard", "The database {path} is in use by another program.").format(
+            path=p.get("path", db_path))
+    elif isinstance(exc, DatabaseBusy):
+        first = translate("RestoreWizard", "The database {path} stayed locked by another program for {seconds} "
+                                           "seconds.").format(path=p.get("path", db_path),
+                                                              seconds=p.get("seconds", "?"))
+    else:
+        first = error_text(exc)
     if undo:
-        return _tr("{problem} Close the POS application (and any other program that uses {name}), "
-                   "then press “Undo this restore” again.").format(problem=first, name=Path(db_path).name)
-    return _tr("{problem} Close the POS application (and any other program that uses {name}), "
-               "then press Retry.").format(problem=first, name=Path(db_path).name)
+        return translate("RestoreWizard", "{problem} Close the POS application (and any other program that uses "
+                                          "{name}), then press “Undo this restore” again.").format(problem=first,
+                                                                                                  name=name)
+    return translate("RestoreWizard", "{problem} Close the POS application (and any other program that uses "
+                                      "{name}), then press Retry.").format(problem=first, name=name)
 
 
 def phase_label(phase: str) -> str:
     if phase == "wait":
-        return _tr("Waiting for another backup of this database to finish…")
+        return translate("RestoreWizard", "Waiting for another backup of this database to finish…")
     from .mainwindow import phase_text
 
     return phase_text(phase)
@@ -185,27 +196,30 @@ def summary_lines(diff: DiffResult, when: str) -> list[str]:
     out = []
     for t in diff.tables:
         if t.in_current is None:
-            out.append(_tr("{table}: not in the database now; the restore brings it back with {n} rows").format(
-                table=t.name, n=fmt_number(t.in_snapshot)))
+            out.append(translate("RestoreWizard", "{table}: not in the database now; the restore brings it back "
+                                                  "with {n} rows").format(table=t.name, n=fmt_number(t.in_snapshot)))
             continue
         if t.in_snapshot is None:
-            out.append(_tr("{table}: created after the backup; a full restore removes it and its {n} rows").format(
-                table=t.name, n=fmt_number(t.in_current)))
+            out.append(translate("RestoreWizard", "{table}: created after the backup; a full restore removes it "
+                                                  "and its {n} rows").format(table=t.name,
+                                                                             n=fmt_number(t.in_current)))
             continue
         parts = []
         if t.only_current:
-            parts.append(_tr("{n} rows newer than the backup ({when}) will be removed").format(
-                n=fmt_number(t.only_current), when=when))
+            parts.append(translate("RestoreWizard", "{n} rows newer than the backup ({when}) will be "
+                                                    "removed").format(n=fmt_number(t.only_current), when=when))
         if t.only_snapshot:
-            parts.append(_tr("{n} rows deleted since will come back").format(n=fmt_number(t.only_snapshot)))
+            parts.append(translate("RestoreWizard", "{n} rows deleted since will come back").format(
+                n=fmt_number(t.only_snapshot)))
         if t.changed:
-            parts.append(_tr("{n} rows changed since will be set back").format(n=fmt_number(t.changed)))
+            parts.append(translate("RestoreWizard", "{n} rows changed since will be set back").format(
+                n=fmt_number(t.changed)))
         if not parts and t.in_snapshot != t.in_current:
-            parts.append(_tr("{a} rows in the backup, {b} now").format(a=fmt_number(t.in_snapshot),
-                                                                       b=fmt_number(t.in_current)))
+            parts.append(translate("RestoreWizard", "{a} rows in the backup, {b} now").format(
+                a=fmt_number(t.in_snapshot), b=fmt_number(t.in_current)))
         if parts:
             out.append("{}: {}".format(t.name, "; ".join(parts)))
-    return out or [_tr("The database has the same rows as the backup.")]
+    return out or [translate("RestoreWizard", "The database has the same rows as the backup.")]
 
 
 class _Text(QLabel):
@@ -584,10 +598,16 @@ class HowPage(_Page):
         row.addWidget(self.browse)
         sub.addLayout(row)
         sub = option(TABLES, "modeTables")
-        self.table_list = QListWidget(self)
+        self.table_list = QTreeWidget(self)
         self.table_list.setObjectName("tableList")
+        self.table_list.setColumnCount(3)
+        self.table_list.setRootIsDecorated(False)
+        self.table_list.header().setStretchLastSection(False)
+        self.table_list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in (1, 2):
+            self.table_list.header().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         self.table_list.itemChanged.connect(self._changed)
-        self.table_list.setMaximumHeight(130)
+        self.table_list.setMaximumHeight(150)
         sub.addWidget(self.table_list)
         option(MERGE, "modeMerge")
         self.problem = _label(self, "howProblem", selectable=True)
@@ -614,6 +634,7 @@ class HowPage(_Page):
         self.explain[MERGE].setText(self.tr("Rows deleted since the backup come back. Rows added or changed since "
                                             "are kept as they are now."))
         self.browse.setText(self.tr("Browse…"))
+        self.table_list.setHeaderLabels([self.tr("Table"), self.tr("Rows in the backup"), self.tr("Rows now")])
         self.copy_path.setPlaceholderText(self.tr("Where to save the copy (a new file)"))
         self._explain_replace()
         self._changed()
@@ -644,13 +665,14 @@ class HowPage(_Page):
             for t in p.diff.tables:
                 if t.in_snapshot is None:
                     continue
-                item = QListWidgetItem(self.tr("{table} ({a} rows in the backup, {b} now)").format(
-                    table=t.name, a=fmt_number(t.in_snapshot),
-                    b="–" if t.in_current is None else fmt_number(t.in_current)))
-                item.setData(Qt.ItemDataRole.UserRole, t.name)
+                item = QTreeWidgetItem([t.name, fmt_number(t.in_snapshot),
+                                        "–" if t.in_current is None else fmt_number(t.in_current)])
+                item.setData(0, Qt.ItemDataRole.UserRole, t.name)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Unchecked)
-                self.table_list.addItem(item)
+                item.setCheckState(0, Qt.CheckState.Unchecked)
+                for c in (1, 2):
+                    item.setTextAlignment(c, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table_list.addTopLevelItem(item)
             self.table_list.blockSignals(False)
         if not self.copy_path.text():
             db = Path(w.db_path)
@@ -666,13 +688,20 @@ class HowPage(_Page):
     def mode(self) -> str:
         return next((m for m, rb in self.radios.items() if rb.isChecked()), REPLACE)
 
+    def _items(self) -> list[QTreeWidgetItem]:
+        return [self.table_list.topLevelItem(i) for i in range(self.table_list.topLevelItemCount())]
+
+    def table_names(self) -> list[str]:
+        return [it.data(0, Qt.ItemDataRole.UserRole) for it in self._items()]
+
+    def check_table(self, name: str, checked: bool = True) -> None:
+        for it in self._items():
+            if it.data(0, Qt.ItemDataRole.UserRole) == name:
+                it.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
     def checked_tables(self) -> list[str]:
-        out = []
-        for i in range(self.table_list.count()):
-            it = self.table_list.item(i)
-            if it.checkState() == Qt.CheckState.Checked:
-                out.append(it.data(Qt.ItemDataRole.UserRole))
-        return out
+        return [it.data(0, Qt.ItemDataRole.UserRole) for it in self._items()
+                if it.checkState(0) == Qt.CheckState.Checked]
 
     def _changed(self, *_: object) -> None:
         m = self.mode()
@@ -687,7 +716,8 @@ class HowPage(_Page):
         self.completeChanged.emit()
 
     def _browse(self) -> None:
-        dlg = QFileDialog(self, self.tr("Save the copy as"), str(Path(self.copy_path.text() or self.wiz().db_path).parent),
+        folder = str(Path(self.copy_path.text() or self.wiz().db_path).parent)
+        dlg = QFileDialog(self, self.tr("Save the copy as"), folder,
                           self.tr("SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)"))
         dlg.setObjectName("copyFileDialog")
         dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)

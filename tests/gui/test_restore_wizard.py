@@ -194,10 +194,8 @@ def test_selected_tables_only_replace_those_tables(qtbot, ctx, profile, shop_db)
     how = wiz.page(PAGE_HOW)
     how.radios["tables"].click()
     assert not button(wiz, QWizard.WizardButton.NextButton).isEnabled(), "no table chosen yet"
-    names = [how.table_list.item(i).data(256) for i in range(how.table_list.count())]
-    assert set(names) == {"produk", "pelanggan", "transaksi", "transaksi_detail"}
-    from PySide6.QtCore import Qt
-    how.table_list.item(names.index("produk")).setCheckState(Qt.CheckState.Checked)
+    assert set(how.table_names()) == {"produk", "pelanggan", "transaksi", "transaksi_detail"}
+    how.check_table("produk")
     click_next(qtbot, wiz)
     assert "produk" in text(wiz, "closeWhat")
     click_next(qtbot, wiz)
@@ -305,10 +303,7 @@ def test_engine_error_is_shown_in_plain_words_and_nothing_changes(qtbot, ctx, pr
     to_how_page(qtbot, wiz)
     how = wiz.page(PAGE_HOW)
     how.radios["tables"].click()
-    from PySide6.QtCore import Qt
-    for i in range(how.table_list.count()):
-        if how.table_list.item(i).data(256) == "pelanggan":
-            how.table_list.item(i).setCheckState(Qt.CheckState.Checked)
+    how.check_table("pelanggan")
     click_next(qtbot, wiz)
     click_next(qtbot, wiz)
     qtbot.waitUntil(lambda: wiz.page(PAGE_PROGRESS).state == "failed", timeout=LONG)

@@ -19,6 +19,8 @@ from ..core.prune import prune
 from ..core.repository import Repository
 from .credentials import passphrase_source
 from .history import History, Result, Trigger
+from .places import check_destination
+from .sampling import sampled_check_if_due
 from .settings import Profile
 
 log = logging.getLogger("kasirbackup.runner")
@@ -41,6 +43,7 @@ class RepoOutcome:
     bytes_added: int = 0
     pruned: int = 0
     message: str = ""
+    error: KasirBackupError | None = None    # the user-level error, for a window to translate
 
 
 @dataclass(slots=True)
@@ -100,6 +103,7 @@ def _one_repo(profile: Profile, location: str, trigger: Trigger, progress: Progr
     out = RepoOutcome(location, False)
     with repo_queue(location):
         try:
+            check_destination(location)
             repo = Repository.open(location, create=True, passphrase=passphrase_source(interactive=False))
             wanted_plain = profile.plain_copy and repo.temp_dir() is not None and not repo.config.encryption
             if wanted_plain != repo.config.plain_copy:
@@ -121,10 +125,18 @@ def _one_repo(profile: Profile, location: str, trigger: Trigger, progress: Progr
             out.ok = True
             out.message = f"backup {snap.short_id} verified, {snap.added_bytes} bytes added" + \
                 (f", {out.pruned} old backups removed" if out.pruned else "")
+            if location != profile.repos[0]:
+                sampled = sampled_check_if_due(repo, progress, cancel)
+                if sampled is not None and not sampled.ok:
+                    out.ok = False
+                    out.message = "the off-site copy is damaged: " + "; ".join(sampled.problems[:3])
+                elif sampled is not None:
+                    out.message += f", {sampled.packs_read} stored files read back and intact"
         except Cancelled:
             raise
         except KasirBackupError as exc:
             out.message = exc.message(translate)
+            out.error = exc
         except OSError as exc:
             out.message = f"{exc.strerror or exc}"
     return out

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import datetime, timezone
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from ..app.history import History, Trigger
 from ..app.runner import RunResult, run_profile
@@ -19,6 +19,21 @@ from ..core.repository import Repository
 from .jobs import Job, JobRunner
 
 log = logging.getLogger("kasirbackup.gui")
+
+
+def translate_error(text: str) -> str:
+    """Engine error templates in the interface language (thread-safe: used on workers)."""
+    return QCoreApplication.translate("errors", text)
+
+
+def outcome_text(res: RunResult) -> str:
+    """Why a run failed, in the interface language: the first failed repository's error."""
+    from .i18n import error_text
+
+    bad = next((o for o in res.outcomes if not o.ok), None)
+    if bad is None:
+        return res.message
+    return error_text(bad.error) if bad.error is not None else bad.message
 
 
 class Bus(QObject):
@@ -100,7 +115,7 @@ class AppContext(QObject):
             def work(progress: Progress, cancel: CancelToken) -> RunResult:
                 def relay(phase: str, done: int, total: int) -> None:
                     progress(phase, done, total)
-                return run_profile(profile, trigger, self.history, relay, cancel, translate=None)
+                return run_profile(profile, trigger, self.history, relay, cancel, translate=translate_error)
 
             job = Job(work, f"backup {name}")
             job.progress.connect(lambda ph, d, t: self.bus.backup_progress.emit(name, ph, d, t))
@@ -124,7 +139,7 @@ class AppContext(QObject):
         try:
             res = run_profile(profile, trigger, self.history,
                               lambda ph, d, t: self.bus.backup_progress.emit(profile.name, ph, d, t),
-                              marker.cancel_token)
+                              marker.cancel_token, translate=translate_error)
         except BaseException as exc:
             marker.done = True
             from ..core.errors import Cancelled

@@ -45,7 +45,7 @@ class Job(QObject):
 
     def _progress(self, phase: str, done: int, total: int) -> None:
         now = time.monotonic()
-        if done >= total or now - self._last_emit >= 0.05:   # never flood the event loop
+        if (total > 0 and done >= total) or now - self._last_emit >= 0.05:   # never flood the event loop
             self._last_emit = now
             self.progress.emit(phase, int(done), int(total))
 
@@ -57,8 +57,8 @@ class Job(QObject):
         except Cancelled:
             log.info("%s cancelled", self.name)
             self.cancelled.emit()
-        except KasirBackupError as exc:
-            log.warning("%s failed: %s", self.name, exc, exc_info=True)
+        except KasirBackupError as exc:   # a user-level error: one line in the log, no traceback
+            log.warning("%s failed: %s", self.name, exc)
             self.failed.emit(exc)
         except BaseException as exc:   # a bug: the log gets the traceback, the user a sentence
             log.exception("%s failed unexpectedly", self.name)

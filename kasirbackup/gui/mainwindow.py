@@ -22,7 +22,7 @@ from ..core.manifest import Snapshot
 from ..core.repository import Repository
 from ..core.storage import LocalStorage
 from .banner import SizeChart, StatusBanner
-from .context import AppContext
+from .context import AppContext, outcome_text
 from .dialogs import handle_repo_error, show_error, show_info
 from .i18n import error_text, fmt_datetime, fmt_number, fmt_size
 from .icons import app_icon, icon
@@ -544,9 +544,8 @@ class MainWindow(QMainWindow):
             elif res.result == Result.PARTIAL:
                 self.statusBar().showMessage(self.tr("Backup verified; the off-site copy is still pending."), 8000)
             else:
-                bad = next((o for o in res.outcomes if not o.ok), None)
-                show_error(self, self.tr("The backup failed: {reason}").format(
-                    reason=bad.message if bad else res.message), self.tr("Backup failed"))
+                show_error(self, self.tr("The backup failed: {reason}").format(reason=outcome_text(res)),
+                           self.tr("Backup failed"))
         self.refresh_status()
 
     def _backup_failed(self, name: str, exc: BaseException) -> None:

@@ -11,7 +11,7 @@ from ..app.history import Result
 from ..app.runner import RunResult
 from ..app.status import Level, worst
 from .banner import headline
-from .context import AppContext
+from .context import AppContext, outcome_text
 from .i18n import error_text, fmt_datetime
 from .icons import icon
 
@@ -127,9 +127,8 @@ class Tray(QObject):
                         self.tr("{name}: the backup is verified on this computer, but the off-site copy could "
                                 "not be made. It will be tried again.").format(name=name))
         else:
-            bad = next((o for o in res.outcomes if not o.ok), None)
             self.notify(self.tr("Backup failed"), self.tr("{name}: {reason}").format(
-                name=name, reason=bad.message if bad else res.message), error=True)
+                name=name, reason=outcome_text(res)), error=True)
 
     def _failed(self, name: str, exc: BaseException) -> None:
         self.update()

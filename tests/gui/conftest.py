@@ -71,6 +71,14 @@ def ctx(qapp, tmp_path, english):
     c = AppContext(SettingsStore(tmp_path / "config"), History(tmp_path / "data" / "history.db"))
     yield c
     c.shutdown(20000)
+    # the test's windows go with its context (a later language change must not reach them)
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    for w in QApplication.topLevelWidgets():
+        w.close()
+        w.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     c.history.close()
 
 

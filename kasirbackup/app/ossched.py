@@ -47,12 +47,23 @@ def late_day_months(day: int) -> tuple[list[int], list[int]]:
     return have, [m for m in range(1, 13) if m not in have]
 
 
+def _sibling(*names: str) -> Path | None:
+    """An executable of the frozen one-folder app, next to the running one."""
+    exe = Path(sys.executable)
+    for name in names:
+        for candidate in (exe.with_name(name + ".exe"), exe.with_name(name)) if os.name == "nt" else (exe.with_name(name),):
+            if candidate.exists() and candidate.is_file():
+                return candidate
+    return None
+
+
 def command_for(profile: Profile, only_if_due: bool = False) -> list[str]:
-    """The command line that runs a profile (the frozen executable, or this Python)."""
+    """The command line that runs a profile (the frozen console CLI, or this Python)."""
     if getattr(sys, "frozen", False):
-        exe = Path(sys.executable)
-        cli = exe.with_name("kasirbackup-cli.exe" if os.name == "nt" else "kasirbackup-cli")
-        cmd = [str(cli if cli.exists() else exe), "run", "--profile", profile.name]
+        # the console CLI is "kasirbackup" on Linux and "kasirbackup-cli" where file names
+        # ignore case (Windows, macOS); the GUI executable also accepts CLI commands
+        cli = _sibling("kasirbackup-cli", "kasirbackup") or Path(sys.executable)
+        cmd = [str(cli), "run", "--profile", profile.name]
     else:
         cmd = [sys.executable, "-m", "kasirbackup", "run", "--profile", profile.name]
     return cmd + (["--only-if-due"] if only_if_due else [])
@@ -63,8 +74,10 @@ def _late(s: Schedule) -> bool:
 
 
 def gui_command() -> list[str]:
+    """What starts the desktop app in the tray at login (also when the CLI writes it)."""
     if getattr(sys, "frozen", False):
-        return [sys.executable, "--minimized"]
+        gui = _sibling("KasirBackup") or Path(sys.executable)
+        return [str(gui), "--minimized"]
     return [sys.executable, "-m", "kasirbackup", "gui", "--minimized"]
 
 

@@ -113,6 +113,8 @@ def phase_text(phase: str) -> str:
         "export": translate("phase", "Exporting"),
         "read": translate("phase", "Reading the file"),
         "import": translate("phase", "Importing"),
+        "wait": translate("phase", "Waiting for the backup that is running to finish"),
+        "structure": translate("phase", "Checking the backups' structure"),
     }.get(phase, translate("phase", "Working"))
 
 
@@ -148,7 +150,7 @@ class MainWindow(QMainWindow):
         self.toolbar = QToolBar(self)
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)   # room for longer Indonesian words
         self.addToolBar(self.toolbar)
 
         def action(name: str, icon_name: str, slot, shortcut=None) -> QAction:

@@ -9,50 +9,85 @@
     </message>
 </context>
 <context>
+    <name>AutoExportBox</name>
+    <message>
+        <source>Also export after each scheduled backup</source>
+        <translation>Ekspor juga setelah setiap pencadangan terjadwal</translation>
+    </message>
+    <message>
+        <source>The files are kept next to the backups, in the folder “exports”, and removed together with their backup.</source>
+        <translation>File disimpan di samping cadangan, di folder “exports”, dan dihapus bersama cadangannya.</translation>
+    </message>
+    <message>
+        <source>Excel</source>
+        <translation>Excel</translation>
+    </message>
+    <message>
+        <source>CSV (zip)</source>
+        <translation>CSV (zip)</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>SQL</source>
+        <translation>SQL</translation>
+    </message>
+    <message>
+        <source>Scheduled exports are kept in a folder on this computer or a disk; these backups are in object storage.</source>
+        <translation>Ekspor terjadwal disimpan di folder di komputer ini atau di disk; cadangan ini ada di penyimpanan cloud.</translation>
+    </message>
+</context>
+<context>
     <name>ClosePage</name>
     <message>
         <source>Close the POS application</source>
-        <translation type="unfinished"></translation>
+        <translation>Tutup aplikasi kasir</translation>
     </message>
     <message>
         <source>The database must not be in use while it is restored.</source>
-        <translation type="unfinished"></translation>
+        <translation>Database tidak boleh sedang dipakai selama dipulihkan.</translation>
     </message>
     <message>
         <source>Restore now</source>
-        <translation type="unfinished"></translation>
+        <translation>Pulihkan sekarang</translation>
     </message>
     <message>
         <source>Retry</source>
-        <translation type="unfinished">Coba lagi</translation>
+        <translation>Coba lagi</translation>
     </message>
     <message>
         <source>Close the POS application, and any other program that uses {name}, on this computer (and on other computers that share the database). Then press “Restore now”.
 
 KasirBackup first checks that no program is using the database, then takes a safety backup of it as it is now, so this restore can be undone. Nothing is changed until then.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tutup aplikasi kasir, dan program lain yang memakai {name}, di komputer ini (dan di komputer lain yang memakai database yang sama). Lalu tekan “Pulihkan sekarang”.
+
+KasirBackup lebih dulu memastikan tidak ada program yang memakai database, lalu membuat cadangan pengaman dari database seperti sekarang, sehingga pemulihan ini bisa dibatalkan. Sebelum itu tidak ada yang diubah.</translation>
     </message>
     <message>
         <source>the whole database is replaced</source>
-        <translation type="unfinished"></translation>
+        <translation>seluruh database diganti</translation>
     </message>
     <message>
         <source>rows deleted since the backup are brought back</source>
-        <translation type="unfinished"></translation>
+        <translation>baris yang dihapus sejak cadangan dibuat dikembalikan</translation>
     </message>
     <message>
         <source>only these tables are replaced: {tables}</source>
-        <translation type="unfinished"></translation>
+        <translation>hanya tabel ini yang diganti: {tables}</translation>
     </message>
     <message>
         <source>Backup: {when}
 Database: {path}
 What happens: {what}</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadangan: {when}
+Database: {path}
+Yang terjadi: {what}</translation>
     </message>
     <message>
         <source>Checking that no program is using the database…</source>
-        <translation type="unfinished"></translation>
+        <translation>Memastikan tidak ada program yang memakai database…</translation>
     </message>
 </context>
 <context>
@@ -78,91 +113,95 @@ What happens: {what}</source>
     <name>DatabasePage</name>
     <message>
         <source>Which database should be backed up?</source>
-        <translation type="unfinished"></translation>
+        <translation>Database mana yang akan dicadangkan?</translation>
     </message>
     <message>
         <source>Pick the database file of your cash register or bookkeeping program.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pilih file database aplikasi kasir atau program pembukuan Anda.</translation>
     </message>
     <message>
         <source>It is usually a file named like kasir.db, pos.db or database.sqlite in the program&apos;s folder. Backups are taken while the program keeps running.</source>
-        <translation type="unfinished"></translation>
+        <translation>Biasanya berupa file bernama seperti kasir.db, pos.db, atau database.sqlite di folder programnya. Cadangan dibuat tanpa perlu menutup program.</translation>
     </message>
     <message>
         <source>The database file, for example D:\Toko\kasir.db</source>
-        <translation type="unfinished"></translation>
+        <translation>File database, misalnya D:\Toko\kasir.db</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>Telusuri…</translation>
     </message>
     <message>
         <source>Databases found on this computer</source>
-        <translation type="unfinished"></translation>
+        <translation>Database yang ditemukan di komputer ini</translation>
     </message>
     <message>
         <source>Try with a sample shop database</source>
-        <translation type="unfinished"></translation>
+        <translation>Coba dengan database toko contoh</translation>
     </message>
     <message>
         <source>Not ready to use the real one? A demo minimart database is made in KasirBackup&apos;s own folder, so you can see backups and restores work without touching your shop&apos;s data.</source>
-        <translation type="unfinished"></translation>
+        <translation>Belum siap memakai yang asli? Database minimarket contoh dibuat di folder KasirBackup sendiri, jadi Anda bisa melihat cara kerja pencadangan dan pemulihan tanpa menyentuh data toko Anda.</translation>
     </message>
     <message>
         <source>Checking the file…</source>
-        <translation type="unfinished"></translation>
+        <translation>Memeriksa file…</translation>
     </message>
     <message>
         <source>No database chosen yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Belum ada database yang dipilih.</translation>
     </message>
     <message>
         <source>{table} ({rows} rows)</source>
-        <translation type="unfinished"></translation>
+        <translation>{table} ({rows} baris)</translation>
     </message>
     <message>
         <source>and {n} more</source>
-        <translation type="unfinished"></translation>
+        <translation>dan {n} lainnya</translation>
     </message>
     <message>
         <source>{name}: {size}, {n} tables: {tables}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}: {size}, {n} tabel: {tables}.</translation>
     </message>
     <message>
         <source>Note: this database is already backed up as “{name}”.</source>
-        <translation type="unfinished"></translation>
+        <translation>Catatan: database ini sudah dicadangkan sebagai “{name}”.</translation>
     </message>
     <message>
         <source>Making the sample database…</source>
-        <translation type="unfinished"></translation>
+        <translation>Membuat database contoh…</translation>
     </message>
     <message>
         <source>already backed up as “{name}”</source>
-        <translation type="unfinished"></translation>
+        <translation>sudah dicadangkan sebagai “{name}”</translation>
     </message>
     <message>
         <source>Stop searching</source>
-        <translation type="unfinished"></translation>
+        <translation>Hentikan pencarian</translation>
     </message>
     <message>
         <source>Search again</source>
-        <translation type="unfinished"></translation>
+        <translation>Cari lagi</translation>
     </message>
     <message>
         <source>Looking for databases in the usual folders…</source>
-        <translation type="unfinished"></translation>
+        <translation>Mencari database di folder yang biasa dipakai…</translation>
     </message>
     <message>
         <source>The search was stopped. Use Browse… to pick the file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pencarian dihentikan. Gunakan Telusuri… untuk memilih file.</translation>
     </message>
     <message>
         <source>No database was found in the usual folders. Use Browse… to pick the file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tidak ada database di folder yang biasa dipakai. Gunakan Telusuri… untuk memilih file.</translation>
     </message>
     <message>
         <source>Found {n}. Click the one your program uses.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ditemukan {n}. Klik yang dipakai program Anda.</translation>
+    </message>
+    <message>
+        <source>(The search stopped after the usual folders took too long; if yours is not listed, use Browse….)</source>
+        <translation>(Pencarian berhenti karena folder yang biasa dipakai terlalu lama diperiksa; jika database Anda tidak ada di daftar, gunakan Telusuri….)</translation>
     </message>
 </context>
 <context>
@@ -170,387 +209,389 @@ What happens: {what}</source>
     <message>
         <source>Export data</source>
         <extracomment>the choices of the format box: (key, engine format, file suffix; &quot;&quot; for a folder)</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Ekspor data</translation>
     </message>
     <message>
         <source>Save the data of {name} in files other programs open: Excel for the accountant, CSV or JSON for another system, SQL for the sqlite3 program.</source>
-        <translation type="unfinished"></translation>
+        <translation>Simpan data {name} dalam file yang bisa dibuka program lain: Excel untuk akuntan, CSV atau JSON untuk sistem lain, SQL untuk program sqlite3.</translation>
     </message>
     <message>
         <source>What to export</source>
-        <translation type="unfinished"></translation>
+        <translation>Yang diekspor</translation>
     </message>
     <message>
         <source>The database as it is now</source>
-        <translation type="unfinished"></translation>
+        <translation>Database seperti sekarang</translation>
     </message>
     <message>
         <source>A backup:</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadangan:</translation>
     </message>
     <message>
         <source>Loading the backups…</source>
-        <translation type="unfinished"></translation>
+        <translation>Memuat daftar cadangan…</translation>
     </message>
     <message>
         <source>Excel workbook (.xlsx): one sheet per table</source>
-        <translation type="unfinished"></translation>
+        <translation>Buku kerja Excel (.xlsx): satu lembar per tabel</translation>
     </message>
     <message>
         <source>CSV files: one per table, in a new folder</source>
-        <translation type="unfinished"></translation>
+        <translation>File CSV: satu per tabel, di folder baru</translation>
     </message>
     <message>
         <source>CSV files in one ZIP file (.zip)</source>
-        <translation type="unfinished"></translation>
+        <translation>File CSV dalam satu file ZIP (.zip)</translation>
     </message>
     <message>
         <source>JSON (.json): all tables with their description</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON (.json): semua tabel beserta keterangannya</translation>
     </message>
     <message>
         <source>SQL (.sql): loads into a new database with sqlite3</source>
-        <translation type="unfinished"></translation>
+        <translation>SQL (.sql): dapat dimuat ke database baru dengan sqlite3</translation>
     </message>
     <message>
         <source>Format:</source>
-        <translation type="unfinished"></translation>
+        <translation>Format:</translation>
     </message>
     <message>
         <source>Choose…</source>
-        <translation type="unfinished"></translation>
+        <translation>Pilih…</translation>
     </message>
     <message>
         <source>Save as:</source>
-        <translation type="unfinished"></translation>
+        <translation>Simpan sebagai:</translation>
     </message>
     <message>
         <source>Tables</source>
-        <translation type="unfinished"></translation>
+        <translation>Tabel</translation>
     </message>
     <message>
         <source>Select all</source>
-        <translation type="unfinished"></translation>
+        <translation>Pilih semua</translation>
     </message>
     <message>
         <source>Select none</source>
-        <translation type="unfinished"></translation>
+        <translation>Kosongkan pilihan</translation>
     </message>
     <message>
         <source>Open folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Buka folder</translation>
     </message>
     <message>
         <source>Export</source>
-        <translation type="unfinished"></translation>
+        <translation>Ekspor</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished">Batal</translation>
+        <translation>Batal</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished">Tutup</translation>
+        <translation>Tutup</translation>
     </message>
     <message>
         <source>No backups yet</source>
-        <translation type="unfinished">Belum ada cadangan</translation>
+        <translation>Belum ada cadangan</translation>
     </message>
     <message>
         <source>{when} · {kind} · {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>{when} · {kind} · {id}</translation>
     </message>
     <message>
         <source>Scheduled exports are not made for encrypted backups: the exported files would not be encrypted.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ekspor terjadwal tidak dibuat untuk cadangan terenkripsi: file hasil ekspornya tidak akan terenkripsi.</translation>
     </message>
     <message>
         <source>Reading the list of tables…</source>
-        <translation type="unfinished"></translation>
+        <translation>Membaca daftar tabel…</translation>
     </message>
     <message>
         <source>{table} ({rows} rows)</source>
-        <translation type="unfinished"></translation>
+        <translation>{table} ({rows} baris)</translation>
     </message>
     <message>
         <source>Choose where to create the CSV folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Pilih tempat membuat folder CSV</translation>
     </message>
     <message>
         <source>Excel workbook (*.xlsx)</source>
-        <translation type="unfinished"></translation>
+        <translation>Buku kerja Excel (*.xlsx)</translation>
     </message>
     <message>
         <source>ZIP file (*.zip)</source>
-        <translation type="unfinished"></translation>
+        <translation>File ZIP (*.zip)</translation>
     </message>
     <message>
         <source>JSON file (*.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>File JSON (*.json)</translation>
     </message>
     <message>
         <source>SQL file (*.sql)</source>
-        <translation type="unfinished"></translation>
+        <translation>File SQL (*.sql)</translation>
     </message>
     <message>
         <source>Save the export as</source>
-        <translation type="unfinished"></translation>
+        <translation>Simpan hasil ekspor sebagai</translation>
     </message>
     <message>
         <source>Choose where to save the export.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pilih tempat menyimpan hasil ekspor.</translation>
     </message>
     <message>
         <source>Tick at least one table to export.</source>
-        <translation type="unfinished"></translation>
+        <translation>Centang paling sedikit satu tabel untuk diekspor.</translation>
     </message>
     <message>
         <source>Exporting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Mengekspor…</translation>
     </message>
     <message>
         <source>KasirBackup export</source>
-        <translation type="unfinished"></translation>
+        <translation>Ekspor KasirBackup</translation>
     </message>
     <message>
         <source>Exported at</source>
-        <translation type="unfinished"></translation>
+        <translation>Diekspor pada</translation>
     </message>
     <message>
         <source>Database</source>
-        <translation type="unfinished">Database</translation>
+        <translation>Database</translation>
     </message>
     <message>
         <source>Backup</source>
-        <translation type="unfinished">Cadangan</translation>
+        <translation>Cadangan</translation>
     </message>
     <message>
         <source>the database itself (a consistent copy taken at export time)</source>
-        <translation type="unfinished"></translation>
+        <translation>database itu sendiri (salinan utuh yang diambil saat ekspor)</translation>
     </message>
     <message>
         <source>Backup time</source>
-        <translation type="unfinished"></translation>
+        <translation>Waktu cadangan</translation>
     </message>
     <message>
         <source>Table</source>
-        <translation type="unfinished">Tabel</translation>
+        <translation>Tabel</translation>
     </message>
     <message>
         <source>Sheet</source>
-        <translation type="unfinished"></translation>
+        <translation>Lembar</translation>
     </message>
     <message>
         <source>Rows</source>
-        <translation type="unfinished">Baris</translation>
+        <translation>Baris</translation>
     </message>
     <message>
         <source>Total</source>
-        <translation type="unfinished"></translation>
+        <translation>Jumlah</translation>
     </message>
     <message>
         <source>Not exported</source>
-        <translation type="unfinished"></translation>
+        <translation>Tidak diekspor</translation>
     </message>
     <message>
         <source>Waiting for the backup that is running to finish…</source>
-        <translation type="unfinished"></translation>
+        <translation>Menunggu pencadangan yang sedang berjalan selesai…</translation>
     </message>
     <message>
         <source>Cancelling…</source>
-        <translation type="unfinished">Membatalkan…</translation>
+        <translation>Membatalkan…</translation>
     </message>
     <message>
         <source>Saved in the folder {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>Disimpan di folder {path}</translation>
     </message>
     <message>
         <source>Saved as {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>Disimpan sebagai {path}</translation>
     </message>
     <message>
         <source>Exported {tables} tables, {rows} rows ({size}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Diekspor: {tables} tabel, {rows} baris ({size}).</translation>
     </message>
     <message>
         <source>Not exported: {table} (a search index; the SQL export includes it)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tidak diekspor: {table} (indeks pencarian; ekspor SQL menyertakannya)</translation>
     </message>
     <message>
         <source>Export cancelled; no file was left behind.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ekspor dibatalkan; tidak ada file yang tertinggal.</translation>
     </message>
 </context>
 <context>
     <name>FirstBackupPage</name>
     <message>
         <source>The first backup</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadangan pertama</translation>
     </message>
     <message>
         <source>KasirBackup copies the database, then restores the copy as a test to be sure it can be used.</source>
-        <translation type="unfinished"></translation>
+        <translation>KasirBackup menyalin database, lalu memulihkan salinannya sebagai uji coba untuk memastikan cadangan bisa dipakai.</translation>
     </message>
     <message>
         <source>You are protected</source>
-        <translation type="unfinished"></translation>
+        <translation>Anda terlindungi</translation>
     </message>
     <message>
         <source>Try again</source>
-        <translation type="unfinished"></translation>
+        <translation>Coba lagi</translation>
     </message>
     <message>
         <source>Preparing the backup folder…</source>
-        <translation type="unfinished"></translation>
+        <translation>Menyiapkan folder cadangan…</translation>
     </message>
     <message>
         <source>A backup of this database is running already; waiting for it…</source>
-        <translation type="unfinished"></translation>
+        <translation>Pencadangan database ini sedang berjalan; menunggu sampai selesai…</translation>
     </message>
     <message>
         <source>The first backup did not succeed: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>Pencadangan pertama tidak berhasil: {detail}</translation>
     </message>
     <message>
         <source>The backup was stopped; nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pencadangan dihentikan; tidak ada yang diubah.</translation>
     </message>
     <message>
         <source>Database: {db}
 Backups: {repo}
 Schedule: {when}</source>
-        <translation type="unfinished"></translation>
+        <translation>Database: {db}
+Cadangan: {repo}
+Jadwal: {when}</translation>
     </message>
     <message>
         <source>The backup was checked by a test restore. The next one runs by itself on {when}. Keep KasirBackup running (it waits in the tray next to the clock).</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadangan sudah diperiksa dengan uji pemulihan. Pencadangan berikutnya berjalan sendiri pada {when}. Biarkan KasirBackup tetap berjalan (menunggu di baki sistem, di dekat jam).</translation>
     </message>
     <message>
         <source>The database is set up and will be backed up on schedule; try again now, or finish and look at the main window.</source>
-        <translation type="unfinished"></translation>
+        <translation>Database sudah diatur dan akan dicadangkan sesuai jadwal; coba lagi sekarang, atau selesaikan dan lihat jendela utama.</translation>
     </message>
     <message>
         <source>This computer has no secure credential store, so the passphrase is kept in memory only. After a restart KasirBackup will ask for it again before the next backup.</source>
-        <translation type="unfinished"></translation>
+        <translation>Komputer ini tidak punya penyimpanan kredensial yang aman, jadi frasa sandi hanya disimpan di memori. Setelah dimulai ulang, KasirBackup akan menanyakannya lagi sebelum pencadangan berikutnya.</translation>
     </message>
 </context>
 <context>
     <name>FolderPage</name>
     <message>
         <source>Where should the backups be kept?</source>
-        <translation type="unfinished"></translation>
+        <translation>Di mana cadangan akan disimpan?</translation>
     </message>
     <message>
         <source>Best on a USB disk or another drive: a backup on the database&apos;s own disk is lost together with it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Paling baik di disk USB atau drive lain: cadangan di disk yang sama dengan database akan ikut hilang bersamanya.</translation>
     </message>
     <message>
         <source>Suggested places:</source>
-        <translation type="unfinished"></translation>
+        <translation>Tempat yang disarankan:</translation>
     </message>
     <message>
         <source>A folder, for example E:\KasirBackup</source>
-        <translation type="unfinished"></translation>
+        <translation>Sebuah folder, misalnya E:\KasirBackup</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>Telusuri…</translation>
     </message>
     <message>
         <source>Encrypt the backups with a passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>Enkripsi cadangan dengan frasa sandi</translation>
     </message>
     <message>
         <source>Passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>Frasa sandi:</translation>
     </message>
     <message>
         <source>Repeat:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ulangi:</translation>
     </message>
     <message>
         <source>Write the passphrase down and keep it somewhere safe. Without it nobody can restore these backups — not even you. KasirBackup keeps it in this computer&apos;s credential store, never in a plain file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Catat frasa sandi dan simpan di tempat yang aman. Tanpanya tidak ada yang bisa memulihkan cadangan ini — bahkan Anda sendiri. KasirBackup menyimpannya di penyimpanan kredensial komputer ini, tidak pernah di file biasa.</translation>
     </message>
     <message>
         <source>USB disk {label}</source>
-        <translation type="unfinished"></translation>
+        <translation>Disk USB {label}</translation>
     </message>
     <message>
         <source>Drive {label}</source>
-        <translation type="unfinished"></translation>
+        <translation>Drive {label}</translation>
     </message>
     <message>
         <source>Network drive {label}</source>
-        <translation type="unfinished"></translation>
+        <translation>Drive jaringan {label}</translation>
     </message>
     <message>
         <source>Your {label} folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Folder {label} Anda</translation>
     </message>
     <message>
         <source>KasirBackup&apos;s own folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Folder KasirBackup sendiri</translation>
     </message>
     <message>
         <source>{size} free</source>
-        <translation type="unfinished"></translation>
+        <translation>{size} kosong</translation>
     </message>
     <message>
         <source>Another disk: the backups survive if the computer&apos;s disk fails.</source>
-        <translation type="unfinished"></translation>
+        <translation>Disk lain: cadangan tetap selamat jika disk komputer rusak.</translation>
     </message>
     <message>
         <source>Same disk as the database: protects against mistakes, not against a disk failure.</source>
-        <translation type="unfinished"></translation>
+        <translation>Disk yang sama dengan database: melindungi dari kesalahan, bukan dari kerusakan disk.</translation>
     </message>
     <message>
         <source>“{path}” is not a complete folder path. Use Browse… to pick the folder, or type its full path (for example E:\KasirBackup).</source>
-        <translation type="unfinished"></translation>
+        <translation>“{path}” bukan alamat folder yang lengkap. Gunakan Telusuri… untuk memilih folder, atau ketik alamat lengkapnya (misalnya E:\KasirBackup).</translation>
     </message>
     <message>
         <source>Checking the folder…</source>
-        <translation type="unfinished"></translation>
+        <translation>Memeriksa folder…</translation>
     </message>
     <message>
         <source>Pick a folder for the backups.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pilih folder untuk cadangan.</translation>
     </message>
     <message>
         <source>This folder already holds KasirBackup backups; the new ones are added to them: {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>Folder ini sudah berisi cadangan KasirBackup; cadangan baru ditambahkan ke sana: {path}</translation>
     </message>
     <message>
         <source>They are encrypted: you will be asked for their passphrase.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadangan itu terenkripsi: Anda akan diminta frasa sandinya.</translation>
     </message>
     <message>
         <source>The backups will be kept in {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadangan akan disimpan di {path}</translation>
     </message>
     <message>
         <source>({size} free)</source>
-        <translation type="unfinished"></translation>
+        <translation>({size} kosong)</translation>
     </message>
     <message>
         <source>This folder is on the same disk as the database. It protects against mistakes (deleted sales, a damaged file) but not against a disk failure or a stolen computer. A USB disk or another drive is safer; you can add an off-site copy later in Settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>Folder ini ada di disk yang sama dengan database. Ini melindungi dari kesalahan (penjualan terhapus, file rusak), tetapi tidak dari kerusakan disk atau komputer yang dicuri. Disk USB atau drive lain lebih aman; nanti Anda bisa menambahkan salinan di tempat lain di Pengaturan.</translation>
     </message>
     <message>
         <source>At least {n} characters. A few unrelated words are easy to remember and hard to guess.</source>
-        <translation type="unfinished"></translation>
+        <translation>Paling sedikit {n} karakter. Beberapa kata yang tidak saling berhubungan mudah diingat dan sulit ditebak.</translation>
     </message>
     <message>
         <source>Too short: at least {n} characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Terlalu pendek: paling sedikit {n} karakter.</translation>
     </message>
     <message>
         <source>Type the same passphrase again in the second field.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ketik frasa sandi yang sama sekali lagi di kolom kedua.</translation>
     </message>
     <message>
         <source>The passphrases match.</source>
-        <translation type="unfinished"></translation>
+        <translation>Frasa sandi sudah cocok.</translation>
     </message>
 </context>
 <context>
@@ -695,258 +736,266 @@ Schedule: {when}</source>
     <name>HowPage</name>
     <message>
         <source>How to restore</source>
-        <translation type="unfinished"></translation>
+        <translation>Cara memulihkan</translation>
     </message>
     <message>
         <source>Choose what to do with the backup. Except for the copy, a safety backup of the database is taken first, so the restore can be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pilih apa yang dilakukan dengan cadangan ini. Kecuali untuk salinan, cadangan pengaman database dibuat lebih dulu, sehingga pemulihan bisa dibatalkan.</translation>
     </message>
     <message>
         <source>Replace the current database</source>
-        <translation type="unfinished"></translation>
+        <translation>Ganti database yang sekarang</translation>
     </message>
     <message>
         <source>Restore as a copy in a new file</source>
-        <translation type="unfinished"></translation>
+        <translation>Pulihkan sebagai salinan di file baru</translation>
     </message>
     <message>
         <source>Restore only the selected tables</source>
-        <translation type="unfinished"></translation>
+        <translation>Pulihkan hanya tabel yang dipilih</translation>
     </message>
     <message>
         <source>Bring back deleted rows (merge)</source>
-        <translation type="unfinished"></translation>
+        <translation>Kembalikan baris yang terhapus (gabungkan)</translation>
     </message>
     <message>
         <source>The database is not touched. The backup is written to a new file, for example to look something up.</source>
-        <translation type="unfinished"></translation>
+        <translation>Database tidak disentuh. Cadangan ditulis ke file baru, misalnya untuk mencari sesuatu.</translation>
     </message>
     <message>
         <source>The chosen tables are put back as they were in the backup; the other tables stay as they are now.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tabel yang dipilih dikembalikan seperti di cadangan; tabel lain tetap seperti sekarang.</translation>
     </message>
     <message>
         <source>Rows deleted since the backup come back. Rows added or changed since are kept as they are now.</source>
-        <translation type="unfinished"></translation>
+        <translation>Baris yang dihapus sejak cadangan dibuat akan kembali. Baris yang ditambahkan atau diubah sejak itu tetap seperti sekarang.</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>Telusuri…</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>Tabel</translation>
+    </message>
+    <message>
+        <source>Rows in the backup</source>
+        <translation>Baris di cadangan</translation>
+    </message>
+    <message>
+        <source>Rows now</source>
+        <translation>Baris sekarang</translation>
     </message>
     <message>
         <source>Where to save the copy (a new file)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tempat menyimpan salinan (file baru)</translation>
     </message>
     <message>
         <source>The whole database becomes exactly as it was on {when}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Seluruh database menjadi persis seperti pada {when}.</translation>
     </message>
     <message>
         <source>{n} rows added since then are removed.</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} baris yang ditambahkan sejak itu dihapus.</translation>
     </message>
     <message>
         <source>{n} rows changed since then are set back.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{table} ({a} rows in the backup, {b} now)</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} baris yang diubah sejak itu dikembalikan.</translation>
     </message>
     <message>
         <source>Save the copy</source>
-        <translation type="unfinished"></translation>
+        <translation>Simpan salinan</translation>
     </message>
     <message>
         <source>This backup looks like it is from another database, so it can only be restored as a copy (or go back and confirm that you are sure).</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadangan ini tampaknya dari database lain, jadi hanya bisa dipulihkan sebagai salinan (atau kembali dan tegaskan bahwa Anda yakin).</translation>
     </message>
     <message>
         <source>Save the copy as</source>
-        <translation type="unfinished"></translation>
+        <translation>Simpan salinan sebagai</translation>
     </message>
     <message>
         <source>SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Database SQLite (*.db *.sqlite *.sqlite3);;Semua file (*)</translation>
     </message>
 </context>
 <context>
     <name>ImportDialog</name>
     <message>
         <source>Import data</source>
-        <translation type="unfinished"></translation>
+        <translation>Impor data</translation>
     </message>
     <message>
         <source>Bring rows from an exported file (JSON, Excel or CSV) back into {name}. First you see what would change; nothing is changed until you confirm.</source>
-        <translation type="unfinished"></translation>
+        <translation>Masukkan kembali baris dari file hasil ekspor (JSON, Excel, atau CSV) ke {name}. Anda melihat dulu apa yang akan berubah; tidak ada yang diubah sebelum Anda setuju.</translation>
     </message>
     <message>
         <source>File:</source>
-        <translation type="unfinished"></translation>
+        <translation>File:</translation>
     </message>
     <message>
         <source>Choose…</source>
-        <translation type="unfinished"></translation>
+        <translation>Pilih…</translation>
     </message>
     <message>
         <source>Merge: add the new rows and update the changed ones (by their key); rows that are not in the file stay</source>
-        <translation type="unfinished"></translation>
+        <translation>Gabungkan: tambahkan baris baru dan perbarui yang berubah (menurut kuncinya); baris yang tidak ada di file tetap ada</translation>
     </message>
     <message>
         <source>Replace: each table in the file gets exactly the file&apos;s rows; its rows that are not in the file are removed</source>
-        <translation type="unfinished"></translation>
+        <translation>Ganti: setiap tabel di file berisi persis baris dari file; barisnya yang tidak ada di file dihapus</translation>
     </message>
     <message>
         <source>I checked it: import this file into {name} anyway</source>
-        <translation type="unfinished"></translation>
+        <translation>Sudah saya periksa: tetap impor file ini ke {name}</translation>
     </message>
     <message>
         <source>Table</source>
-        <translation type="unfinished">Tabel</translation>
+        <translation>Tabel</translation>
     </message>
     <message>
         <source>New</source>
-        <translation type="unfinished"></translation>
+        <translation>Baru</translation>
     </message>
     <message>
         <source>Changed</source>
-        <translation type="unfinished"></translation>
+        <translation>Diubah</translation>
     </message>
     <message>
         <source>Unchanged</source>
-        <translation type="unfinished"></translation>
+        <translation>Tidak berubah</translation>
     </message>
     <message>
         <source>Removed</source>
-        <translation type="unfinished"></translation>
+        <translation>Dihapus</translation>
     </message>
     <message>
         <source>Rejected</source>
-        <translation type="unfinished"></translation>
+        <translation>Ditolak</translation>
     </message>
     <message>
         <source>Preview</source>
-        <translation type="unfinished"></translation>
+        <translation>Pratinjau</translation>
     </message>
     <message>
         <source>Import…</source>
-        <translation type="unfinished">Impor…</translation>
+        <translation>Impor…</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished">Batal</translation>
+        <translation>Batal</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished">Tutup</translation>
+        <translation>Tutup</translation>
     </message>
     <message>
         <source>Choose the file to import</source>
-        <translation type="unfinished"></translation>
+        <translation>Pilih file yang akan diimpor</translation>
     </message>
     <message>
         <source>Exports (*.json *.xlsx *.csv *.zip);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Hasil ekspor (*.json *.xlsx *.csv *.zip);;Semua file (*)</translation>
     </message>
     <message>
         <source>Reading the file and trying the import on a copy of the database…</source>
-        <translation type="unfinished"></translation>
+        <translation>Membaca file dan mencoba impor pada salinan database…</translation>
     </message>
     <message>
         <source>{count} rows of the file cannot go into the database; the reasons are listed above. Fix the file and preview again. Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} baris dari file tidak bisa masuk ke database; alasannya tercantum di atas. Perbaiki file lalu lihat pratinjau lagi. Tidak ada yang diubah.</translation>
     </message>
     <message>
         <source>The database already holds every row of the file: importing would change nothing.</source>
-        <translation type="unfinished"></translation>
+        <translation>Database sudah berisi semua baris dari file: impor tidak akan mengubah apa pun.</translation>
     </message>
     <message>
         <source>Preview: {rows} rows would change. Nothing was changed yet; press “Import…” to do it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pratinjau: {rows} baris akan berubah. Belum ada yang diubah; tekan “Impor…” untuk melakukannya.</translation>
     </message>
     <message>
         <source>{what} Check that you picked the right file and that it belongs in this database.</source>
-        <translation type="unfinished"></translation>
+        <translation>{what} Pastikan Anda memilih file yang benar dan file itu memang untuk database ini.</translation>
     </message>
     <message>
         <source>Nothing was changed. Tick the box only if you are sure, then preview again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tidak ada yang diubah. Centang kotaknya hanya jika Anda yakin, lalu lihat pratinjau lagi.</translation>
     </message>
     <message>
         <source>Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tidak ada yang diubah.</translation>
     </message>
     <message>
         <source>Import</source>
-        <translation type="unfinished"></translation>
+        <translation>Impor</translation>
     </message>
     <message>
         <source>Rejected in {table}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Ditolak di {table}: {reason}</translation>
     </message>
     <message>
         <source>Rejected in {table}: … and {count} more</source>
-        <translation type="unfinished"></translation>
+        <translation>Ditolak di {table}: … dan {count} lainnya</translation>
     </message>
     <message>
         <source>Note on {table}: {note}</source>
-        <translation type="unfinished"></translation>
+        <translation>Catatan untuk {table}: {note}</translation>
     </message>
     <message>
         <source>Note: {note}</source>
-        <translation type="unfinished"></translation>
+        <translation>Catatan: {note}</translation>
     </message>
     <message>
         <source>Import the file into {name} ({mode})? {rows} rows will change.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impor file ke {name} ({mode})? {rows} baris akan berubah.</translation>
     </message>
     <message>
         <source>replace</source>
-        <translation type="unfinished"></translation>
+        <translation>ganti</translation>
     </message>
     <message>
         <source>merge</source>
-        <translation type="unfinished"></translation>
+        <translation>gabungkan</translation>
     </message>
     <message>
         <source>A safety backup of the database as it is now is taken first, so the import can be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadangan pengaman database seperti sekarang dibuat lebih dulu, sehingga impor bisa dibatalkan.</translation>
     </message>
     <message>
         <source>No safety backup can be taken: this database has no backup place.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadangan pengaman tidak bisa dibuat: database ini tidak punya tempat cadangan.</translation>
     </message>
     <message>
         <source>The file comes from a different database (you confirmed it).</source>
-        <translation type="unfinished"></translation>
+        <translation>File ini berasal dari database lain (Anda sudah menegaskannya).</translation>
     </message>
     <message>
         <source>Importing…</source>
-        <translation type="unfinished"></translation>
+        <translation>Mengimpor…</translation>
     </message>
     <message>
         <source>Imported: {new} new rows, {changed} changed, {removed} removed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diimpor: {new} baris baru, {changed} diubah, {removed} dihapus.</translation>
     </message>
     <message>
         <source>The database as it was before is kept as the backup {id}: restore it to undo this import.</source>
-        <translation type="unfinished"></translation>
+        <translation>Database seperti sebelumnya disimpan sebagai cadangan {id}: pulihkan cadangan itu untuk membatalkan impor ini.</translation>
     </message>
     <message>
         <source>Nothing was changed. Preview again, then import.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tidak ada yang diubah. Lihat pratinjau lagi, lalu impor.</translation>
     </message>
     <message>
         <source>Waiting for the backup that is running to finish…</source>
-        <translation type="unfinished"></translation>
+        <translation>Menunggu pencadangan yang sedang berjalan selesai…</translation>
     </message>
     <message>
         <source>Cancelling…</source>
-        <translation type="unfinished">Membatalkan…</translation>
+        <translation>Membatalkan…</translation>
     </message>
     <message>
         <source>Cancelled; nothing was changed.</source>
-        <translation type="unfinished">Dibatalkan; tidak ada yang diubah.</translation>
+        <translation>Dibatalkan; tidak ada yang diubah.</translation>
     </message>
 </context>
 <context>
@@ -1219,176 +1268,224 @@ Ukuran: {size} · diubah {when}</translation>
     <name>PreviewPage</name>
     <message>
         <source>What would change</source>
-        <translation type="unfinished"></translation>
+        <translation>Yang akan berubah</translation>
     </message>
     <message>
         <source>Table</source>
-        <translation type="unfinished">Tabel</translation>
+        <translation>Tabel</translation>
     </message>
     <message>
         <source>Rows in the backup</source>
-        <translation type="unfinished"></translation>
+        <translation>Baris di cadangan</translation>
     </message>
     <message>
         <source>Rows now</source>
-        <translation type="unfinished"></translation>
+        <translation>Baris sekarang</translation>
     </message>
     <message>
         <source>If the whole database is restored:</source>
-        <translation type="unfinished"></translation>
+        <translation>Jika seluruh database dipulihkan:</translation>
     </message>
     <message>
         <source>This backup looks like it is from another database</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadangan ini tampaknya dari database lain</translation>
     </message>
     <message>
         <source>I am sure: restore this backup into this database anyway</source>
-        <translation type="unfinished"></translation>
+        <translation>Saya yakin: tetap pulihkan cadangan ini ke database ini</translation>
     </message>
     <message>
         <source>Comparing the backup with the database…</source>
-        <translation type="unfinished"></translation>
+        <translation>Membandingkan cadangan dengan database…</translation>
     </message>
     <message>
         <source>The backup of {when} compared with {path} as it is now.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadangan {when} dibandingkan dengan {path} seperti sekarang.</translation>
     </message>
     <message>
         <source>Restoring it would put another database&apos;s contents in place of yours. Check that you picked the right backup and the right database. What differs:</source>
-        <translation type="unfinished"></translation>
+        <translation>Memulihkannya akan mengganti isi database Anda dengan isi database lain. Pastikan Anda memilih cadangan dan database yang benar. Perbedaannya:</translation>
     </message>
     <message>
         <source>Note: {text}</source>
-        <translation type="unfinished"></translation>
+        <translation>Catatan: {text}</translation>
     </message>
 </context>
 <context>
     <name>ProgressPage</name>
     <message>
         <source>Restoring</source>
-        <translation type="unfinished">Memulihkan</translation>
+        <translation>Memulihkan</translation>
     </message>
     <message>
         <source>Retry</source>
-        <translation type="unfinished">Coba lagi</translation>
+        <translation>Coba lagi</translation>
     </message>
     <message>
         <source>The backup is written to a new file. Cancel stops it; then no file is made.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadangan ditulis ke file baru. Batal menghentikannya, dan tidak ada file yang dibuat.</translation>
     </message>
     <message>
         <source>First a safety backup of the database is taken, then the backup is restored. Cancel during the safety backup leaves the database unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pertama dibuat cadangan pengaman database, lalu cadangan dipulihkan. Jika Anda menekan Batal selama cadangan pengaman dibuat, database tidak berubah.</translation>
     </message>
     <message>
         <source>Safety backup of the database as it is now</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadangan pengaman database seperti sekarang</translation>
     </message>
     <message>
         <source>Restoring the backup</source>
-        <translation type="unfinished"></translation>
+        <translation>Memulihkan cadangan</translation>
     </message>
     <message>
         <source>Checking the restored database</source>
-        <translation type="unfinished"></translation>
+        <translation>Memeriksa database hasil pemulihan</translation>
     </message>
     <message>
         <source>Writing the copy…</source>
-        <translation type="unfinished"></translation>
+        <translation>Menulis salinan…</translation>
     </message>
     <message>
         <source>Taking the safety backup…</source>
-        <translation type="unfinished"></translation>
+        <translation>Membuat cadangan pengaman…</translation>
     </message>
     <message>
         <source>Cancelling…</source>
-        <translation type="unfinished">Membatalkan…</translation>
+        <translation>Membatalkan…</translation>
     </message>
     <message>
         <source>Cancelled. Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dibatalkan. Tidak ada yang diubah.</translation>
     </message>
     <message>
         <source>Cancelled. The database was not changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dibatalkan. Database tidak diubah.</translation>
     </message>
 </context>
 <context>
     <name>RestoreWizard</name>
     <message>
+        <source>The database {path} is in use by another program.</source>
+        <translation>Database {path} sedang dipakai program lain.</translation>
+    </message>
+    <message>
+        <source>The database {path} stayed locked by another program for {seconds} seconds.</source>
+        <translation>Database {path} tetap dikunci program lain selama {seconds} detik.</translation>
+    </message>
+    <message>
+        <source>{problem} Close the POS application (and any other program that uses {name}), then press “Undo this restore” again.</source>
+        <translation>{problem} Tutup aplikasi kasir (dan program lain yang memakai {name}), lalu tekan “Batalkan pemulihan ini” lagi.</translation>
+    </message>
+    <message>
+        <source>{problem} Close the POS application (and any other program that uses {name}), then press Retry.</source>
+        <translation>{problem} Tutup aplikasi kasir (dan program lain yang memakai {name}), lalu tekan Coba lagi.</translation>
+    </message>
+    <message>
+        <source>Waiting for another backup of this database to finish…</source>
+        <translation>Menunggu pencadangan lain dari database ini selesai…</translation>
+    </message>
+    <message>
+        <source>{table}: not in the database now; the restore brings it back with {n} rows</source>
+        <translation>{table}: sekarang tidak ada di database; pemulihan mengembalikannya dengan {n} baris</translation>
+    </message>
+    <message>
+        <source>{table}: created after the backup; a full restore removes it and its {n} rows</source>
+        <translation>{table}: dibuat setelah cadangan; pemulihan penuh menghapusnya beserta {n} barisnya</translation>
+    </message>
+    <message>
+        <source>{n} rows newer than the backup ({when}) will be removed</source>
+        <translation>{n} baris yang lebih baru dari cadangan ({when}) akan dihapus</translation>
+    </message>
+    <message>
+        <source>{n} rows deleted since will come back</source>
+        <translation>{n} baris yang dihapus sejak itu akan kembali</translation>
+    </message>
+    <message>
+        <source>{n} rows changed since will be set back</source>
+        <translation>{n} baris yang diubah sejak itu akan dikembalikan</translation>
+    </message>
+    <message>
+        <source>{a} rows in the backup, {b} now</source>
+        <translation>{a} baris di cadangan, {b} sekarang</translation>
+    </message>
+    <message>
+        <source>The database has the same rows as the backup.</source>
+        <translation>Database berisi baris yang sama dengan cadangan.</translation>
+    </message>
+    <message>
         <source>Restore {database}</source>
-        <translation type="unfinished"></translation>
+        <translation>Pulihkan {database}</translation>
     </message>
 </context>
 <context>
     <name>ResultPage</name>
     <message>
         <source>Restore undone</source>
-        <translation type="unfinished"></translation>
+        <translation>Pemulihan dibatalkan</translation>
     </message>
     <message>
         <source>Restore finished</source>
-        <translation type="unfinished"></translation>
+        <translation>Pemulihan selesai</translation>
     </message>
     <message>
         <source>Undo this restore</source>
-        <translation type="unfinished"></translation>
+        <translation>Batalkan pemulihan ini</translation>
     </message>
     <message>
         <source>Show in folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Tampilkan di folder</translation>
     </message>
     <message>
         <source>The database itself was not touched.</source>
-        <translation type="unfinished"></translation>
+        <translation>Database-nya sendiri tidak disentuh.</translation>
     </message>
     <message>
         <source>The backup of {when} was saved as a new file:</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadangan {when} disimpan sebagai file baru:</translation>
     </message>
     <message>
         <source>Size: {size}. SHA-256: {sha}</source>
-        <translation type="unfinished"></translation>
+        <translation>Ukuran: {size}. SHA-256: {sha}</translation>
     </message>
     <message>
         <source>The database is back as it was before the restore.</source>
-        <translation type="unfinished"></translation>
+        <translation>Database sudah kembali seperti sebelum pemulihan.</translation>
     </message>
     <message>
         <source>Open the POS application again and check that the data is as you expect.</source>
-        <translation type="unfinished"></translation>
+        <translation>Buka lagi aplikasi kasir dan periksa apakah datanya sesuai harapan Anda.</translation>
     </message>
     <message>
         <source>The backup of {when} was restored into:</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadangan {when} dipulihkan ke:</translation>
     </message>
     <message>
         <source>{table}: {n} rows brought back, {kept} changed since kept, {same} unchanged</source>
-        <translation type="unfinished"></translation>
+        <translation>{table}: {n} baris dikembalikan, {kept} yang diubah sejak itu dipertahankan, {same} tidak berubah</translation>
     </message>
     <message>
         <source>, {n} skipped ({why})</source>
-        <translation type="unfinished"></translation>
+        <translation>, {n} dilewati ({why})</translation>
     </message>
     <message>
         <source>{table}: {removed} rows removed, {n} rows restored</source>
-        <translation type="unfinished"></translation>
+        <translation>{table}: {removed} baris dihapus, {n} baris dipulihkan</translation>
     </message>
     <message>
         <source>A safety backup of the database as it was just before the restore was kept: backup {id} (“Before restore”) in {location}. “Undo this restore” puts it back.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadangan pengaman database sesaat sebelum pemulihan disimpan: cadangan {id} (“Sebelum pemulihan”) di {location}. “Batalkan pemulihan ini” mengembalikannya.</translation>
     </message>
     <message>
         <source>The restore was undone: {path} is back as it was before the restore. (The restored state was kept as backup {id}.)</source>
-        <translation type="unfinished"></translation>
+        <translation>Pemulihan dibatalkan: {path} kembali seperti sebelum pemulihan. (Keadaan hasil pemulihan disimpan sebagai cadangan {id}.)</translation>
     </message>
     <message>
         <source>Putting the database back as it was…</source>
-        <translation type="unfinished"></translation>
+        <translation>Mengembalikan database seperti semula…</translation>
     </message>
     <message>
         <source>Undo cancelled. The database was not changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pembatalan pemulihan dihentikan. Database tidak diubah.</translation>
     </message>
 </context>
 <context>
@@ -1514,74 +1611,74 @@ Ukuran: {size} · diubah {when}</translation>
     <name>SchedulePage</name>
     <message>
         <source>When should the backup run?</source>
-        <translation type="unfinished"></translation>
+        <translation>Kapan pencadangan dijalankan?</translation>
     </message>
     <message>
         <source>Choose a time after the shop closes, when the computer is usually still on.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pilih waktu setelah toko tutup, saat komputer biasanya masih menyala.</translation>
     </message>
     <message>
         <source>KasirBackup makes the backup by itself at this time, even while the cash register program is open.</source>
-        <translation type="unfinished"></translation>
+        <translation>KasirBackup membuat cadangan sendiri pada jam ini, bahkan saat aplikasi kasir sedang terbuka.</translation>
     </message>
     <message>
         <source>Time:</source>
-        <translation type="unfinished"></translation>
+        <translation>Jam:</translation>
     </message>
     <message>
         <source>How often:</source>
-        <translation type="unfinished"></translation>
+        <translation>Seberapa sering:</translation>
     </message>
     <message>
         <source>Every day</source>
-        <translation type="unfinished">Setiap hari</translation>
+        <translation>Setiap hari</translation>
     </message>
     <message>
         <source>Once a week, on</source>
-        <translation type="unfinished"></translation>
+        <translation>Seminggu sekali, hari</translation>
     </message>
     <message>
         <source>If the computer is off at that time, the backup runs a minute after KasirBackup starts again. The first backup is made now.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jika komputer mati pada jam itu, pencadangan berjalan satu menit setelah KasirBackup dijalankan lagi. Cadangan pertama dibuat sekarang.</translation>
     </message>
     <message>
         <source>Make the first backup</source>
-        <translation type="unfinished"></translation>
+        <translation>Buat cadangan pertama</translation>
     </message>
     <message>
         <source>Next backup: {when} ({distance})</source>
-        <translation type="unfinished"></translation>
+        <translation>Pencadangan berikutnya: {when} ({distance})</translation>
     </message>
 </context>
 <context>
     <name>SetupWizard</name>
     <message>
         <source>Set up KasirBackup</source>
-        <translation type="unfinished"></translation>
+        <translation>Siapkan KasirBackup</translation>
     </message>
     <message>
         <source>Pick the database file</source>
-        <translation type="unfinished"></translation>
+        <translation>Pilih file database</translation>
     </message>
     <message>
         <source>Databases ({patterns});;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Database ({patterns});;Semua file (*)</translation>
     </message>
     <message>
         <source>Pick the folder for the backups</source>
-        <translation type="unfinished"></translation>
+        <translation>Pilih folder untuk cadangan</translation>
     </message>
     <message>
         <source>every {day} at {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>setiap {day} pukul {time}</translation>
     </message>
     <message>
         <source>every day at {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>setiap hari pukul {time}</translation>
     </message>
     <message>
         <source>Go back and pick the database and the folder again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kembali dan pilih database serta folder sekali lagi.</translation>
     </message>
 </context>
 <context>
@@ -1642,31 +1739,31 @@ Ukuran: {size} · diubah {when}</translation>
     <name>SnapshotPage</name>
     <message>
         <source>Choose a backup</source>
-        <translation type="unfinished"></translation>
+        <translation>Pilih cadangan</translation>
     </message>
     <message>
         <source>Pick the backup to bring back. The newest is at the top.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pilih cadangan yang akan dikembalikan. Yang terbaru ada di atas.</translation>
     </message>
     <message>
         <source>Reading the backups…</source>
-        <translation type="unfinished"></translation>
+        <translation>Membaca daftar cadangan…</translation>
     </message>
     <message>
         <source>There are no backups of this database yet, so there is nothing to restore. Make one with “Backup now” first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Belum ada cadangan database ini, jadi tidak ada yang bisa dipulihkan. Buat dulu dengan “Cadangkan sekarang”.</translation>
     </message>
     <message>
         <source>Backups in {location}:</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadangan di {location}:</translation>
     </message>
     <message>
         <source>This backup failed its check ({detail}) and cannot be restored. Choose another one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadangan ini gagal diperiksa ({detail}) dan tidak bisa dipulihkan. Pilih cadangan lain.</translation>
     </message>
     <message>
         <source>Backup {id} of {when}: {size}, {tables} tables.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadangan {id} dari {when}: {size}, {tables} tabel.</translation>
     </message>
 </context>
 <context>
@@ -1829,6 +1926,14 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Sebagai gantinya, biarkan KasirBackup berjalan di baki sistem, atau siapkan tugasnya secara manual dengan perintah yang ditampilkan oleh &apos;kasirbackup schedule show&apos;.</translation>
     </message>
     <message>
+        <source>The backup disk {disk} is not connected (the backups go to {path}).</source>
+        <translation>Disk cadangan {disk} tidak terhubung (cadangan disimpan ke {path}).</translation>
+    </message>
+    <message>
+        <source>Plug the disk in (or connect the network drive) and try again; nothing was written anywhere else.</source>
+        <translation>Colokkan disknya (atau hubungkan drive jaringannya) lalu coba lagi; tidak ada yang ditulis ke tempat lain.</translation>
+    </message>
+    <message>
         <source>The settings file {path} cannot be read: {reason}.</source>
         <translation>File pengaturan {path} tidak bisa dibaca: {reason}.</translation>
     </message>
@@ -1867,6 +1972,14 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>Examples: daily@23:00, weekly:mon,thu@22:30, monthly:1@23:00, off.</source>
         <translation>Contoh: daily@23:00, weekly:mon,thu@22:30, monthly:1@23:00, off.</translation>
+    </message>
+    <message>
+        <source>&apos;{text}&apos; is not a share of the data to read.</source>
+        <translation>&apos;{text}&apos; bukan takaran bagian data yang bisa dibaca.</translation>
+    </message>
+    <message>
+        <source>Write a percentage such as 10% or a group such as 1/4.</source>
+        <translation>Tulis persentase seperti 10% atau kelompok seperti 1/4.</translation>
     </message>
     <message>
         <source>The passphrase does not open the repository at {path}.</source>
@@ -2513,6 +2626,14 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>Importing</source>
         <translation>Mengimpor</translation>
+    </message>
+    <message>
+        <source>Waiting for the backup that is running to finish</source>
+        <translation>Menunggu pencadangan yang sedang berjalan selesai</translation>
+    </message>
+    <message>
+        <source>Checking the backups&apos; structure</source>
+        <translation>Memeriksa struktur cadangan</translation>
     </message>
     <message>
         <source>Working</source>

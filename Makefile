@@ -1,5 +1,5 @@
 # Shortcuts for helpers; each target is one script that also works on its own.
-.PHONY: package test clean-package
+.PHONY: package test clean-package screenshots
 
 # the one-folder app in dist/KasirBackup (PyInstaller; see docs/PACKAGING.md)
 package:
@@ -11,3 +11,7 @@ test:
 
 clean-package:
 	rm -rf build dist
+
+# docs/screenshots/{en,id}: first start, main window, restore wizard, schedule, settings, history
+screenshots:
+	./scripts/screenshots.sh

@@ -1,0 +1,169 @@
+"""Screenshots of the desktop app as a newcomer sees it, in English and Indonesian:
+first-start setup (with the sample shop database), main window, restore wizard pages,
+schedule dialog, settings tabs and history — saved to docs/screenshots/<lang>/.
+
+    make screenshots            (runs under Xvfb when there is no display)
+    .venv/bin/python scripts/screenshots.py [--out DIR] [--lang en,id]
+
+Everything happens in private temporary folders; nothing of the user's is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    ap.add_argument("--lang", default="en,id")
+    args = ap.parse_args()
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    work = Path(tempfile.mkdtemp(prefix="kb-shots-"))
+    os.environ.update(KASIRBACKUP_CONFIG_DIR=str(work / "config"), KASIRBACKUP_DATA_DIR=str(work / "data"),
+                      KASIRBACKUP_LOG_DIR=str(work / "logs"), HOME=str(work / "home"))
+    (work / "home" / "Documents").mkdir(parents=True)
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([sys.argv[0]])
+    app.setStyle("Fusion")
+    for lang in args.lang.split(","):
+        shoot(app, lang.strip(), work / lang, Path(args.out) / lang)
+    return 0
+
+
+def pump(app, until=None, timeout: float = 120.0, settle: float = 0.0) -> None:
+    end = time.monotonic() + timeout
+    while until is not None and time.monotonic() < end and not until():
+        app.processEvents()
+        time.sleep(0.01)
+    if until is not None and not until():
+        print(f"warning: gave up waiting after {timeout:.0f} s", file=sys.stderr)
+    end = time.monotonic() + settle
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def save(app, widget, out: Path, name: str) -> None:
+    pump(app, settle=0.3)
+    out.mkdir(parents=True, exist_ok=True)
+    widget.grab().save(str(out / f"{name}.png"))
+    print(out / f"{name}.png", flush=True)
+
+
+def shoot(app, lang: str, work: Path, out: Path) -> None:
+    from PySide6.QtWidgets import QWizard
+
+    from kasirbackup.app.history import History
+    from kasirbackup.app.settings import SettingsStore
+    from kasirbackup.core.backup import BackupRequest, backup
+    from kasirbackup.core.repository import Repository
+    from kasirbackup.gui import i18n
+    from kasirbackup.gui.context import AppContext
+
+    i18n.install(lang, app)
+    ctx = AppContext(SettingsStore(work / "config"), History(work / "history.db"))
+
+    # 1. first start, with the sample shop database
+    from kasirbackup.gui.setup_wizard import SetupWizard
+
+    wiz = SetupWizard(ctx, None)
+    wiz.resize(760, 600)
+    wiz.show()
+    wiz.findChild(type(wiz.button(QWizard.WizardButton.NextButton)), "sampleButton").click()
+    pump(app, lambda: wiz.db_page.isComplete())
+    save(app, wiz, out, "01-setup-database")
+    wiz.next()
+    folder = work / "USB-BACKUP"
+    wiz._ask_folder = lambda: str(folder)
+    wiz.findChild(type(wiz.button(QWizard.WizardButton.NextButton)), "browseFolderButton").click()
+    pump(app, lambda: wiz.folder_page.isComplete())
+    save(app, wiz, out, "02-setup-folder")
+    wiz.next()
+    save(app, wiz, out, "03-setup-time")
+    wiz.button(QWizard.WizardButton.CommitButton).click()
+    pump(app, lambda: wiz.findChild(type(wiz.db_page.sample_note), "protectedLabel").isVisible())
+    save(app, wiz, out, "04-setup-protected")
+    wiz.accept()
+    profile = ctx.reload_settings().profiles[0]
+
+    # a week of history: older backups of the same database, with sales in between
+    repo = Repository.open(profile.repos[0])
+    db = profile.db_path
+    for days in range(6, 0, -1):
+        conn = sqlite3.connect(db)
+        conn.execute("UPDATE produk SET stok = stok - 1 WHERE rowid % 7 = ?", (days,))
+        conn.commit()
+        conn.close()
+        backup(repo, BackupRequest(db, label="akhir bulan" if days == 3 else "",
+                                   created_at=(datetime.now() - timedelta(days=days)).astimezone()))
+
+    # 2. the main window
+    from kasirbackup.gui.mainwindow import MainWindow
+
+    win = MainWindow(ctx)
+    win.resize(1150, 740)
+    win.show()
+    pump(app, lambda: win.model.rowCount() >= 7 and win._summary is not None)
+    save(app, win, out, "05-main-window")
+
+    # 3. the restore wizard, with the backup of three days ago
+    from kasirbackup.gui.restore_wizard import RestoreWizard
+
+    snap = sorted(win.model.snapshots(), key=lambda s: s.created_utc)[3]
+    rw = RestoreWizard(ctx, profile, snap.id, win)
+    rw.resize(820, 620)
+    rw.show()
+    for n, name in enumerate(("06-restore-choose", "07-restore-preview", "08-restore-how", "09-restore-close")):
+        pump(app, lambda: rw.currentPage().isComplete())
+        save(app, rw, out, name)
+        button = rw.button(QWizard.WizardButton.CommitButton if rw.currentPage().isCommitPage()
+                           else QWizard.WizardButton.NextButton)
+        pump(app, button.isEnabled)
+        button.click()
+    pump(app, lambda: rw.currentId() == rw.pageIds()[-1], timeout=300)
+    save(app, rw, out, "10-restore-result")
+    rw.close()
+
+    # 4. schedule, settings, history
+    from kasirbackup.gui.history_dialog import HistoryDialog
+    from kasirbackup.gui.schedule_dialog import ScheduleDialog
+    from kasirbackup.gui.settings_dialog import SettingsDialog
+
+    sd = ScheduleDialog(ctx, profile, win)
+    sd.show()
+    save(app, sd, out, "11-schedule")
+    sd.close()
+    st = SettingsDialog(ctx, profile, win)
+    st.show()
+    pump(app, settle=2.0)
+    for i in range(st.tabs.count()):
+        st.tabs.setCurrentIndex(i)
+        pump(app, settle=1.0)
+        save(app, st, out, f"12-settings-{i + 1}")
+    st.close()
+    hd = HistoryDialog(ctx, win)
+    hd.show()
+    save(app, hd, out, "13-history")
+    hd.close()
+    win.quitting = True
+    win.close()
+    ctx.shutdown()
+    ctx.history.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

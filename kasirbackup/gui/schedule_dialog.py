@@ -12,6 +12,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QEvent, QLocale, Qt, QTime
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout,
                                QGroupBox, QHBoxLayout, QLabel, QSpinBox, QTimeEdit, QVBoxLayout, QWidget)
@@ -309,8 +310,14 @@ class ScheduleDialog(QDialog):
         def failed(exc: BaseException) -> None:
             self._os_installed = False
             self._update()
-        self.ctx.start(lambda progress, cancel: os_task_installed(profile), "os task state",
+        self._start(lambda progress, cancel: os_task_installed(profile), "os task state",
                        on_finished=done, on_failed=failed)
+
+    def _start(self, fn, name: str, on_finished, on_failed):
+        """A job whose results are dropped once this dialog is gone (closed and deleted)."""
+        def alive(cb):
+            return lambda arg: cb(arg) if shiboken6.isValid(self) else None
+        return self.ctx.start(fn, name, on_finished=alive(on_finished), on_failed=alive(on_failed))
 
     # -- saving -----------------------------------------------------------------------------------
     def save(self) -> None:
@@ -369,4 +376,4 @@ class ScheduleDialog(QDialog):
             self.os_task.setChecked(bool(self._os_installed))
             self._update()
             show_error(self, exc)
-        self._job = self.ctx.start(fn, "system schedule", on_finished=finished, on_failed=failed)
+        self._job = self._start(fn, "system schedule", on_finished=finished, on_failed=failed)

@@ -158,7 +158,6 @@ class HistoryDialog(QDialog):
         self.log_button.setText(self.tr("Open &log file"))
         self.log_button.setToolTip(self.tr("The technical details of every run, for whoever helps you"))
         self.refresh_button.setText(self.tr("Re&fresh"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1)
         if self.model.rowCount():
             self.model.dataChanged.emit(self.model.index(0, 0),

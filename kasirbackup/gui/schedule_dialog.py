@@ -29,6 +29,7 @@ log = logging.getLogger("kasirbackup.gui")
 
 KINDS = ("daily", "weekly", "monthly", "off")
 PREVIEW_RUNS = 5
+MIN_WIDTH = 560
 
 
 def upcoming(schedule: Schedule, now: datetime, tz, count: int = PREVIEW_RUNS) -> list[datetime]:
@@ -187,7 +188,7 @@ class ScheduleDialog(QDialog):
         for w in (self.day_of_month, self.start_login, self.os_task, self.buttons):
             self.setTabOrder(prev, w)
             prev = w
-        self.setMinimumWidth(560)
+        self.resize(MIN_WIDTH, self.sizeHint().height())
 
     def _load(self, profile: Profile) -> None:
         s = profile.schedule
@@ -226,8 +227,6 @@ class ScheduleDialog(QDialog):
         self.os_task.setText(self.tr("Also run backups through the operating system's task scheduler"))
         self.os_note.setText(self.tr("Backups then run even when KasirBackup is not running, at the same times; "
                                      "the system catches up after the computer was off."))
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("&Save"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         self._update()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -292,11 +291,10 @@ class ScheduleDialog(QDialog):
         if lay is None:
             return
         lay.activate()
-        w = max(self.width(), self.minimumWidth())
-        h = lay.totalHeightForWidth(w) if lay.hasHeightForWidth() else lay.totalMinimumSize().height()
-        self.setMinimumHeight(h)
-        if self.height() < h:
-            self.resize(w, h)
+        w = max(self.width(), lay.totalMinimumSize().width(), MIN_WIDTH)
+        h = lay.totalHeightForWidth(w) if lay.hasHeightForWidth() else lay.totalSizeHint().height()
+        if self.width() < w or self.height() < h:
+            self.resize(w, max(h, self.height()))
 
     # -- the operating-system task ----------------------------------------------------------------
     def _check_os_task(self) -> None:

@@ -193,7 +193,6 @@ class ChangePassphraseDialog(QDialog):
         self.new_label.setText(self.tr("&New passphrase:"))
         self.repeat_label.setText(self.tr("&Type it again:"))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Change"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -546,9 +545,6 @@ class SettingsDialog(QDialog):
         # notifications
         self.notify_success.setText(self.tr("Tell me when a backup succeeds"))
         self.notify_note.setText(self.tr("You are always told when a backup fails or could not run."))
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("OK"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Apply).setText(self.tr("Apply"))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import threading
 import hmac
 import json
 import os
@@ -58,7 +59,17 @@ def _unb64(s: str) -> bytes:
     return base64.b64decode(s.encode("ascii"), validate=True)
 
 
+# Two Argon2id derivations running at the same time in one process were seen to never
+# return (cryptography 50 / OpenSSL 4 with lanes > 1): derivations take turns.
+_derive_lock = threading.Lock()
+
+
 def derive(passphrase: str, salt: bytes, kdf: dict) -> bytes:
+    with _derive_lock:
+        return _derive(passphrase, salt, kdf)
+
+
+def _derive(passphrase: str, salt: bytes, kdf: dict) -> bytes:
     if kdf.get("name") == "argon2id":
         from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 

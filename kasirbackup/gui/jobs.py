@@ -50,25 +50,30 @@ class Job(QObject):
             self.progress.emit(phase, int(done), int(total))
 
     def run(self) -> None:
-        """Runs on a worker thread."""
+        """Runs on a worker thread. ``done`` is set before the result is announced, so a slot
+        that reacts to ``finished`` already sees the job as over (and may start another)."""
         self.running = True
+        outcome, value = "finished", None
         try:
-            result = self.fn(self._progress, self.cancel_token)
+            value = self.fn(self._progress, self.cancel_token)
         except Cancelled:
             log.info("%s cancelled", self.name)
-            self.cancelled.emit()
+            outcome = "cancelled"
         except KasirBackupError as exc:   # a user-level error: one line in the log, no traceback
             log.warning("%s failed: %s", self.name, exc)
-            self.failed.emit(exc)
+            outcome, value = "failed", exc
         except BaseException as exc:   # a bug: the log gets the traceback, the user a sentence
             log.exception("%s failed unexpectedly", self.name)
-            self.failed.emit(exc)
+            outcome, value = "failed", exc
+        self.running = False
+        self.done = True
+        if outcome == "finished":
+            self.finished.emit(value)
+        elif outcome == "failed":
+            self.failed.emit(value)
         else:
-            self.finished.emit(result)
-        finally:
-            self.running = False
-            self.done = True
-            self.ended.emit()
+            self.cancelled.emit()
+        self.ended.emit()
 
 
 class _Runnable(QRunnable):

@@ -40,6 +40,41 @@
     </message>
 </context>
 <context>
+    <name>ChangePassphraseDialog</name>
+    <message>
+        <source>Change passphrase</source>
+        <translation>Ganti frasa sandi</translation>
+    </message>
+    <message>
+        <source>The new passphrase opens all backups in {location}, old and new. The old one stops working. Afterwards save a new recovery sheet.</source>
+        <translation>Frasa sandi baru membuka semua cadangan di {location}, yang lama maupun yang baru. Frasa sandi lama tidak berlaku lagi. Setelah itu, simpan lembar pemulihan yang baru.</translation>
+    </message>
+    <message>
+        <source>&amp;Current passphrase:</source>
+        <translation>Frasa sandi &amp;saat ini:</translation>
+    </message>
+    <message>
+        <source>Known to this computer; you may leave it empty</source>
+        <translation>Sudah diketahui komputer ini; boleh dikosongkan</translation>
+    </message>
+    <message>
+        <source>&amp;New passphrase:</source>
+        <translation>Frasa sandi &amp;baru:</translation>
+    </message>
+    <message>
+        <source>&amp;Type it again:</source>
+        <translation>&amp;Ketik sekali lagi:</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Ganti</translation>
+    </message>
+    <message>
+        <source>Type the current passphrase.</source>
+        <translation>Ketik frasa sandi saat ini.</translation>
+    </message>
+</context>
+<context>
     <name>ClosePage</name>
     <message>
         <source>Close the POS application</source>
@@ -631,10 +666,6 @@ Jadwal: {when}</translation>
     <message>
         <source>Re&amp;fresh</source>
         <translation>&amp;Segarkan</translation>
-    </message>
-    <message>
-        <source>Close</source>
-        <translation>Tutup</translation>
     </message>
     <message>
         <source>{shown} of {total} runs</source>
@@ -1567,14 +1598,6 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Pencadangan tetap berjalan pada jam yang sama walau KasirBackup tidak berjalan; sistem menyusulkannya setelah komputer mati.</translation>
     </message>
     <message>
-        <source>&amp;Save</source>
-        <translation>&amp;Simpan</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Batal</translation>
-    </message>
-    <message>
         <source>{day}, {when}</source>
         <translation>{day}, {when}</translation>
     </message>
@@ -1648,6 +1671,373 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>Next backup: {when} ({distance})</source>
         <translation>Pencadangan berikutnya: {when} ({distance})</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings — {name}</source>
+        <translation>Pengaturan — {name}</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Pengaturan</translation>
+    </message>
+    <message>
+        <source>Backup places</source>
+        <translation>Tempat cadangan</translation>
+    </message>
+    <message>
+        <source>Retention</source>
+        <translation>Masa simpan</translation>
+    </message>
+    <message>
+        <source>Encryption</source>
+        <translation>Enkripsi</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Bahasa</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>Pemberitahuan</translation>
+    </message>
+    <message>
+        <source>Add a database first</source>
+        <translation>Tambahkan database dulu</translation>
+    </message>
+    <message>
+        <source>Every backup goes to each place below. The first one is the main backup folder; the others receive an off-site copy (a USB disk, a network share, a cloud-sync folder or S3-compatible storage), so a stolen or broken computer does not take the backups with it.</source>
+        <translation>Setiap cadangan disimpan ke semua tempat di bawah ini. Yang pertama adalah folder cadangan utama; yang lain menerima salinan di tempat lain (disk USB, folder bersama di jaringan, folder yang disinkronkan ke cloud, atau penyimpanan yang kompatibel dengan S3), sehingga cadangan tidak ikut hilang jika komputer dicuri atau rusak.</translation>
+    </message>
+    <message>
+        <source>Add &amp;folder…</source>
+        <translation>Tambah &amp;folder…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Hapus</translation>
+    </message>
+    <message>
+        <source>&amp;Object storage:</source>
+        <translation>Penyimpanan &amp;cloud:</translation>
+    </message>
+    <message>
+        <source>&amp;Add</source>
+        <translation>&amp;Tambah</translation>
+    </message>
+    <message>
+        <source>The endpoint and keys come from the usual AWS settings (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or the AWS files).</source>
+        <translation>Endpoint dan kunci akses diambil dari pengaturan AWS yang biasa (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, atau file AWS).</translation>
+    </message>
+    <message>
+        <source>Plain copy</source>
+        <translation>Salinan biasa</translation>
+    </message>
+    <message>
+        <source>Also keep the latest backup as an ordinary .db file in the backup folder</source>
+        <translation>Simpan juga cadangan terbaru sebagai file .db biasa di folder cadangan</translation>
+    </message>
+    <message>
+        <source>Old backups are removed after each backup by these rules; a backup that any rule wants is kept.</source>
+        <translation>Cadangan lama dihapus setelah setiap pencadangan menurut aturan ini; cadangan yang diperlukan oleh salah satu aturan tetap disimpan.</translation>
+    </message>
+    <message>
+        <source>&amp;Newest backups to keep:</source>
+        <translation>Cadangan &amp;terbaru yang disimpan:</translation>
+    </message>
+    <message>
+        <source>&amp;Daily backups to keep:</source>
+        <translation>Cadangan &amp;harian yang disimpan:</translation>
+    </message>
+    <message>
+        <source>&amp;Weekly backups to keep:</source>
+        <translation>Cadangan &amp;mingguan yang disimpan:</translation>
+    </message>
+    <message>
+        <source>&amp;Monthly backups to keep:</source>
+        <translation>Cadangan &amp;bulanan yang disimpan:</translation>
+    </message>
+    <message>
+        <source>&amp;Yearly backups to keep:</source>
+        <translation>Cadangan t&amp;ahunan yang disimpan:</translation>
+    </message>
+    <message>
+        <source>Remove old backups after each backup</source>
+        <translation>Hapus cadangan lama setelah setiap pencadangan</translation>
+    </message>
+    <message>
+        <source>Always kept: the newest backup that passed its check, and the safety backups made before a restore for at least 30 days.</source>
+        <translation>Selalu disimpan: cadangan terbaru yang lolos pemeriksaan, dan cadangan pengaman yang dibuat sebelum pemulihan selama paling sedikit 30 hari.</translation>
+    </message>
+    <message>
+        <source>&amp;Unlock…</source>
+        <translation>&amp;Buka kunci…</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Waktu</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Jenis</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Keputusan</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>Alasan</translation>
+    </message>
+    <message>
+        <source>&amp;Place:</source>
+        <translation>&amp;Tempat:</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>Frasa sandi</translation>
+    </message>
+    <message>
+        <source>&amp;Change passphrase…</source>
+        <translation>&amp;Ganti frasa sandi…</translation>
+    </message>
+    <message>
+        <source>&amp;Save recovery sheet…</source>
+        <translation>&amp;Simpan lembar pemulihan…</translation>
+    </message>
+    <message>
+        <source>What to keep on paper to open the backups on another computer if the backup folder&apos;s key file is lost</source>
+        <translation>Yang perlu disimpan di kertas untuk membuka cadangan di komputer lain jika file kunci di folder cadangan hilang</translation>
+    </message>
+    <message>
+        <source>&amp;Print recovery sheet…</source>
+        <translation>&amp;Cetak lembar pemulihan…</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s credential store</source>
+        <translation>Penyimpanan kredensial komputer ini</translation>
+    </message>
+    <message>
+        <source>Re&amp;member passphrase</source>
+        <translation>&amp;Ingat frasa sandi</translation>
+    </message>
+    <message>
+        <source>&amp;Forget passphrase</source>
+        <translation>&amp;Lupakan frasa sandi</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Bahasa:</translation>
+    </message>
+    <message>
+        <source>Same as the computer</source>
+        <translation>Sama dengan komputer</translation>
+    </message>
+    <message>
+        <source>The new language is used at once, in every window.</source>
+        <translation>Bahasa baru langsung dipakai di semua jendela.</translation>
+    </message>
+    <message>
+        <source>Tell me when a backup succeeds</source>
+        <translation>Beri tahu saya jika pencadangan berhasil</translation>
+    </message>
+    <message>
+        <source>You are always told when a backup fails or could not run.</source>
+        <translation>Anda selalu diberi tahu jika pencadangan gagal atau tidak bisa berjalan.</translation>
+    </message>
+    <message>
+        <source>Main backup folder</source>
+        <translation>Folder cadangan utama</translation>
+    </message>
+    <message>
+        <source>Off-site copy</source>
+        <translation>Salinan di tempat lain</translation>
+    </message>
+    <message>
+        <source>{role}: {location}</source>
+        <translation>{role}: {location}</translation>
+    </message>
+    <message>
+        <source>{location} is in the list already.</source>
+        <translation>{location} sudah ada di daftar.</translation>
+    </message>
+    <message>
+        <source>Choose a folder for backups</source>
+        <translation>Pilih folder untuk cadangan</translation>
+    </message>
+    <message>
+        <source>{text} is not an object storage address. Write it like s3://bucket/folder.</source>
+        <translation>{text} bukan alamat penyimpanan cloud. Tulis seperti s3://bucket/folder.</translation>
+    </message>
+    <message>
+        <source>The main place is object storage, so no plain copy is made there; it is made only in a folder.</source>
+        <translation>Tempat utama adalah penyimpanan cloud, jadi salinan biasa tidak dibuat di sana; salinan biasa hanya dibuat di folder.</translation>
+    </message>
+    <message>
+        <source>These backups are encrypted, so no plain copy is made: anyone could read it.</source>
+        <translation>Cadangan ini terenkripsi, jadi salinan biasa tidak dibuat: siapa pun bisa membacanya.</translation>
+    </message>
+    <message>
+        <source>Any SQLite tool opens it (for whoever wants “just the file”). It is replaced by each new backup.</source>
+        <translation>Program SQLite apa pun bisa membukanya (untuk yang ingin “file-nya saja”). File ini diganti pada setiap pencadangan baru.</translation>
+    </message>
+    <message>
+        <source>Reading the backups in {location}…</source>
+        <translation>Membaca cadangan di {location}…</translation>
+    </message>
+    <message>
+        <source>The backups in {location} are encrypted. Unlock them with the passphrase to see what would be kept.</source>
+        <translation>Cadangan di {location} terenkripsi. Buka kuncinya dengan frasa sandi untuk melihat apa yang akan disimpan.</translation>
+    </message>
+    <message>
+        <source>one of the {n} newest</source>
+        <translation>salah satu dari {n} yang terbaru</translation>
+    </message>
+    <message>
+        <source>newest of its hour</source>
+        <translation>terbaru pada jamnya</translation>
+    </message>
+    <message>
+        <source>newest of its day</source>
+        <translation>terbaru pada harinya</translation>
+    </message>
+    <message>
+        <source>newest of its week</source>
+        <translation>terbaru pada minggunya</translation>
+    </message>
+    <message>
+        <source>newest of its month</source>
+        <translation>terbaru pada bulannya</translation>
+    </message>
+    <message>
+        <source>newest of its year</source>
+        <translation>terbaru pada tahunnya</translation>
+    </message>
+    <message>
+        <source>within the kept period</source>
+        <translation>masih dalam masa simpan</translation>
+    </message>
+    <message>
+        <source>the newest checked backup (always kept)</source>
+        <translation>cadangan terbaru yang sudah diperiksa (selalu disimpan)</translation>
+    </message>
+    <message>
+        <source>safety backup from a restore, under 30 days old</source>
+        <translation>cadangan pengaman dari pemulihan, umurnya kurang dari 30 hari</translation>
+    </message>
+    <message>
+        <source>no rule is set, so every backup is kept</source>
+        <translation>tidak ada aturan, jadi semua cadangan disimpan</translation>
+    </message>
+    <message>
+        <source>There are no backups yet, so nothing would be removed.</source>
+        <translation>Belum ada cadangan, jadi tidak ada yang akan dihapus.</translation>
+    </message>
+    <message>
+        <source>Of {total} backups, {kept} are kept and {removed} would be removed at the next backup.</source>
+        <translation>Dari {total} cadangan, {kept} disimpan dan {removed} akan dihapus pada pencadangan berikutnya.</translation>
+    </message>
+    <message>
+        <source>Of {total} backups, {kept} are wanted by these rules. Nothing is removed while “Remove old backups after each backup” is off.</source>
+        <translation>Dari {total} cadangan, {kept} diperlukan oleh aturan ini. Tidak ada yang dihapus selama “Hapus cadangan lama setelah setiap pencadangan” tidak dicentang.</translation>
+    </message>
+    <message>
+        <source>not needed by any rule</source>
+        <translation>tidak diperlukan oleh aturan mana pun</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>Disimpan</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Dihapus</translation>
+    </message>
+    <message>
+        <source>Backup {id}</source>
+        <translation>Cadangan {id}</translation>
+    </message>
+    <message>
+        <source>Reading {location}…</source>
+        <translation>Membaca {location}…</translation>
+    </message>
+    <message>
+        <source>There are no backups in this place yet. It is created, not encrypted, at the first backup. For encrypted backups, set up the place with “kasirbackup init --encrypt” before the first backup.</source>
+        <translation>Belum ada cadangan di tempat ini. Tempat ini dibuat tanpa enkripsi pada pencadangan pertama. Untuk cadangan terenkripsi, siapkan tempatnya dengan “kasirbackup init --encrypt” sebelum pencadangan pertama.</translation>
+    </message>
+    <message>
+        <source>The backups in this place are encrypted (AES-256-GCM, with a key made from your passphrase). Without the passphrase nobody can open them — not even you, so keep it safe.</source>
+        <translation>Cadangan di tempat ini terenkripsi (AES-256-GCM, dengan kunci yang dibuat dari frasa sandi Anda). Tanpa frasa sandi tidak ada yang bisa membukanya — bahkan Anda sendiri, jadi simpan baik-baik.</translation>
+    </message>
+    <message>
+        <source>The backups in this place are not encrypted. Anyone who gets the folder can read them. To encrypt, set up a new place with “kasirbackup init --encrypt” and add it here.</source>
+        <translation>Cadangan di tempat ini tidak terenkripsi. Siapa pun yang mendapatkan foldernya bisa membacanya. Untuk mengenkripsi, siapkan tempat baru dengan “kasirbackup init --encrypt” lalu tambahkan di sini.</translation>
+    </message>
+    <message>
+        <source>This computer has no secure credential store, so the passphrase cannot be saved on it. KasirBackup asks for it after each start and keeps it in memory only; scheduled backups wait until then.</source>
+        <translation>Komputer ini tidak punya penyimpanan kredensial yang aman, jadi frasa sandi tidak bisa disimpan di sini. KasirBackup menanyakannya setiap kali dijalankan dan hanya menyimpannya di memori; pencadangan terjadwal menunggu sampai frasa sandi dimasukkan.</translation>
+    </message>
+    <message>
+        <source>The passphrase is saved in this computer&apos;s credential store, so scheduled backups run without asking.</source>
+        <translation>Frasa sandi tersimpan di penyimpanan kredensial komputer ini, jadi pencadangan terjadwal berjalan tanpa bertanya.</translation>
+    </message>
+    <message>
+        <source>The passphrase is not saved on this computer. KasirBackup asks for it after each start; scheduled backups wait until then.</source>
+        <translation>Frasa sandi tidak disimpan di komputer ini. KasirBackup menanyakannya setiap kali dijalankan; pencadangan terjadwal menunggu sampai frasa sandi dimasukkan.</translation>
+    </message>
+    <message>
+        <source>Changing the passphrase…</source>
+        <translation>Mengganti frasa sandi…</translation>
+    </message>
+    <message>
+        <source>The passphrase is changed. Save and print a new recovery sheet: the old one does not match any more.</source>
+        <translation>Frasa sandi sudah diganti. Simpan dan cetak lembar pemulihan yang baru: yang lama sudah tidak cocok.</translation>
+    </message>
+    <message>
+        <source>Passphrase changed</source>
+        <translation>Frasa sandi diganti</translation>
+    </message>
+    <message>
+        <source>The current passphrase is not right. Nothing was changed.</source>
+        <translation>Frasa sandi saat ini salah. Tidak ada yang diubah.</translation>
+    </message>
+    <message>
+        <source>Save the recovery sheet</source>
+        <translation>Simpan lembar pemulihan</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt)</source>
+        <translation>File teks (*.txt)</translation>
+    </message>
+    <message>
+        <source>Writing the recovery sheet…</source>
+        <translation>Menulis lembar pemulihan…</translation>
+    </message>
+    <message>
+        <source>The recovery sheet is saved as {path}. Print it and keep it away from this computer, with the passphrase kept somewhere else.</source>
+        <translation>Lembar pemulihan disimpan sebagai {path}. Cetak dan simpan jauh dari komputer ini, dan simpan frasa sandi di tempat lain lagi.</translation>
+    </message>
+    <message>
+        <source>Recovery sheet</source>
+        <translation>Lembar pemulihan</translation>
+    </message>
+    <message>
+        <source>Preparing the recovery sheet…</source>
+        <translation>Menyiapkan lembar pemulihan…</translation>
+    </message>
+    <message>
+        <source>Saving the passphrase…</source>
+        <translation>Menyimpan frasa sandi…</translation>
+    </message>
+    <message>
+        <source>Removing the passphrase…</source>
+        <translation>Menghapus frasa sandi…</translation>
+    </message>
+    <message>
+        <source>The database {name} is no longer set up in KasirBackup; nothing was saved.</source>
+        <translation>Database {name} sudah tidak diatur di KasirBackup; tidak ada yang disimpan.</translation>
     </message>
 </context>
 <context>

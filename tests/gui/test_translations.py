@@ -385,6 +385,7 @@ def test_main_window_and_tray_speak_indonesian(qtbot, qapp, ctx, backed_up, wind
     finally:
         i18n.install("en", qapp)
         tray.tray.hide()
+        tray.deleteLater()      # its 60 s refresh timer would otherwise read a later test's closed history
 
 
 def _walk_pages(qtbot, wiz: QWizard, collect) -> None:

@@ -18,7 +18,7 @@ from .icons import icon
 
 class Tray(QObject):
     def __init__(self, ctx: AppContext, window, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent if parent is not None else window)   # lives and dies with the window
         self.ctx = ctx
         self.window = window
         self.tray = QSystemTrayIcon(icon("tray-idle"), self)

@@ -28,6 +28,8 @@ def tray(qtbot, ctx, profile):
     t = Tray(ctx, w)
     yield t, w
     t.tray.hide()
+    t._timer.stop()
+    t.deleteLater()
 
 
 def action(menu, name):

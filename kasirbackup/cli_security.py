@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .app.credentials import (PassphraseTooShort, ask_new_passphrase, keyring_delete, keyring_get, keyring_set,
                               passphrase_source, read_passphrase_file)
-from .core.crypto import config_from_sheet, recovery_sheet, unlock, wrap
+from .core.crypto import config_from_sheet, recovery_sheet
 from .core.errors import KasirBackupError
 from .core.errors import RepoNotFound
 from .core.repository import CONFIG_NAME, RepoConfig, Repository, open_storage
@@ -64,16 +64,7 @@ def cmd_passphrase(args) -> int:
             new = ask_new_passphrase(None, use_environment=False)
         else:
             raise NewPassphraseNeeded()
-        _, data_key, id_key = unlock(repo.config.encryption, old, repo.location)
-        lock = repo.lock("passphrase change")
-        try:
-            enc = dict(repo.config.encryption)
-            kdf = {k: v for k, v in enc["kdf"].items() if k != "salt"}
-            enc.update(wrap(data_key, id_key, new, kdf))
-            repo.config.encryption = enc
-            repo.save_config()
-        finally:
-            lock.release()
+        repo.change_passphrase(old, new)
         if keyring_get(repo.config.id):
             keyring_set(repo.config.id, new)
         print("Passphrase changed. Print a new recovery sheet: the old one no longer matches.")

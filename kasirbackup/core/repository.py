@@ -11,7 +11,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .crypto import SEALED_MAGIC, Codec, PassphraseNeeded, SealBroken, WrongPassphrase, new_encryption, unlock
+from .crypto import (SEALED_MAGIC, Codec, PassphraseNeeded, SealBroken, WrongPassphrase, new_encryption, unlock,
+                     wrap)
 from .errors import (KasirBackupError, NoSnapshots, RepoDamaged, RepoFormatUnsupported,
                      RepoIsFile, RepoNotEmpty, RepoNotFound, RepoReadOnly, SnapshotAmbiguous,
                      SnapshotNotFound, os_error_to_user)
@@ -223,6 +224,20 @@ class Repository:
 
     def save_config(self) -> None:
         self._save("config", CONFIG_NAME, self.config.dumps())
+
+    def change_passphrase(self, old: str, new: str) -> None:
+        """Re-wrap the keys of an encrypted repository under ``new``: only the configuration
+        file changes (same key-derivation settings, a new salt), under the writer lock."""
+        _, data_key, id_key = unlock(self.config.encryption, old, self.location)
+        lock = self.lock("passphrase change")
+        try:
+            enc = dict(self.config.encryption)
+            kdf = {k: v for k, v in enc["kdf"].items() if k != "salt"}
+            enc.update(wrap(data_key, id_key, new, kdf))
+            self.config.encryption = enc
+            self.save_config()
+        finally:
+            lock.release()
 
     def lock(self, command: str, wait_s: float = 0.0) -> RepoLock:
         lk = RepoLock(self.storage, command)

@@ -27,7 +27,7 @@ from ..app.credentials import (PassphrasesDiffer, PassphraseTooShort, keyring_de
                                passphrase_source, remember_for_session)
 from ..app.runner import repo_queue
 from ..app.settings import Profile, Retention
-from ..core.crypto import PassphraseNeeded, WrongPassphrase, recovery_sheet, unlock, wrap
+from ..core.crypto import PassphraseNeeded, WrongPassphrase, recovery_sheet
 from ..core.errors import RepoNotFound
 from ..core.manifest import Snapshot
 from ..core.repository import CONFIG_NAME, RepoConfig, Repository, open_storage
@@ -107,16 +107,7 @@ def change_passphrase(location: str, old: str | None, new: str) -> str:
         repo, current = _open_with(location, old)
         if not repo.config.encryption:
             raise ValueError("the repository is not encrypted")
-        _, data_key, id_key = unlock(repo.config.encryption, current, repo.location)
-        lock = repo.lock("passphrase change")
-        try:
-            enc = dict(repo.config.encryption)
-            kdf = {k: v for k, v in enc["kdf"].items() if k != "salt"}
-            enc.update(wrap(data_key, id_key, new, kdf))
-            repo.config.encryption = enc
-            repo.save_config()
-        finally:
-            lock.release()
+        repo.change_passphrase(current, new)
         if keyring_get(repo.config.id):
             keyring_set(repo.config.id, new)
         remember_for_session(repo.config.id, new)

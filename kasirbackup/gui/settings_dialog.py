@@ -11,7 +11,6 @@ import copy
 import json
 import logging
 import re
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,12 +47,6 @@ S3_ADDRESS = re.compile(r"s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/[^\s]*)?", re.
 RULES = ("last", "daily", "weekly", "monthly", "yearly")
 MIN_PASSPHRASE = 8
 
-# Two Argon2id derivations at once hang inside OpenSSL's KDF thread pool (cryptography 50 with
-# OpenSSL 4 on a 2-core machine): this dialog's jobs that open an encrypted repository take
-# turns. (The real fix belongs in core.crypto.derive, for every caller.)
-_KDF_TURN = threading.Lock()
-
-
 # -- work done in jobs ---------------------------------------------------------------------------
 
 @dataclass(slots=True)
@@ -81,8 +74,7 @@ def read_encryption_state(location: str) -> EncryptionState:
 
 def list_snapshots(location: str) -> list[Snapshot]:
     try:
-        with _KDF_TURN:
-            repo = AppContext.open_repo(location)
+        repo = AppContext.open_repo(location)
         return repo.snapshots()
     except RepoNotFound:
         return []
@@ -103,7 +95,7 @@ def _open_with(location: str, given: str | None = None) -> tuple[Repository, str
 def change_passphrase(location: str, old: str | None, new: str) -> str:
     """Re-wrap the repository's keys under ``new`` (only its configuration file changes); the
     credential store and this session follow. Returns the repository id."""
-    with repo_queue(location), _KDF_TURN:
+    with repo_queue(location):
         repo, current = _open_with(location, old)
         if not repo.config.encryption:
             raise ValueError("the repository is not encrypted")
@@ -115,8 +107,7 @@ def change_passphrase(location: str, old: str | None, new: str) -> str:
 
 
 def make_recovery_sheet(location: str) -> str:
-    with _KDF_TURN:
-        repo = AppContext.open_repo(location)   # proves the passphrase before anything is written
+    repo = AppContext.open_repo(location)   # proves the passphrase before anything is written
     return recovery_sheet(json.loads(repo.config.dumps()), repo.location)
 
 
@@ -126,8 +117,7 @@ def save_recovery_sheet(location: str, path: str) -> str:
 
 
 def remember_passphrase(location: str) -> None:
-    with _KDF_TURN:
-        repo, secret = _open_with(location)
+    repo, secret = _open_with(location)
     keyring_set(repo.config.id, secret)
 
 

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from .crypto import (SEALED_MAGIC, Codec, PassphraseNeeded, SealBroken, WrongPassphrase, new_encryption, unlock,
                      wrap)
@@ -309,24 +309,29 @@ class Repository:
         self._save("index", name, data)
         return name, len(data)
 
-    def scan_index(self, keep: Callable[[bytes, int], bool]) -> dict[bytes, BlobRef]:
-        """Locations of every indexed blob for which ``keep(id, type)`` is true."""
-        found: dict[bytes, BlobRef] = {}
+    def index_entries(self) -> Iterator[tuple[str, list[FrameEntry]]]:
+        """(pack, frames) from every index file; a damaged file is recorded in ``problems``
+        (with what it gave before the damage)."""
         for name in self.storage.list("index"):
             try:
                 data = self.storage.load("index", name)
                 if hashlib.sha256(data).hexdigest() != name:
                     raise FormatError("its contents do not match its name")
-                for pack, frames in decode_index(data, self.codec):
-                    for fr in frames:
-                        ref = None
-                        for bid, btype, off, ln in fr.blobs:
-                            if keep(bid, btype) and bid not in found:
-                                if ref is None:
-                                    ref = FrameRef(pack, fr.offset, fr.length, fr.raw_length, fr.blobs[0][0])
-                                found[bid] = BlobRef(ref, off, ln, btype)
+                yield from decode_index(data, self.codec)
             except (FormatError, OSError) as exc:
                 self._problem(f"index file {name[:12]} is damaged ({exc})")
+
+    def scan_index(self, keep: Callable[[bytes, int], bool]) -> dict[bytes, BlobRef]:
+        """Locations of every indexed blob for which ``keep(id, type)`` is true."""
+        found: dict[bytes, BlobRef] = {}
+        for pack, frames in self.index_entries():
+            for fr in frames:
+                ref = None
+                for bid, btype, off, ln in fr.blobs:
+                    if keep(bid, btype) and bid not in found:
+                        if ref is None:
+                            ref = FrameRef(pack, fr.offset, fr.length, fr.raw_length, fr.blobs[0][0])
+                        found[bid] = BlobRef(ref, off, ln, btype)
         return found
 
     def pack_writer(self) -> PackWriter:

@@ -368,7 +368,7 @@ class ExportDialog(QDialog):
     def _progress(self, phase: str, done: int, total: int) -> None:
         if self._closed or self.job is None:
             return
-        from .mainwindow import phase_text
+        from .i18n import phase_text
 
         self.status_label.setText(self.tr("Waiting for the backup that is running to finish…") if phase == "wait"
                                   else phase_text(phase))

@@ -100,6 +100,30 @@ def error_text(exc: BaseException) -> str:
     return QCoreApplication.translate("errors", "Something unexpected went wrong. The details are in the log file.")
 
 
+def phase_text(phase: str) -> str:
+    """What a long operation is doing, from the engine's progress phase key."""
+    translate = QCoreApplication.translate
+    return {
+        "copy": translate("phase", "Copying the database"),
+        "capture": translate("phase", "Copying the database"),
+        "catch-up": translate("phase", "Copying the database"),
+        "store": translate("phase", "Storing new data"),
+        "verify": translate("phase", "Checking the backup by a test restore"),
+        "drill": translate("phase", "Checking the backup by a test restore"),
+        "prune": translate("phase", "Removing old backups"),
+        "upload": translate("phase", "Copying off-site"),
+        "mark": translate("phase", "Removing old backups"),
+        "repack": translate("phase", "Removing old backups"),
+        "restore": translate("phase", "Restoring"),
+        "undo": translate("phase", "Putting the database back as it was"),
+        "export": translate("phase", "Exporting"),
+        "read": translate("phase", "Reading the file"),
+        "import": translate("phase", "Importing"),
+        "wait": translate("phase", "Waiting for the backup that is running to finish"),
+        "structure": translate("phase", "Checking the backups' structure"),
+    }.get(phase, translate("phase", "Working"))
+
+
 # -- formatting ------------------------------------------------------------------------------
 
 def fmt_size(n: int | None) -> str:

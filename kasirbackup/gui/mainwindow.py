@@ -10,21 +10,21 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QGroupBox, QHBoxLayout, QHeaderView,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGroupBox, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QMainWindow, QProgressBar, QPushButton, QSplitter,
                                QTableView, QTextBrowser, QToolBar, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
-from ..app.history import Result, Trigger
+from ..app.history import Result
 from ..app.runner import RunResult
 from ..app.settings import Profile
 from ..core.manifest import Snapshot
-from ..core.repository import Repository
 from ..core.storage import LocalStorage
 from .banner import SizeChart, StatusBanner
 from .context import AppContext, outcome_text
+from .dbsummary import DbSummary, summarize_db
 from .dialogs import handle_repo_error, show_error, show_info
-from .i18n import error_text, fmt_datetime, fmt_number, fmt_size
+from .i18n import error_text, fmt_datetime, fmt_number, fmt_size, phase_text
 from .icons import app_icon, icon
 from .models import SNAPSHOT_ROLE, SnapshotFilter, SnapshotModel, kind_text
 
@@ -34,43 +34,11 @@ PHASES = ("copy", "verify", "compress", "upload", "prune")
 
 
 @dataclass(slots=True)
-class DbSummary:
-    path: str
-    size: int
-    modified: float
-    tables: dict[str, int | None]
-
-
-@dataclass(slots=True)
 class RepoListing:
     location: str
     snapshots: list[Snapshot]
     space_used: int | None
     problems: list[str]
-
-
-def summarize_db(path: str) -> DbSummary:
-    from ..core.sqlitefile import check_source, connect_readonly, row_counts
-
-    import sqlite3
-
-    from ..core.errors import DatabaseBusy, DatabaseCorrupt
-
-    p, _ = check_source(path)
-    st = p.stat()
-    try:
-        conn = connect_readonly(p, timeout=2.0)
-        try:
-            tables = row_counts(conn)
-        finally:
-            conn.close()
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise DatabaseBusy(path=str(p), seconds=2) from exc
-        raise DatabaseCorrupt(path=str(p), reason=str(exc)) from exc
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseCorrupt(path=str(p), reason=str(exc)) from exc
-    return DbSummary(str(p), st.st_size, st.st_mtime, tables)
 
 
 def list_repo(location: str) -> RepoListing:
@@ -92,30 +60,6 @@ def list_repo(location: str) -> RepoListing:
                 except OSError:
                     pass
     return RepoListing(location, snaps, used, list(repo.problems))
-
-
-def phase_text(phase: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-    translate = QCoreApplication.translate
-    return {
-        "copy": translate("phase", "Copying the database"),
-        "capture": translate("phase", "Copying the database"),
-        "catch-up": translate("phase", "Copying the database"),
-        "store": translate("phase", "Storing new data"),
-        "verify": translate("phase", "Checking the backup by a test restore"),
-        "drill": translate("phase", "Checking the backup by a test restore"),
-        "prune": translate("phase", "Removing old backups"),
-        "upload": translate("phase", "Copying off-site"),
-        "mark": translate("phase", "Removing old backups"),
-        "repack": translate("phase", "Removing old backups"),
-        "restore": translate("phase", "Restoring"),
-        "undo": translate("phase", "Putting the database back as it was"),
-        "export": translate("phase", "Exporting"),
-        "read": translate("phase", "Reading the file"),
-        "import": translate("phase", "Importing"),
-        "wait": translate("phase", "Waiting for the backup that is running to finish"),
-        "structure": translate("phase", "Checking the backups' structure"),
-    }.get(phase, translate("phase", "Working"))
 
 
 class MainWindow(QMainWindow):

@@ -185,7 +185,7 @@ def in_use_text(exc: BaseException, db_path: str, undo: bool = False) -> str:
 def phase_label(phase: str) -> str:
     if phase == "wait":
         return translate("RestoreWizard", "Waiting for another backup of this database to finish…")
-    from .mainwindow import phase_text
+    from .i18n import phase_text
 
     return phase_text(phase)
 

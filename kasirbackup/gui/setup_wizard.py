@@ -28,7 +28,8 @@ from ..core.sqlitefile import check_source
 from .context import AppContext
 from .dialogs import handle_repo_error
 from .i18n import error_text, fmt_datetime, fmt_in, fmt_number, fmt_size
-from .mainwindow import DbSummary, phase_text, summarize_db
+from .dbsummary import DbSummary, summarize_db
+from .i18n import phase_text
 
 log = logging.getLogger("kasirbackup.gui")
 

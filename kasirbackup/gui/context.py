@@ -113,13 +113,11 @@ class AppContext(QObject):
             name = profile.name
 
             def work(progress: Progress, cancel: CancelToken) -> RunResult:
-                def relay(phase: str, done: int, total: int) -> None:
-                    progress(phase, done, total)
-                return run_profile(profile, trigger, self.history, relay, cancel, translate=translate_error)
+                return run_profile(profile, trigger, self.history, progress, cancel, translate=translate_error)
 
             job = Job(work, f"backup {name}")
             job.progress.connect(lambda ph, d, t: self.bus.backup_progress.emit(name, ph, d, t))
-            job.finished.connect(lambda res: self._finished(name, res))
+            job.finished.connect(lambda res: self._emit_result(name, res))
             job.failed.connect(lambda exc: self._failed(name, exc))
             job.cancelled.connect(lambda: self._cancelled(name))
             self._running[name] = job
@@ -165,9 +163,6 @@ class AppContext(QObject):
                 self.bus.repository_changed.emit(o.repo)
         self.bus.backup_finished.emit(name, res)
         self.bus.history_changed.emit()
-
-    def _finished(self, name: str, res: RunResult) -> None:
-        self._emit_result(name, res)
 
     def _failed(self, name: str, exc: BaseException) -> None:
         self.bus.backup_failed.emit(name, exc)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGroupBox, QHBoxLayout, QHeaderView,
+from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QMainWindow, QProgressBar, QPushButton, QSplitter,
-                               QTableView, QTextBrowser, QToolBar, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QTextBrowser, QToolBar, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
 from ..app.history import Result
@@ -26,7 +26,7 @@ from .dbsummary import DbSummary, summarize_db
 from .dialogs import handle_repo_error, show_error, show_info
 from .i18n import error_text, fmt_datetime, fmt_number, fmt_size, phase_text
 from .icons import app_icon, icon
-from .models import SNAPSHOT_ROLE, SnapshotFilter, SnapshotModel, kind_text
+from .models import SNAPSHOT_ROLE, SnapshotModel, kind_text, snapshot_view
 
 log = logging.getLogger("kasirbackup.gui")
 
@@ -180,19 +180,8 @@ class MainWindow(QMainWindow):
         frow.addStretch(1)
         frow.addWidget(self.filter)
         rl.addLayout(frow)
-        self.model = SnapshotModel(self)
-        self.proxy = SnapshotFilter(self)
-        self.proxy.setSourceModel(self.model)
+        self.model, self.proxy, self.view = snapshot_view(right, "backupList")
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
-        self.view = QTableView(right)
-        self.view.setObjectName("backupList")
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(SnapshotModel.TIME, Qt.SortOrder.DescendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.horizontalHeader().setSectionResizeMode(SnapshotModel.LABEL, QHeaderView.ResizeMode.Stretch)

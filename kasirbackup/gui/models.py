@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex,
                             QSortFilterProxyModel, Qt)
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from ..app.history import Result, Run
 from ..core.manifest import Kind, Snapshot
@@ -135,6 +136,24 @@ class SnapshotFilter(QSortFilterProxyModel):
         s = model.snapshot(source_row)
         hay = " ".join([fmt_datetime(s.created_at), kind_text(s.kind), s.label, s.id, s.kind.value]).lower()
         return all(word in hay for word in text.split())
+
+
+def snapshot_view(parent, name: str) -> tuple[SnapshotModel, SnapshotFilter, QTableView]:
+    """A backup list: model, sorting/filtering proxy and a single-row-selection table, newest
+    first (the main window and the restore wizard)."""
+    model = SnapshotModel(parent)
+    proxy = SnapshotFilter(parent)
+    proxy.setSourceModel(model)
+    view = QTableView(parent)
+    view.setObjectName(name)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.sortByColumn(SnapshotModel.TIME, Qt.SortOrder.DescendingOrder)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    return model, proxy, view
 
 
 class HistoryModel(QAbstractTableModel):

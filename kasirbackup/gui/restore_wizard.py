@@ -17,10 +17,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QFileDialog, QFrame, QHBoxLayout,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QFileDialog, QFrame, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
                                QProgressBar,
-                               QPushButton, QRadioButton, QTableView, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QPushButton, QRadioButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget, QWizard, QWizardPage)
 
 from ..app.settings import Profile
@@ -33,7 +33,7 @@ from .context import AppContext
 from .dialogs import handle_repo_error
 from .i18n import error_text, fmt_datetime, fmt_number, fmt_size, to_qdatetime
 from .jobs import Job
-from .models import SNAPSHOT_ROLE, SnapshotFilter, SnapshotModel
+from .models import SNAPSHOT_ROLE, SnapshotModel, snapshot_view
 
 PROBE_WAIT_S = 2.0      # the "is the POS still using it?" check on the close-the-POS page
 EXECUTE_WAIT_S = 5.0    # execute_restore waits this long for a lock taken after the check
@@ -303,18 +303,7 @@ class SnapshotPage(_Page):
         lay = QVBoxLayout(self)
         self.status = _label(self, "snapshotStatus")
         lay.addWidget(self.status)
-        self.model = SnapshotModel(self)
-        self.proxy = SnapshotFilter(self)
-        self.proxy.setSourceModel(self.model)
-        self.view = QTableView(self)
-        self.view.setObjectName("snapshotList")
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(SnapshotModel.TIME, Qt.SortOrder.DescendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().setVisible(False)
+        self.model, self.proxy, self.view = snapshot_view(self, "snapshotList")
         self.view.setColumnHidden(SnapshotModel.ADDED, True)
         head = self.view.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

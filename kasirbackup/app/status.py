@@ -90,7 +90,3 @@ def profile_status(profile: Profile, history: History, now: datetime, tz: tzinfo
 def worst(statuses: list[ProfileStatus]) -> Level:
     order = [Level.OK, Level.WARNING, Level.ERROR]
     return max((s.level for s in statuses), key=order.index, default=Level.OK)
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)

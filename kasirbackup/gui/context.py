@@ -102,9 +102,6 @@ class AppContext(QObject):
         job = self._running.get(name)
         return job is not None and not job.done
 
-    def running_job(self, name: str) -> Job | None:
-        return self._running.get(name) if self.is_running(name) else None
-
     def backup_now(self, profile: Profile, trigger: Trigger = Trigger.MANUAL) -> Job | None:
         """Start a run of ``profile`` on a worker; None when one is already going on."""
         with self._run_guard:

@@ -79,10 +79,6 @@ def install(choice: str = "", app: QCoreApplication | None = None) -> str:
     return lang
 
 
-def tr(context: str, text: str) -> str:
-    return QCoreApplication.translate(context, text)
-
-
 def error_text(exc: BaseException) -> str:
     """A user error in the current language; anything else as a plain sentence (the
     technical detail belongs in the log, not in a dialog)."""
@@ -154,12 +150,6 @@ def fmt_datetime(t: datetime | None) -> str:
 
 def _date_fmt(loc: QLocale) -> str:
     return "d MMM yyyy" if loc.language() != QLocale.Language.English else "MMM d, yyyy"
-
-
-def fmt_time(t: datetime | None) -> str:
-    if t is None:
-        return "–"
-    return QLocale().toString(to_qdatetime(t).time(), QLocale.FormatType.ShortFormat)
 
 
 def fmt_ago(t: datetime | None, now: datetime | None = None) -> str:

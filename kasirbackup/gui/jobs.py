@@ -116,9 +116,6 @@ class JobRunner(QObject):
         self.pool.start(_Runnable(job))
         return job
 
-    def active(self) -> list[Job]:
-        return [j for j in self._jobs if not j.done]
-
     def cancel_all(self) -> None:
         for j in list(self._jobs):
             j.cancel()

@@ -69,8 +69,8 @@ def shoot(app, lang: str, work: Path, out: Path) -> None:
 
     from kasirbackup.app.history import History
     from kasirbackup.app.settings import SettingsStore
-    from kasirbackup.core.backup import BackupRequest, backup
-    from kasirbackup.core.repository import Repository
+    from kasirbackup.core.snapshot.backup import BackupRequest, backup
+    from kasirbackup.core.repo.repository import Repository
     from kasirbackup.gui import i18n
     from kasirbackup.gui.context import AppContext
 

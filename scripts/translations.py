@@ -69,8 +69,8 @@ def error_classes(tracked_only: bool = False) -> list[type]:
     from kasirbackup.core.errors import KasirBackupError
 
     for pkg in (kasirbackup.core, kasirbackup.app):
-        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-            importlib.import_module(f"{pkg.__name__}.{info.name}")
+        for info in sorted(pkgutil.walk_packages(pkg.__path__, f"{pkg.__name__}."), key=lambda i: i.name):
+            importlib.import_module(info.name)
 
     found: list[type] = []
 
@@ -125,9 +125,9 @@ def write_error_strings(tracked_only: bool = False) -> Path:
 
 
 def gui_sources(tracked_only: bool = False) -> list[str]:
-    """kasirbackup/gui/*.py (with the generated error_strings.py); ``tracked_only`` leaves out
+    """kasirbackup/gui/**/*.py (with the generated error_strings.py); ``tracked_only`` leaves out
     files git does not know yet (someone else's work in progress in a shared checkout)."""
-    files = sorted(p.relative_to(ROOT).as_posix() for p in GUI.glob("*.py"))
+    files = sorted(p.relative_to(ROOT).as_posix() for p in GUI.rglob("*.py"))
     if tracked_only:
         out = _tracked("kasirbackup/gui")
         files = [f for f in files if f in out or f == ERROR_STRINGS.relative_to(ROOT).as_posix()]

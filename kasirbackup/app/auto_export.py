@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Callable
 
 from ..core.errors import Cancelled, KasirBackupError
-from ..core.manifest import Snapshot
+from ..core.repo.manifest import Snapshot
 from ..core.progress import CancelToken, Progress, no_progress
-from ..core.repository import Repository
-from ..core.storage import LocalStorage
+from ..core.repo.repository import Repository
+from ..core.storage.local import LocalStorage
 from .credentials import passphrase_source
 from .history import Trigger
 from .settings import Profile
@@ -82,7 +82,7 @@ def export_snapshot(repo: Repository, snap: Snapshot, formats: list[str], progre
                     translate: Callable[[str], str] | None = None) -> AutoExportResult:
     """Write the chosen exports of ``snap``; every format on its own (one failing does not
     stop the others). A cancel stops the exports, never the run."""
-    from ..core.exports import ExportRequest, export     # the writers import openpyxl: only when used
+    from ..core.exports.exporter import ExportRequest, export     # the writers import openpyxl: only when used
 
     out = AutoExportResult()
     folder = exports_folder(repo)

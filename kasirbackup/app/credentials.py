@@ -17,9 +17,9 @@ import os
 import sys
 from pathlib import Path
 
-from ..core.crypto import PassphraseNeeded
+from ..core.repo.crypto import PassphraseNeeded
 from ..core.errors import KasirBackupError
-from ..core.repository import RepoConfig
+from ..core.repo.repository import RepoConfig
 
 SERVICE = "kasirbackup"
 ENV = "KASIRBACKUP_PASSPHRASE"

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
 
-from ..core.lock import pid_alive
+from ..core.processes import pid_alive
 from .paths import data_dir
 
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-from ..core.backup import BackupRequest, backup
+from ..core.snapshot.backup import BackupRequest, backup
 from ..core.errors import Cancelled, KasirBackupError
-from ..core.manifest import Kind
+from ..core.repo.manifest import Kind
 from ..core.progress import CancelToken, Progress, no_progress
-from ..core.prune import prune
-from ..core.repository import Repository
+from ..core.retention.prune import prune
+from ..core.repo.repository import Repository
 from .credentials import passphrase_source
 from .history import History, Result, Trigger
 from .places import check_destination

@@ -11,9 +11,9 @@ import logging
 import os
 from datetime import datetime, timedelta, timezone
 
-from ..core.check import DataCheckReport, Subset, check_data
+from ..core.repo.check import DataCheckReport, Subset, check_data
 from ..core.progress import CancelToken, Progress, no_progress
-from ..core.repository import Repository
+from ..core.repo.repository import Repository
 from .paths import data_dir
 
 log = logging.getLogger("kasirbackup.sampling")

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..core.errors import KasirBackupError
-from ..core.retention import Duration, Policy
+from ..core.retention.policy import Duration, Policy
 from .paths import config_dir
 
 SETTINGS_VERSION = 1

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..core.errors import RepoReadOnly, RepoWriteProtected
-from ..core.manifest import Snapshot
+from ..core.repo.manifest import Snapshot
 from ..core.progress import CancelToken, Progress, no_progress
-from ..core.repository import Repository
+from ..core.repo.repository import Repository
 from ..core.scratch import clean_scratch
-from ..core.verify import drill
+from ..core.snapshot.verify import drill
 
 log = logging.getLogger("kasirbackup.verify")
 

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .lock import pid_alive
+from .processes import pid_alive
 
 _NAME = re.compile(r"^[a-z]+-(\d+)-")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from typing import Callable
 
 log = logging.getLogger("kasirbackup.gui")
 
@@ -29,14 +30,25 @@ def _fix_streams() -> None:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
 
 
+def add_arguments(parser) -> None:
+    """The options of the desktop app, for ``kasirbackup-gui`` / ``python -m kasirbackup.gui``."""
+    parser.add_argument("--minimized", action="store_true", help="start in the system tray (used at login)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="build the main window, show it and quit with 0 (checks an installation)")
+    parser.add_argument("file", nargs="?", help="a database file to open (or to protect)")
+
+
 def run_gui(minimized: bool = False, smoke: bool = False, file: str | None = None,
-            argv: list[str] | None = None) -> int:
+            argv: list[str] | None = None, on_no_display: Callable[[], None] | None = None) -> int:
+    """Run the desktop app until it quits. On a machine with no display it says so and calls
+    ``on_no_display`` (the command line passes its help printer) instead."""
     _fix_streams()
     if not display_available():
         print("KasirBackup: no display was found (this looks like a server or an SSH session), so the "
-              "window cannot open. Everything works from the command line too:\n", file=sys.stderr)
-        from ..cli import build_parser
-        build_parser().print_help()
+              "window cannot open. Everything works from the command line too"
+              + (":\n" if on_no_display else " (see 'kasirbackup --help')."), file=sys.stderr)
+        if on_no_display is not None:
+            on_no_display()
         return EXIT_NO_DISPLAY
 
     from PySide6.QtCore import QCoreApplication, QTimer

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..app.status import Level, ProfileStatus, Reason
-from ..core.manifest import Snapshot
+from ..core.repo.manifest import Snapshot
 from .i18n import fmt_ago, fmt_datetime, fmt_size
 
 COLORS = {  # background, border, text: readable in light and dark palettes alike

@@ -15,7 +15,7 @@ from ..app.settings import Profile, Settings, SettingsStore
 from ..app.status import ProfileStatus, profile_status
 from ..app.scheduling import local_tz
 from ..core.progress import CancelToken, Progress
-from ..core.repository import Repository
+from ..core.repo.repository import Repository
 from .jobs import Job, JobRunner
 
 log = logging.getLogger("kasirbackup.gui")

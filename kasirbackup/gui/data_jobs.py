@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.imports import ImportPlan, ImportReport
-from ..core.manifest import Snapshot
+from ..core.imports.importer import ImportPlan, ImportReport
+from ..core.repo.manifest import Snapshot
 from .context import AppContext
 
 
@@ -31,7 +31,7 @@ class BackupChoices:
 
 def load_backups(location: str) -> BackupChoices:
     """On a worker: the verified snapshots of the profile's first repository."""
-    from ..core.storage import LocalStorage
+    from ..core.storage.local import LocalStorage
 
     repo = AppContext.open_repo(location)
     snaps = [s for s in repo.snapshots() if s.verification.ok is not False]
@@ -40,7 +40,7 @@ def load_backups(location: str) -> BackupChoices:
 
 def live_tables(db_path: str) -> dict[str, int | None]:
     """On a worker: the exportable tables of the live database (schema only: no long lock)."""
-    from ..core.export_meta import exportable
+    from ..core.exports.meta import exportable
     from ..core.sqlitefile import check_source, connect_readonly
 
     path, _ = check_source(db_path)
@@ -55,7 +55,7 @@ def live_tables(db_path: str) -> dict[str, int | None]:
 def run_export(location: str | None, snapshot_id: str | None, db_path: str, fmt: str, out: str,
                tables: list[str] | None, labels: dict[str, str], progress, cancel):
     """On a worker: one export; a backup is read while holding its repository's queue."""
-    from ..core.exports import ExportRequest, export
+    from ..core.exports.exporter import ExportRequest, export
 
     if snapshot_id is None:
         return export(ExportRequest(format=fmt, out=out, db=db_path, tables=tables, xlsx_labels=labels),
@@ -72,7 +72,7 @@ def run_export(location: str | None, snapshot_id: str | None, db_path: str, fmt:
 
 def run_preview(db: str, file: str, mode: str, force: bool, progress, cancel) -> tuple[ImportPlan, ImportReport]:
     """On a worker: read and check the file, then the import on a copy of the database."""
-    from ..core.imports import dry_run_import, prepare_import
+    from ..core.imports.importer import dry_run_import, prepare_import
 
     plan = prepare_import(db, file, mode, force, progress=progress, cancel=cancel)
     try:
@@ -85,7 +85,7 @@ def run_preview(db: str, file: str, mode: str, force: bool, progress, cancel) ->
 def run_import(plan: ImportPlan, location: str | None, progress, cancel) -> ImportReport:
     """On a worker: the import, after a safety backup into ``location`` (holding its queue).
     The plan is used once: its staging files are removed at the end, whatever happened."""
-    from ..core.imports import execute_import
+    from ..core.imports.importer import execute_import
 
     try:
         if location is None:

@@ -111,7 +111,7 @@ def handle_repo_error(parent: QWidget | None, exc: BaseException) -> bool:
     """For a job that opened a repository: True when the user supplied a passphrase and the
     job should run again; False when it was another error (then shown) or cancelled."""
     from ..app.credentials import forget_for_session
-    from ..core.crypto import PassphraseNeeded, WrongPassphrase
+    from ..core.repo.crypto import PassphraseNeeded, WrongPassphrase
 
     if isinstance(exc, PassphraseNeeded) and exc.params.get("repo_id"):
         return ask_passphrase(parent, str(exc.params.get("path")), str(exc.params["repo_id"]))

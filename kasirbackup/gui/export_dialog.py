@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QFileDialog, QF
                                QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
 from ..app.settings import Profile
-from ..core.manifest import Snapshot
+from ..core.repo.manifest import Snapshot
 from .auto_export_box import AutoExportBox
 from .context import AppContext
 from .data_jobs import BackupChoices, live_tables, load_backups, run_export
@@ -198,7 +198,7 @@ class ExportDialog(QDialog):
     def _backups_failed(self, exc: BaseException) -> None:
         if self._closed:
             return
-        from ..core.crypto import PassphraseNeeded, WrongPassphrase
+        from ..core.repo.crypto import PassphraseNeeded, WrongPassphrase
 
         if isinstance(exc, (PassphraseNeeded, WrongPassphrase)):
             if handle_repo_error(self, exc):

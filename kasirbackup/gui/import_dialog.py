@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QDial
                                QWidget)
 
 from ..app.settings import Profile
-from ..core.imports import ImportPlan, ImportReport, OtherDatabaseImport
+from ..core.imports.importer import ImportPlan, ImportReport, OtherDatabaseImport
 from .context import AppContext
 from .data_jobs import run_import, run_preview
 from .dialogs import handle_repo_error, show_error

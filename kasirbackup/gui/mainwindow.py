@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QHeaderView,
 from ..app.history import Result
 from ..app.runner import RunResult
 from ..app.settings import Profile
-from ..core.manifest import Snapshot
-from ..core.storage import LocalStorage
+from ..core.repo.manifest import Snapshot
+from ..core.storage.local import LocalStorage
 from .banner import SizeChart, StatusBanner
 from .context import AppContext, outcome_text
 from .dbsummary import DbSummary, summarize_db

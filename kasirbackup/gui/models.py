@@ -8,7 +8,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from ..app.history import Result, Run
-from ..core.manifest import Kind, Snapshot
+from ..core.repo.manifest import Kind, Snapshot
 from .i18n import fmt_datetime, fmt_size
 
 

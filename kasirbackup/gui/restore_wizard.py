@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QFileDialog, QFrame, QHB
                                QWidget, QWizard, QWizardPage)
 
 from ..app.settings import Profile
-from ..core.diff import DiffResult
+from ..core.restore.diff import DiffResult
 from ..core.errors import Cancelled, DatabaseBusy, KasirBackupError
-from ..core.identity import IdentityCheck
-from ..core.manifest import Snapshot
+from ..core.restore.identity import IdentityCheck
+from ..core.repo.manifest import Snapshot
 from ..core.progress import CancelToken, Progress
 from .context import AppContext
 from .dialogs import handle_repo_error
@@ -59,7 +59,7 @@ def load_snapshots(location: str) -> list[Snapshot]:
 
 
 def compute_preview(location: str, snap_id: str, db_path: str, progress: Progress, cancel: CancelToken) -> Preview:
-    from ..core.restore_live import preview
+    from ..core.restore.live import preview
     from ..core.scratch import clean_scratch, scratch_folder
 
     repo = AppContext.open_repo(location)
@@ -76,14 +76,14 @@ def compute_preview(location: str, snap_id: str, db_path: str, progress: Progres
 def check_free(db_path: str, wait_s: float = PROBE_WAIT_S) -> None:
     """Raises DatabaseInUse when another program holds a lock on the database (the engine's
     own exclusive-lock attempt, let go at once: nothing is changed)."""
-    from ..core.restore_live import lock_exclusive, release_lock
+    from ..core.restore.live import lock_exclusive, release_lock
 
     release_lock(lock_exclusive(Path(db_path), wait_s))
 
 
 def prepare_live(location: str, snap_id: str, db_path: str, mode: str, tables: list[str] | None, force: bool,
                  progress: Progress, cancel: CancelToken):
-    from ..core.restore_live import prepare_restore
+    from ..core.restore.live import prepare_restore
 
     check_free(db_path)
     repo = AppContext.open_repo(location)
@@ -112,7 +112,7 @@ def repo_turn(location: str, progress: Progress, cancel: CancelToken):
 
 
 def execute_live(location: str, plan, progress: Progress, cancel: CancelToken):
-    from ..core.restore_live import SafetySnapshotFailed, execute_restore
+    from ..core.restore.live import SafetySnapshotFailed, execute_restore
 
     with repo_turn(location, progress, cancel):
         cancel.check()
@@ -127,7 +127,7 @@ def execute_live(location: str, plan, progress: Progress, cancel: CancelToken):
 
 
 def restore_copy(location: str, snap_id: str, target: str, progress: Progress, cancel: CancelToken):
-    from ..core.restore import restore_to_new_file
+    from ..core.restore.to_file import restore_to_new_file
 
     repo = AppContext.open_repo(location)
     return restore_to_new_file(repo, repo.find(snap_id), target, progress, cancel)
@@ -135,7 +135,7 @@ def restore_copy(location: str, snap_id: str, target: str, progress: Progress, c
 
 def undo_restore(location: str, safety_id: str, db_path: str, progress: Progress, cancel: CancelToken):
     """Restore the ``before-restore`` snapshot into the database: the same engine path."""
-    from ..core.restore_live import prepare_restore
+    from ..core.restore.live import prepare_restore
 
     check_free(db_path)
     repo = AppContext.open_repo(location)
@@ -147,13 +147,13 @@ def undo_restore(location: str, safety_id: str, db_path: str, progress: Progress
 def ask_again(parent: QWidget, exc: BaseException) -> bool:
     """An encrypted repository without its passphrase: ask, and True when the job should run
     again. Any other error is shown by the page itself (in its own words, on the page)."""
-    from ..core.crypto import PassphraseNeeded, WrongPassphrase
+    from ..core.repo.crypto import PassphraseNeeded, WrongPassphrase
 
     return isinstance(exc, (PassphraseNeeded, WrongPassphrase)) and handle_repo_error(parent, exc)
 
 
 def in_use(exc: BaseException) -> bool:
-    from ..core.restore_live import DatabaseInUse
+    from ..core.restore.live import DatabaseInUse
 
     return isinstance(exc, (DatabaseInUse, DatabaseBusy))
 
@@ -161,7 +161,7 @@ def in_use(exc: BaseException) -> bool:
 def in_use_text(exc: BaseException, db_path: str, undo: bool = False) -> str:
     """The engine's sentence, translated, with what to do here (its own hint speaks of a
     command-line option)."""
-    from ..core.restore_live import DatabaseInUse
+    from ..core.restore.live import DatabaseInUse
 
     p = exc.params if isinstance(exc, KasirBackupError) else {}
     name = Path(db_path).name
@@ -731,7 +731,7 @@ class HowPage(_Page):
         w.mode = self.mode()
         w.tables = self.checked_tables() if w.mode == TABLES else None
         if w.mode == COPY:
-            from ..core.restore import check_new_target
+            from ..core.restore.to_file import check_new_target
 
             try:
                 w.copy_target = str(check_new_target(self.copy_path.text().strip()))

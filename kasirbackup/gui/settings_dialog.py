@@ -26,11 +26,11 @@ from ..app.credentials import (PassphrasesDiffer, PassphraseTooShort, keyring_de
                                passphrase_source, remember_for_session)
 from ..app.runner import repo_queue
 from ..app.settings import Profile, Retention
-from ..core.crypto import PassphraseNeeded, WrongPassphrase, recovery_sheet
+from ..core.repo.crypto import PassphraseNeeded, WrongPassphrase, recovery_sheet
 from ..core.errors import RepoNotFound
-from ..core.manifest import Snapshot
-from ..core.repository import CONFIG_NAME, RepoConfig, Repository, open_storage
-from ..core.retention import Decision, decide
+from ..core.repo.manifest import Snapshot
+from ..core.repo.repository import CONFIG_NAME, RepoConfig, Repository, open_storage
+from ..core.retention.policy import Decision, decide
 from .context import AppContext
 from .dialogs import handle_repo_error, secure_store_available, show_error, show_info
 from .i18n import error_text, fmt_datetime

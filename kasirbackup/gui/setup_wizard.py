@@ -805,7 +805,7 @@ class FirstBackupPage(QWizardPage):
 
         def work(progress, cancel):
             from ..app.credentials import NoSecureStore, keyring_set, remember_for_session
-            from ..core.repository import CONFIG_NAME, Repository
+            from ..core.repo.repository import CONFIG_NAME, Repository
 
             check_source(db)                       # the database's own errors, translated
             if (Path(location) / CONFIG_NAME).is_file():
@@ -921,7 +921,7 @@ class FirstBackupPage(QWizardPage):
 
 
 def _needs_passphrase(exc: BaseException) -> bool:
-    from ..core.crypto import PassphraseNeeded, WrongPassphrase
+    from ..core.repo.crypto import PassphraseNeeded, WrongPassphrase
 
     return isinstance(exc, (PassphraseNeeded, WrongPassphrase)) and bool(exc.params.get("repo_id"))
 

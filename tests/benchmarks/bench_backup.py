@@ -60,10 +60,10 @@ if str(ROOT) not in sys.path:
 import zstandard  # noqa: E402
 
 import kasirbackup  # noqa: E402
-import kasirbackup.core.backup as _kb_backup  # noqa: E402
-from kasirbackup.core.backup import BackupRequest, backup  # noqa: E402
-from kasirbackup.core.repository import Repository  # noqa: E402
-from kasirbackup.core.restore import restore_to_new_file  # noqa: E402
+import kasirbackup.core.snapshot.backup as _kb_backup  # noqa: E402
+from kasirbackup.core.snapshot.backup import BackupRequest, backup  # noqa: E402
+from kasirbackup.core.repo.repository import Repository  # noqa: E402
+from kasirbackup.core.restore.to_file import restore_to_new_file  # noqa: E402
 from tests.support.dbgen import make_pos_db, simulate_day_of_sales  # noqa: E402
 
 WRITER = ROOT / "tests" / "support" / "writer_proc.py"

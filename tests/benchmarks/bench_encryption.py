@@ -42,10 +42,10 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kasirbackup.core import crypto  # noqa: E402
-from kasirbackup.core.backup import BackupRequest, backup  # noqa: E402
-from kasirbackup.core.repository import Repository  # noqa: E402
-from kasirbackup.core.restore import restore_to_new_file  # noqa: E402
+from kasirbackup.core.repo import crypto  # noqa: E402
+from kasirbackup.core.snapshot.backup import BackupRequest, backup  # noqa: E402
+from kasirbackup.core.repo.repository import Repository  # noqa: E402
+from kasirbackup.core.restore.to_file import restore_to_new_file  # noqa: E402
 from tests.support.dbgen import make_pos_db  # noqa: E402
 
 MB = 1_000_000

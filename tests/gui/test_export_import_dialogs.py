@@ -176,7 +176,7 @@ def test_scheduled_exports_are_saved_to_the_profile(qtbot, ctx, profile):
 # -- import ------------------------------------------------------------------------------------------
 
 def make_export(db, out: Path) -> Path:
-    from kasirbackup.core.exports import ExportRequest, export
+    from kasirbackup.core.exports.exporter import ExportRequest, export
 
     export(ExportRequest(format="json", out=out, db=db))
     return out
@@ -236,7 +236,7 @@ def test_import_preview_then_merge(qtbot, ctx, profile, shop_db, tmp_path, monke
     conn.close()
     safety = dlg.report.safety
     assert safety is not None and safety.short_id in dlg.status_label.text()
-    from kasirbackup.core.repository import Repository
+    from kasirbackup.core.repo.repository import Repository
     snaps = Repository.open(profile.repos[0]).snapshots()
     assert [s.id for s in snaps] == [safety.id] and snaps[0].kind.value == "before-restore"
     assert not dlg.import_button.isEnabled()

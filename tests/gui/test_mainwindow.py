@@ -18,9 +18,9 @@ from kasirbackup.app.history import Result, Trigger
 from kasirbackup.app.runner import repo_queue
 from kasirbackup.app.status import Level, Reason
 from kasirbackup.app.verifying import verify_snapshots
-from kasirbackup.core.backup import BackupRequest, backup
-from kasirbackup.core.manifest import Kind
-from kasirbackup.core.repository import Repository
+from kasirbackup.core.snapshot.backup import BackupRequest, backup
+from kasirbackup.core.repo.manifest import Kind
+from kasirbackup.core.repo.repository import Repository
 from kasirbackup.gui.mainwindow import MainWindow
 from kasirbackup.gui.models import SnapshotModel
 

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QWizard
 
-from kasirbackup.core.repository import Repository
+from kasirbackup.core.repo.repository import Repository
 from kasirbackup.gui.restore_wizard import (PAGE_CLOSE, PAGE_HOW, PAGE_PREVIEW, PAGE_PROGRESS, PAGE_RESULT,
                                             PAGE_SNAPSHOT, RestoreWizard)
 from tests.gui.conftest import wait_backup
@@ -317,7 +317,7 @@ def test_engine_error_is_shown_in_plain_words_and_nothing_changes(qtbot, ctx, pr
 # -- a backup of another database -------------------------------------------------------------------
 
 def test_backup_of_another_database_is_flagged_and_needs_confirmation(qtbot, ctx, profile, shop_db, tmp_path):
-    from kasirbackup.core.backup import BackupRequest, backup
+    from kasirbackup.core.snapshot.backup import BackupRequest, backup
     from tests.support.dbgen import make_pos_db
 
     other = tmp_path / "toko-lain.db"

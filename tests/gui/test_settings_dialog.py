@@ -16,12 +16,12 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from kasirbackup.app import credentials
 from kasirbackup.app.settings import Profile, SettingsStore
-from kasirbackup.core.backup import BackupRequest, backup
-from kasirbackup.core.crypto import WrongPassphrase, config_from_sheet
-from kasirbackup.core.manifest import Kind
-from kasirbackup.core.prune import prune
-from kasirbackup.core.repository import Repository
-from kasirbackup.core.retention import Policy, decide
+from kasirbackup.core.snapshot.backup import BackupRequest, backup
+from kasirbackup.core.repo.crypto import WrongPassphrase, config_from_sheet
+from kasirbackup.core.repo.manifest import Kind
+from kasirbackup.core.retention.prune import prune
+from kasirbackup.core.repo.repository import Repository
+from kasirbackup.core.retention.policy import Policy, decide
 from kasirbackup.gui.settings_dialog import SettingsDialog
 
 OLD = "garam-dan-gula-1"

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QLabel, QPushButton, QWizard
 from kasirbackup.app import credentials, discover
 from kasirbackup.app.sample import sample_db_path
 from kasirbackup.app.settings import SettingsStore
-from kasirbackup.core.crypto import PassphraseNeeded
-from kasirbackup.core.repository import Repository
+from kasirbackup.core.repo.crypto import PassphraseNeeded
+from kasirbackup.core.repo.repository import Repository
 from kasirbackup.gui.setup_wizard import SetupWizard, profile_name_for
 
 WAIT = 120_000          # a generous ceiling for a busy CI machine; never a timing assertion

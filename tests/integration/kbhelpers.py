@@ -77,7 +77,7 @@ def repo_files(repo: Path) -> dict[str, set[str]]:
 
 def indexed_packs(repo: Path) -> set[str]:
     """Every pack named by an index file of the repository."""
-    from kasirbackup.core.packs import decode_index
+    from kasirbackup.core.repo.packs import decode_index
 
     names: set[str] = set()
     base = repo / "index"

@@ -134,8 +134,8 @@ def cli_restore_sha(kb: KB, repo: Path, snap_id: str, dest: Path) -> str:
 
 def api_restore_sha(repo: Path, snap_id: str, dest: Path) -> str:
     """Restore through the Python API (fast enough for many trials)."""
-    from kasirbackup.core.repository import Repository
-    from kasirbackup.core.restore import restore_to_new_file
+    from kasirbackup.core.repo.repository import Repository
+    from kasirbackup.core.restore.to_file import restore_to_new_file
 
     r = Repository.open(repo)
     res = restore_to_new_file(r, r.find(snap_id), dest)

@@ -35,8 +35,8 @@ def backup(kb, db, repo, *extra, cli: bool = False) -> dict:
     """A backup as set-up for a test (in-process unless ``cli``); returns list --json's item."""
     if cli or extra:
         return parse_json_stdout(assert_ok(run(kb, "backup", "--db", db, "--repo", repo, "--json", *extra)))
-    from kasirbackup.core.backup import BackupRequest, backup as core_backup
-    from kasirbackup.core.repository import Repository
+    from kasirbackup.core.snapshot.backup import BackupRequest, backup as core_backup
+    from kasirbackup.core.repo.repository import Repository
 
     snap = core_backup(Repository.open(repo, create=True), BackupRequest(str(db))).snapshot
     assert snap.verified, snap.verification
@@ -47,15 +47,15 @@ def snapshots(kb, repo, cli: bool = False) -> list[dict]:
     """``list --json`` (through the command line with ``cli``, else in-process)."""
     if cli:
         return parse_json_stdout(assert_ok(run(kb, "list", "--repo", repo, "--json")))
-    from kasirbackup.core.repository import Repository
+    from kasirbackup.core.repo.repository import Repository
 
     return [s.summary_json() for s in Repository.open(repo).snapshots()]
 
 
 def restore_new(kb, repo, snap_id: str, dest: Path) -> Path:
     """The snapshot restored to a new file (in-process: the reference to compare with)."""
-    from kasirbackup.core.repository import Repository
-    from kasirbackup.core.restore import restore_to_new_file
+    from kasirbackup.core.repo.repository import Repository
+    from kasirbackup.core.restore.to_file import restore_to_new_file
 
     assert not dest.exists()
     r = Repository.open(repo)

@@ -16,7 +16,7 @@ from kasirbackup.app.auto_export import NAME
 from kasirbackup.app.history import History, Result, Trigger
 from kasirbackup.app.runner import run_profile
 from kasirbackup.app.settings import Profile, Retention
-from kasirbackup.core.repository import Repository
+from kasirbackup.core.repo.repository import Repository
 from tests.support.checks import assert_ok, parse_json_stdout
 from tests.support.dbgen import simulate_day_of_sales
 
@@ -142,7 +142,7 @@ def test_profile_add_with_export_through_the_command_line(kb, pos_db, tmp_path):
 
 def test_settings_keep_the_export_choice_and_refuse_unknown_formats(tmp_path):
     from kasirbackup.app.settings import EXPORT_FORMATS, Settings, SettingsDamaged, SettingsStore
-    from kasirbackup.core.exports import FORMATS
+    from kasirbackup.core.exports.exporter import FORMATS
 
     assert EXPORT_FORMATS == FORMATS
     store = SettingsStore(tmp_path / "cfg")

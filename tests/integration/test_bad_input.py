@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from kasirbackup.core import storage as storage_mod
-from kasirbackup.core.backup import BackupRequest, backup
+from kasirbackup.core.storage import local as storage_mod
+from kasirbackup.core.snapshot.backup import BackupRequest, backup
 from kasirbackup.core.errors import DiskFull, KasirBackupError, RepoReadOnly
-from kasirbackup.core.repository import Repository
+from kasirbackup.core.repo.repository import Repository
 from tests.support.checks import (assert_ok, assert_one_line_error, describe, parse_json_stdout,
                                   sha256_file)
 from tests.support.dbgen import make_hard_cases_db, make_pos_db, simulate_day_of_sales
@@ -296,7 +296,7 @@ def test_read_only_repository_can_still_be_verified(kb, mount_tmpfs, pos_db, tmp
 # -- disk full, injected in-process -------------------------------------------------------------
 
 class _FaultyOs:
-    """Stands in for the ``os`` module inside kasirbackup.core.storage: everything is
+    """Stands in for the ``os`` module inside kasirbackup.core.storage.local: everything is
     the real ``os`` except the injected failures."""
 
     def __init__(self, fail_open: int | None = None) -> None:

@@ -8,7 +8,7 @@ from before and after a commit is caught in the restored image.
   capture calls after each batch, between its short SHARED locks: a commit lands exactly
   between two batches, or between the last batch and the final sweep.
 * Process tests run the writer in a separate process, committing continuously, while
-  many backups are taken through ``kasirbackup.core.backup.backup``.
+  many backups are taken through ``kasirbackup.core.snapshot.backup.backup``.
 * ``lock_budget_s=0`` forces the over-budget path of the final sweep: it must end in
   ``DatabaseTooBusy`` with nothing left in the repository, or in a correct snapshot.
 """
@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 
 from kbhelpers import ROOT, WriterProcess, indexed_packs, repo_files
-from kasirbackup.core.backup import BackupRequest, backup
-from kasirbackup.core.capture import CaptureOptions
+from kasirbackup.core.snapshot.backup import BackupRequest, backup
+from kasirbackup.core.snapshot.capture import CaptureOptions
 from kasirbackup.core.errors import DatabaseTooBusy
-from kasirbackup.core.repository import Repository
-from kasirbackup.core.restore import restore_to_new_file
+from kasirbackup.core.repo.repository import Repository
+from kasirbackup.core.restore.to_file import restore_to_new_file
 
 from invariant_writer import InvariantWriter, check, create
 

@@ -8,9 +8,9 @@ import random
 
 import pytest
 
-from kasirbackup.core.backup import BackupRequest, backup
-from kasirbackup.core.check import BadSubset, Subset, check_data
-from kasirbackup.core.repository import Repository
+from kasirbackup.core.snapshot.backup import BackupRequest, backup
+from kasirbackup.core.repo.check import BadSubset, Subset, check_data
+from kasirbackup.core.repo.repository import Repository
 from tests.support.dbgen import make_pos_db, simulate_day_of_sales
 
 

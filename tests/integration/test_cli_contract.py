@@ -130,8 +130,8 @@ def test_backups_within_one_second_keep_their_order(kb, pos_db, repo_dir, tmp_pa
     is the newest."""
     from datetime import timezone
 
-    from kasirbackup.core.backup import BackupRequest, backup
-    from kasirbackup.core.repository import Repository
+    from kasirbackup.core.snapshot.backup import BackupRequest, backup
+    from kasirbackup.core.repo.repository import Repository
 
     repo = Repository.open(repo_dir, create=True)
     wib = timezone(timedelta(hours=7))

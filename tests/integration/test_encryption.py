@@ -715,9 +715,9 @@ def test_wal_backup_never_writes_plaintext_into_an_encrypted_repository(tmp_path
     a killed run leaves it there)."""
     import tempfile
 
-    from kasirbackup.core import crypto
-    from kasirbackup.core.backup import BackupRequest, backup
-    from kasirbackup.core.repository import Repository
+    from kasirbackup.core.repo import crypto
+    from kasirbackup.core.snapshot.backup import BackupRequest, backup
+    from kasirbackup.core.repo.repository import Repository
 
     monkeypatch.setattr(crypto, "KDF_DEFAULT", {"name": "argon2id", "memory_kib": 64, "iterations": 1, "lanes": 1})
     monkeypatch.setenv("KASIRBACKUP_SCRATCH_DIR", str(tmp_path / "scratch"))

@@ -21,8 +21,8 @@ from kbhelpers import SUPPORT, WriterProcess
 from tests.support.dbgen import (FTS5_AVAILABLE, HARD_APPLICATION_ID, HARD_USER_VERSION, T_PELANGGAN,
                                  make_hard_cases_db, make_pos_db)
 
-from kasirbackup.core import export_csv
-from kasirbackup.core.exports import ExportRequest, export
+from kasirbackup.core.exports import csv as export_csv
+from kasirbackup.core.exports.exporter import ExportRequest, export
 
 csv.field_size_limit(1 << 30)          # the hard cases hold a 1 MiB text and a 3 MiB BLOB
 
@@ -242,8 +242,8 @@ def test_export_does_not_make_the_pos_wait(tmp_path, kb, writers):
 def test_csv_fast_lines_equal_the_exact_way(tmp_path, hard_db):
     """SQLite-formatted lines and the csv module give the same bytes (REALs and texts with
     NUL go the exact way; the hard cases have both, plus BLOBs, NULL and '')."""
-    from kasirbackup.core.export_meta import describe
-    from kasirbackup.core.export_source import open_image
+    from kasirbackup.core.exports.meta import describe
+    from kasirbackup.core.exports.source import open_image
 
     conn = open_image(hard_db)
     meta = describe(conn, str(hard_db), hard_db.name, None, None)
@@ -259,8 +259,8 @@ def test_csv_fast_lines_equal_the_exact_way(tmp_path, hard_db):
 
 
 def test_csv_fast_lines_with_reals_here_and_there(tmp_path):
-    from kasirbackup.core.export_meta import describe
-    from kasirbackup.core.export_source import open_image
+    from kasirbackup.core.exports.meta import describe
+    from kasirbackup.core.exports.source import open_image
 
     db = tmp_path / "reals.db"
     conn = sqlite3.connect(db)

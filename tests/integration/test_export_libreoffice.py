@@ -16,7 +16,7 @@ import pytest
 
 from tests.support.dbgen import T_PELANGGAN, make_hard_cases_db
 
-from kasirbackup.core.exports import ExportRequest, export
+from kasirbackup.core.exports.exporter import ExportRequest, export
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kasirbackup.core.backup import BackupRequest, backup
-from kasirbackup.core.repository import Repository
+from kasirbackup.core.snapshot.backup import BackupRequest, backup
+from kasirbackup.core.repo.repository import Repository
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "FORMAT.md"
 

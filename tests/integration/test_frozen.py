@@ -101,7 +101,7 @@ def test_folder_has_resources_translations_and_no_excluded_modules(app_dir):
     pkg = CArchiveReader(str(app_dir / CLI_NAME))
     pyz_name = next(n for n in pkg.toc if n.endswith(".pyz"))
     modules = set(pkg.open_embedded_archive(pyz_name).toc)
-    for needed in ("kasirbackup.gui.mainwindow", "kasirbackup.core.storage_s3", "keyring.backends.SecretService",
+    for needed in ("kasirbackup.gui.mainwindow", "kasirbackup.core.storage.s3", "keyring.backends.SecretService",
                    "keyring.backends.Windows", "keyring.backends.macOS", "apscheduler.triggers.cron",
                    "apscheduler.triggers.date", "apscheduler.triggers.interval", "apscheduler.executors.pool",
                    "apscheduler.jobstores.memory", "apscheduler.schedulers.qt", "openpyxl", "zstandard",

@@ -14,8 +14,8 @@ import pytest
 
 from tests.support.dbgen import make_hard_cases_db
 
-from kasirbackup.core.import_files import FileTooLarge, ImportLimits
-from kasirbackup.core.imports import prepare_import
+from kasirbackup.core.imports.files import FileTooLarge, ImportLimits
+from kasirbackup.core.imports.importer import prepare_import
 
 
 def sha(path: Path) -> str:

@@ -13,8 +13,8 @@ from kasirbackup.app.places import BackupDiskMissing, check_destination, mount_r
 from kasirbackup.app.runner import run_profile
 from kasirbackup.app.sampling import GROUPS, _load, _save, sampled_check_if_due
 from kasirbackup.app.settings import Profile
-from kasirbackup.core.backup import BackupRequest, backup
-from kasirbackup.core.repository import Repository
+from kasirbackup.core.snapshot.backup import BackupRequest, backup
+from kasirbackup.core.repo.repository import Repository
 
 
 @pytest.fixture(autouse=True)

@@ -97,9 +97,9 @@ def test_dry_run_lists_every_snapshot_and_changes_nothing(built, repo, kbp):
 
 
 def test_python_api_dry_run_agrees_with_the_command_line(built, repo, kbp):
-    from kasirbackup.core.prune import prune
-    from kasirbackup.core.repository import Repository
-    from kasirbackup.core.retention import Policy
+    from kasirbackup.core.retention.prune import prune
+    from kasirbackup.core.repo.repository import Repository
+    from kasirbackup.core.retention.policy import Policy
 
     before = tree_state(repo)
     cli = prune_json(kbp, repo, *POLICY_ARGS, "--dry-run")
@@ -171,9 +171,9 @@ def test_prune_removes_the_expected_snapshots_and_the_rest_restore_identically(b
 
 
 def test_prune_through_the_python_api(built, repo, tmp_path):
-    from kasirbackup.core.prune import prune
-    from kasirbackup.core.repository import Repository
-    from kasirbackup.core.retention import Policy
+    from kasirbackup.core.retention.prune import prune
+    from kasirbackup.core.repo.repository import Repository
+    from kasirbackup.core.retention.policy import Policy
 
     from prunekit import api_restore_sha
 
@@ -197,8 +197,8 @@ def _dead_pid() -> int:
 
 
 def test_leftovers_of_killed_backups_are_removed_by_the_next_prune(built, repo, kbp, tmp_path):
-    from kasirbackup.core.packs import BLOB_PAGE
-    from kasirbackup.core.repository import Repository
+    from kasirbackup.core.repo.packs import BLOB_PAGE
+    from kasirbackup.core.repo.repository import Repository
     from tests.support.dbgen import simulate_day_of_sales
 
     original_packs = data_files(repo)
@@ -249,8 +249,8 @@ def test_leftovers_of_killed_backups_are_removed_by_the_next_prune(built, repo, 
 
 def test_leftover_pack_and_removed_snapshots_in_one_prune(built, repo, kbp, tmp_path):
     """Leftovers go in the same run that forgets snapshots and repacks."""
-    from kasirbackup.core.packs import BLOB_PAGE
-    from kasirbackup.core.repository import Repository
+    from kasirbackup.core.repo.packs import BLOB_PAGE
+    from kasirbackup.core.repo.repository import Repository
 
     r = Repository.open(repo)
     writer = r.pack_writer()
@@ -270,9 +270,9 @@ def test_prune_after_one_stopped_right_after_repacking_keeps_the_repacked_pack(b
     """A prune stopped (killed) after writing its repacked pack but before the new index: that
     pack is unindexed. The next prune repacks the same blobs into a byte-identical pack —
     same name — and must not then delete it as a leftover: every kept snapshot needs it."""
-    from kasirbackup.core.prune import prune
-    from kasirbackup.core.repository import Repository
-    from kasirbackup.core.retention import Policy
+    from kasirbackup.core.retention.prune import prune
+    from kasirbackup.core.repo.repository import Repository
+    from kasirbackup.core.retention.policy import Policy
 
     policy = Policy(keep_last=3, keep_daily=4, keep_weekly=3, keep_monthly=2)
 
@@ -307,8 +307,8 @@ def _flip(path: Path, at: int, n: int = 8) -> None:
 
 
 def _tree_frame(repo: Path, snap_id: str, which: str):
-    from kasirbackup.core.packs import BLOB_TREE
-    from kasirbackup.core.repository import Repository
+    from kasirbackup.core.repo.packs import BLOB_TREE
+    from kasirbackup.core.repo.repository import Repository
 
     r = Repository.open(repo)
     snap = r.find(snap_id)
@@ -346,9 +346,9 @@ def test_prune_refuses_on_a_damaged_repository_and_deletes_nothing(built, repo, 
     assert tree_diff(before, tree_state(repo)) == [], f"prune refused but changed the repository\n{describe(proc)}"
     # the Python API refuses the same way
     from kasirbackup.core.errors import RepoDamaged
-    from kasirbackup.core.prune import prune
-    from kasirbackup.core.repository import Repository
-    from kasirbackup.core.retention import Policy
+    from kasirbackup.core.retention.prune import prune
+    from kasirbackup.core.repo.repository import Repository
+    from kasirbackup.core.retention.policy import Policy
 
     with pytest.raises(RepoDamaged):
         prune(Repository.open(repo), Policy(keep_last=3, keep_daily=4, keep_weekly=3, keep_monthly=2), tz=JAKARTA)
@@ -360,7 +360,7 @@ def test_prune_refuses_while_a_pack_the_kept_snapshots_need_is_missing(built, re
     disk with a damaged folder) holds pages the kept snapshots use. Prune must stop — not
     drop the pack from the index, which would make the pack garbage, to be deleted by the
     next prune, when it reappears."""
-    from kasirbackup.core.repository import Repository
+    from kasirbackup.core.repo.repository import Repository
 
     r = Repository.open(repo)
     newest = r.find(built.ids[-1])
@@ -368,7 +368,7 @@ def test_prune_refuses_while_a_pack_the_kept_snapshots_need_is_missing(built, re
     refs = r.scan_index(lambda b, t: b in wanted)
     # the pack of a snapshot the policy removes (#10) that the newest still reads pages from
     tenth = r.find(built.ids[9])
-    from kasirbackup.core.packs import BLOB_TREE
+    from kasirbackup.core.repo.packs import BLOB_TREE
     tenth_pack = r.scan_index(lambda b, t: t == BLOB_TREE)[bytes.fromhex(tenth.root)].frame.pack
     assert any(ref.frame.pack == tenth_pack for ref in refs.values())
     path = repo / "data" / tenth_pack[:2] / tenth_pack
@@ -388,7 +388,7 @@ def test_prune_refuses_while_a_pack_the_kept_snapshots_need_is_missing(built, re
 
 HOLDER = textwrap.dedent("""
     import sys
-    from kasirbackup.core.repository import Repository
+    from kasirbackup.core.repo.repository import Repository
     lock = Repository.open(sys.argv[1]).lock("backup")
     print("READY", flush=True)
     sys.stdin.read()
@@ -398,9 +398,9 @@ HOLDER = textwrap.dedent("""
 
 def test_prune_while_another_process_holds_the_lock(built, repo, kbp):
     from kasirbackup.core.errors import RepoLocked
-    from kasirbackup.core.prune import prune
-    from kasirbackup.core.repository import Repository
-    from kasirbackup.core.retention import Policy
+    from kasirbackup.core.retention.prune import prune
+    from kasirbackup.core.repo.repository import Repository
+    from kasirbackup.core.retention.policy import Policy
 
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(repo)], env=kbp.env, stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)

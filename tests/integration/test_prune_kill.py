@@ -57,7 +57,7 @@ TRIALS_OPS = 16
 
 LAUNCHER = textwrap.dedent("""
     import os, signal, sys
-    from kasirbackup.core.storage import LocalStorage
+    from kasirbackup.core.storage.local import LocalStorage
     from kasirbackup.cli import main
 
     kill_at, when = int(sys.argv[1]), sys.argv[2]    # kill_at 0: never; when "count": report the changes

@@ -278,10 +278,10 @@ def test_snapshot_of_another_application_is_refused(kb, tmp_path):
 
 @pytest.mark.parametrize("fail_kind", ["data", "index", "snapshots"])
 def test_disk_full_while_writing_the_safety_snapshot(kb, shop, monkeypatch, fail_kind):
-    from kasirbackup.core import storage as storage_mod
+    from kasirbackup.core.storage import local as storage_mod
     from kasirbackup.core.errors import DiskFull
-    from kasirbackup.core.repository import Repository
-    from kasirbackup.core.restore_live import SafetySnapshotFailed, execute_restore, prepare_restore
+    from kasirbackup.core.repo.repository import Repository
+    from kasirbackup.core.restore.live import SafetySnapshotFailed, execute_restore, prepare_restore
 
     db, repo_dir, snap = shop
     repo = Repository.open(repo_dir)

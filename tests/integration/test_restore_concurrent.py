@@ -238,14 +238,14 @@ def test_no_other_program_can_write_while_the_restore_runs(tmp_path, journal_mod
     import sys
     import textwrap
 
-    from kasirbackup.core.repository import Repository
-    from kasirbackup.core.restore_live import execute_restore, prepare_restore
+    from kasirbackup.core.repo.repository import Repository
+    from kasirbackup.core.restore.live import execute_restore, prepare_restore
 
     db = tmp_path / "kasir.db"
     make_pos_db(str(db), POS_BYTES, seed=0, journal_mode=journal_mode)
     repo = Repository.open(tmp_path / "repo", create=True)
-    from kasirbackup.core.backup import BackupRequest
-    from kasirbackup.core.backup import backup as core_backup
+    from kasirbackup.core.snapshot.backup import BackupRequest
+    from kasirbackup.core.snapshot.backup import backup as core_backup
 
     snap = core_backup(repo, BackupRequest(str(db))).snapshot
     simulate_day_of_sales(str(db), 5, seed=4)

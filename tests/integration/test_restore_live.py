@@ -229,10 +229,10 @@ def test_live_restore_never_deletes_companion_files_itself(tmp_path, monkeypatch
     terms, after a checkpoint or a rollback)."""
     import signal
 
-    from kasirbackup.core.backup import BackupRequest
-    from kasirbackup.core.backup import backup as core_backup
-    from kasirbackup.core.repository import Repository
-    from kasirbackup.core.restore_live import execute_restore, prepare_restore
+    from kasirbackup.core.snapshot.backup import BackupRequest
+    from kasirbackup.core.snapshot.backup import backup as core_backup
+    from kasirbackup.core.repo.repository import Repository
+    from kasirbackup.core.restore.live import execute_restore, prepare_restore
     from restorekit import HOT_JOURNAL_WRITER
 
     db = tmp_path / "kasir.db"

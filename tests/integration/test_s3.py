@@ -33,10 +33,10 @@ pytest.importorskip("moto.server")
 from kbhelpers import KB, make_kb  # noqa: E402
 from tests.support.dbgen import make_pos_db, simulate_day_of_sales  # noqa: E402
 
-from kasirbackup.core import storage_s3  # noqa: E402
+from kasirbackup.core.storage import s3 as storage_s3  # noqa: E402
 from kasirbackup.core.errors import RepoNotEmpty, RepoNotFound  # noqa: E402
-from kasirbackup.core.repository import Repository, UnsupportedLocation, open_storage  # noqa: E402
-from kasirbackup.core.storage_s3 import S3LocationInvalid, S3Storage, parse_s3_url  # noqa: E402
+from kasirbackup.core.repo.repository import Repository, UnsupportedLocation, open_storage  # noqa: E402
+from kasirbackup.core.storage.s3 import S3LocationInvalid, S3Storage, parse_s3_url  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -521,10 +521,10 @@ def test_server_down_mid_backup_then_back(server, bucket, tmp_path):
 
 
 def test_killed_mid_upload_then_adopted_and_resumed(server, bucket, tmp_path, in_process_env, monkeypatch):
-    from kasirbackup.core import backup as backup_mod
-    from kasirbackup.core.backup import BackupRequest, backup
-    from kasirbackup.core.orphans import adopt_orphan_packs
-    from kasirbackup.core.repository import BlobSink
+    from kasirbackup.core.snapshot import backup as backup_mod
+    from kasirbackup.core.snapshot.backup import BackupRequest, backup
+    from kasirbackup.core.repo.orphans import adopt_orphan_packs
+    from kasirbackup.core.repo.repository import BlobSink
 
     proxy = Proxy(server.port)
     try:
@@ -636,7 +636,7 @@ def test_lock_held_by_another_process(server, bucket, tmp_path, pos_db):
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import sys, time\n"
-         "from kasirbackup.core.repository import Repository\n"
+         "from kasirbackup.core.repo.repository import Repository\n"
          "lk = Repository.open(sys.argv[1]).lock('backup')\n"
          "print('READY', flush=True)\n"
          "time.sleep(120)\n", repo],
@@ -660,8 +660,8 @@ def test_lock_held_by_another_process(server, bucket, tmp_path, pos_db):
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
 def test_adopt_reads_only_pack_tails_and_refuses_damaged_packs(server, bucket, in_process_env, monkeypatch,
                                                                encrypted):
-    from kasirbackup.core.orphans import adopt_orphan_packs, indexed_pack_names
-    from kasirbackup.core.packs import BLOB_PAGE
+    from kasirbackup.core.repo.orphans import adopt_orphan_packs, indexed_pack_names
+    from kasirbackup.core.repo.packs import BLOB_PAGE
 
     repo = Repository.init(f"s3://{bucket}/kasir", encrypt_with="kunci rahasia toko" if encrypted else None)
     blob_id = repo.codec.blob_id          # keyed (HMAC) ids in an encrypted repository

@@ -3,7 +3,7 @@
 import hashlib
 import sqlite3
 
-from kasirbackup.core.capture import CaptureOptions, _PageCopier, _Reader
+from kasirbackup.core.snapshot.capture import CaptureOptions, _PageCopier, _Reader
 from kasirbackup.core.progress import CancelToken
 
 

@@ -23,11 +23,11 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from kasirbackup.core.backup import BackupRequest, backup
-from kasirbackup.core.packs import (BLOB_PAGE, BLOB_TREE, BlobRef, FormatError, FrameCache, FrameRef,
+from kasirbackup.core.snapshot.backup import BackupRequest, backup
+from kasirbackup.core.repo.packs import (BLOB_PAGE, BLOB_TREE, BlobRef, FormatError, FrameCache, FrameRef,
                                     PackWriter, decode_index, encode_index, pack_trailer)
-from kasirbackup.core.repository import Repository
-from kasirbackup.core.restore import restore_to_new_file
+from kasirbackup.core.repo.repository import Repository
+from kasirbackup.core.restore.to_file import restore_to_new_file
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 

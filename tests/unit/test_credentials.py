@@ -25,9 +25,9 @@ from kasirbackup.app.credentials import (ENV, MAX_PASSPHRASE_FILE, SERVICE, NoSe
                                          PassphraseFileUnreadable, PassphrasesDiffer, PassphraseTooShort,
                                          ask_new_passphrase, keyring_delete, keyring_get, keyring_set,
                                          passphrase_source, read_passphrase_file)
-from kasirbackup.core import crypto
-from kasirbackup.core.crypto import PassphraseNeeded, WrongPassphrase
-from kasirbackup.core.repository import RepoConfig, Repository
+from kasirbackup.core.repo import crypto
+from kasirbackup.core.repo.crypto import PassphraseNeeded, WrongPassphrase
+from kasirbackup.core.repo.repository import RepoConfig, Repository
 
 PW = "sandi-toko-rahasia 2025"
 CHEAP_KDF = {"name": "argon2id", "memory_kib": 8, "iterations": 1, "lanes": 1}
@@ -273,7 +273,7 @@ def test_passphrase_remember_change_forget_commands(memory_keyring, enc_repo, tm
     """``kasirbackup passphrase remember|change|forget`` against the in-memory store."""
     import argparse
 
-    from kasirbackup.cli_security import cmd_passphrase
+    from kasirbackup.cli.security import cmd_passphrase
 
     monkeypatch.setattr(credentials, "_interactive", lambda: False)
     path, repo_id = enc_repo

@@ -1,4 +1,4 @@
-"""Encryption at rest (kasirbackup.core.crypto) and the parsers an attacker can feed.
+"""Encryption at rest (kasirbackup.core.repo.crypto) and the parsers an attacker can feed.
 
 * the sealed-object primitive: round trip, fresh nonces, any flipped byte refused, the
   object's identity (associated data) enforced;
@@ -32,17 +32,17 @@ import zstandard
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kasirbackup.core import crypto, packs
-from kasirbackup.core.backup import BackupRequest, backup
-from kasirbackup.core.crypto import (SEALED_MAGIC, Codec, EncryptedCodec, SealBroken, WrongPassphrase,
+from kasirbackup.core.repo import crypto, packs
+from kasirbackup.core.snapshot.backup import BackupRequest, backup
+from kasirbackup.core.repo.crypto import (SEALED_MAGIC, Codec, EncryptedCodec, SealBroken, WrongPassphrase,
                                      new_encryption, unlock)
 from kasirbackup.core.errors import KasirBackupError, RepoDamaged, VerificationFailed
-from kasirbackup.core.manifest import Snapshot
-from kasirbackup.core.packs import (AAD_FRAME, AAD_INDEX, AAD_TRAILER, BLOB_PAGE, BLOB_TREE, FormatError,
+from kasirbackup.core.repo.manifest import Snapshot
+from kasirbackup.core.repo.packs import (AAD_FRAME, AAD_INDEX, AAD_TRAILER, BLOB_PAGE, BLOB_TREE, FormatError,
                                     FrameEntry, PackWriter, decode_index, encode_index, pack_trailer)
-from kasirbackup.core.repository import CONFIG_NAME, RepoConfig, Repository
-from kasirbackup.core.restore import restore_to_new_file
-from kasirbackup.core.verify import drill
+from kasirbackup.core.repo.repository import CONFIG_NAME, RepoConfig, Repository
+from kasirbackup.core.restore.to_file import restore_to_new_file
+from kasirbackup.core.snapshot.verify import drill
 
 ROOT = Path(__file__).resolve().parents[2]
 PW = "uji-sandi-rahasia 42"
@@ -363,7 +363,7 @@ def test_absurd_key_derivation_parameters_are_refused_quickly(good_config, tmp_p
         header = dict(cfg["encryption"], kdf=kdf)
         code = ("import json, sys, resource\n"
                 "resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))\n"
-                "from kasirbackup.core.crypto import unlock\n"
+                "from kasirbackup.core.repo.crypto import unlock\n"
                 "from kasirbackup.core.errors import KasirBackupError\n"
                 "try:\n"
                 "    unlock(json.loads(sys.argv[1]), 'x', '/repo')\n"
@@ -526,7 +526,7 @@ def test_fuzz_unlock_mutated_header_text(header, data):
 
 @pytest.fixture(scope="module")
 def manifest() -> bytes:
-    from kasirbackup.core.manifest import DatabaseInfo, Kind, Verification
+    from kasirbackup.core.repo.manifest import DatabaseInfo, Kind, Verification
     from datetime import datetime, timezone
     snap = Snapshot(
         id="a" * 32, created_at=datetime(2025, 2, 8, 23, 0, tzinfo=timezone.utc), kind=Kind.SCHEDULED,

@@ -11,15 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kasirbackup.core.export_csv import table_files
-from kasirbackup.core.export_json import encode_value
-from kasirbackup.core.export_meta import ExportMeta, TableMeta, affinity, file_stem
-from kasirbackup.core.export_sql import sql_literal
-from kasirbackup.core.export_xlsx import MAX_SHEET_ROWS, sheet_plan
-from kasirbackup.core.export_xlsx_cells import (MAX_CELL_CHARS, ColumnPlan, as_date, choose_date_pattern, decode,
+from kasirbackup.core.exports.csv import table_files
+from kasirbackup.core.exports.json import encode_value
+from kasirbackup.core.exports.meta import ExportMeta, TableMeta, affinity, file_stem
+from kasirbackup.core.exports.sql import sql_literal
+from kasirbackup.core.exports.xlsx import MAX_SHEET_ROWS, sheet_plan
+from kasirbackup.core.exports.xlsx_cells import (MAX_CELL_CHARS, ColumnPlan, as_date, choose_date_pattern, decode,
                                                 encode)
-from kasirbackup.core.import_csv import cell, split
-from kasirbackup.core.import_files import decode_value
+from kasirbackup.core.imports.csv import cell, split
+from kasirbackup.core.imports.files import decode_value
 
 INT64 = st.integers(min_value=-(2 ** 63), max_value=2 ** 63 - 1)
 REALS = st.floats(allow_nan=False)

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kasirbackup.core.exports import ExportRequest, export
-from kasirbackup.core.imports import execute_import, prepare_import
+from kasirbackup.core.exports.exporter import ExportRequest, export
+from kasirbackup.core.imports.importer import execute_import, prepare_import
 
 INT64 = st.integers(min_value=-(2 ** 63), max_value=2 ** 63 - 1)
 NUMBERISH = st.from_regex(r"0[0-9]{3,15}|[0-9]{16,19}|-?[0-9]+\.[0-9]+", fullmatch=True)

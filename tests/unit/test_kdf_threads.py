@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import threading
 
-from kasirbackup.core.crypto import derive
+from kasirbackup.core.repo.crypto import derive
 
 KDF = {"name": "argon2id", "memory_kib": 16 * 1024, "iterations": 2, "lanes": 4}
 

@@ -1,4 +1,4 @@
-"""The repository lock (kasirbackup.core.lock): one writer at a time, a clear message
+"""The repository lock (kasirbackup.core.repo.lock): one writer at a time, a clear message
 naming the owner when the lock is held, and stale locks (a crashed backup on this PC, or
 a very old lock from another PC) taken over automatically."""
 
@@ -14,8 +14,8 @@ import time
 import pytest
 
 from kasirbackup.core.errors import RepoLocked
-from kasirbackup.core.lock import LOCK_NAME, STALE_AFTER, RepoLock, process_start_marker
-from kasirbackup.core.storage import LocalStorage
+from kasirbackup.core.repo.lock import LOCK_NAME, STALE_AFTER, RepoLock, process_start_marker
+from kasirbackup.core.storage.local import LocalStorage
 
 HOST = socket.gethostname()
 

@@ -1,4 +1,4 @@
-"""Snapshot manifests (kasirbackup.core.manifest): a manifest reads back exactly as it
+"""Snapshot manifests (kasirbackup.core.repo.manifest): a manifest reads back exactly as it
 was written, and a damaged one is rejected with the errors the repository expects
 (ValueError / KeyError / TypeError / UnicodeDecodeError, which it reports as a damaged
 manifest) — never another exception."""
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kasirbackup.core.manifest import MANIFEST_VERSION, DatabaseInfo, Kind, Snapshot, Verification
+from kasirbackup.core.repo.manifest import MANIFEST_VERSION, DatabaseInfo, Kind, Snapshot, Verification
 
 WIB = timezone(timedelta(hours=7), "WIB")
 DAMAGED_MANIFEST_ERRORS = (ValueError, KeyError, TypeError, UnicodeDecodeError)

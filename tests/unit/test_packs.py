@@ -1,4 +1,4 @@
-"""Pack and index files (kasirbackup.core.packs): what is written reads back exactly,
+"""Pack and index files (kasirbackup.core.repo.packs): what is written reads back exactly,
 and damaged or foreign bytes are rejected with FormatError — never another exception."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kasirbackup.core import packs
-from kasirbackup.core.packs import (BLOB_PAGE, BLOB_TREE, BlobRef, FormatError, FrameCache, FrameEntry,
+from kasirbackup.core.repo import packs
+from kasirbackup.core.repo.packs import (BLOB_PAGE, BLOB_TREE, BlobRef, FormatError, FrameCache, FrameEntry,
                                     FrameRef, PackWriter, decode_frame_table, decode_index,
                                     encode_frame_table, encode_index, pack_trailer)
 

@@ -30,8 +30,8 @@ from hypothesis import HealthCheck, assume, example, given, note, settings
 from hypothesis import strategies as st
 
 from kasirbackup.core.errors import KasirBackupError
-from kasirbackup.core.manifest import DatabaseInfo, Kind, Snapshot, Verification
-from kasirbackup.core.retention import BadDuration, Duration, Policy, decide
+from kasirbackup.core.repo.manifest import DatabaseInfo, Kind, Snapshot, Verification
+from kasirbackup.core.retention.policy import BadDuration, Duration, Policy, decide
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")

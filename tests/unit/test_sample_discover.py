@@ -17,7 +17,7 @@ from kasirbackup.app.discover import PlaceKind, SearchRoot, find_databases, plan
 from kasirbackup.app.sample import create_sample_db
 from kasirbackup.core.errors import Cancelled, RepoReadOnly, RepoWriteProtected
 from kasirbackup.core.progress import CancelToken
-from kasirbackup.core.repository import Repository
+from kasirbackup.core.repo.repository import Repository
 
 TODAY = date(2026, 3, 14)
 

@@ -1,4 +1,4 @@
-"""LocalStorage (kasirbackup.core.storage): a repository folder that may have been written
+"""LocalStorage (kasirbackup.core.storage.local): a repository folder that may have been written
 by someone else. Object names never leave the folder, saves are atomic and private, and
 write failures become user errors."""
 
@@ -10,9 +10,9 @@ import stat
 
 import pytest
 
-from kasirbackup.core import storage as storage_mod
+from kasirbackup.core.storage import local as storage_mod
 from kasirbackup.core.errors import DiskFull, IoFailure, RepoReadOnly, RepoWriteProtected
-from kasirbackup.core.storage import KINDS, LocalStorage
+from kasirbackup.core.storage.local import KINDS, LocalStorage
 
 BAD_NAMES = ["../x", "..", ".", "", "a/b", "data/../../x", "/etc/passwd", "/tmp/evil", "a\\b", "..\\..\\x",
              "x\0y", "../../../../../../tmp/kasirbackup-escape"]

@@ -1,0 +1,102 @@
+"""What every verb of the command line shares: exit codes, ``--json`` printing, the
+progress bar, times and sizes for people, the yes/no confirmation, and opening a
+repository with its passphrase. Every verb module imports this one; it imports no verb.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import datetime
+
+from ..app.credentials import passphrase_source
+from ..core.errors import KasirBackupError
+from ..core.repo.repository import Repository
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_DAMAGED = 3
+EXIT_INTERRUPTED = 130
+
+
+def human_bytes(n: int | None) -> str:
+    if n is None:
+        return "?"
+    for unit in ("B", "KB", "MB", "GB"):
+        if abs(n) < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"
+
+
+class ProgressBar:
+    """A one-line progress bar on standard error, only when it is a terminal."""
+
+    LABELS = {"copy": "Copying", "catch-up": "Catching up", "verify": "Verifying"}
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._last = 0.0
+        self._shown = False
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self._last < 0.1 and done < total:
+            return
+        self._last = now
+        frac = done / total if total else 1.0
+        width = 30
+        bar = "#" * int(frac * width) + "-" * (width - int(frac * width))
+        sys.stderr.write(f"\r{self.LABELS.get(phase, phase):<12} [{bar}] {frac * 100:5.1f}%")
+        sys.stderr.flush()
+        self._shown = True
+
+    def done(self) -> None:
+        if self._shown:
+            sys.stderr.write("\r" + " " * 60 + "\r")
+            sys.stderr.flush()
+            self._shown = False
+
+
+def progress_bar(args) -> ProgressBar:
+    return ProgressBar(sys.stderr.isatty() and not getattr(args, "quiet", False))
+
+
+def print_json(obj) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def local_time(dt: datetime) -> str:
+    return dt.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def open_repo(args, create: bool = False) -> Repository:
+    """Open ``args.repo``; an encrypted repository gets its passphrase from the
+    environment, --passphrase-file, the credential store or a prompt (in that order)."""
+    return Repository.open(args.repo, create=create,
+                           passphrase=passphrase_source(getattr(args, "passphrase_file", None)))
+
+
+def warn_problems(repo) -> None:
+    for problem in repo.problems:
+        print(f"kasirbackup: warning: {problem}", file=sys.stderr)
+
+
+def confirm(question: str, assume_yes: bool) -> bool:
+    if assume_yes:
+        return True
+    if not sys.stdin.isatty():
+        raise NotConfirmed()
+    answer = input(f"{question} [y/N] ").strip().lower()
+    return answer in ("y", "yes", "ya")
+
+
+class NotConfirmed(KasirBackupError):
+    code = "not-confirmed"
+    template = "Refusing to change the database without confirmation."
+    hint = "Run it on a terminal to answer the question, or add --yes."

@@ -1,0 +1,141 @@
+"""Verbs for restoring: ``restore`` (to a new file or into a live database) and ``diff``."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+from ..core.errors import KasirBackupError
+from ..core.restore.to_file import restore_to_new_file
+from ..core.restore.live import execute_restore, prepare_restore, preview
+from ..core.scratch import clean_scratch, scratch_folder
+
+from .common import confirm, human_bytes, local_time, open_repo, print_json, progress_bar, warn_problems
+
+log = logging.getLogger("kasirbackup.cli")
+
+
+def _print_preview(diff, identity, plan_notes=()) -> None:
+    print(f"Backup {diff.snapshot_id[:8]} of {diff.snapshot_time} compared with {diff.db_path}:")
+    for t in diff.tables:
+        now = "-" if t.in_current is None else t.in_current
+        then = "-" if t.in_snapshot is None else t.in_snapshot
+        print(f"  {t.name:<28} backup {then!s:>9}   now {now!s:>9}")
+    for line in diff.summary_lines():
+        print(f"  * {line}")
+    for note in dict.fromkeys([*identity.notes, *plan_notes]):
+        print(f"  note: {note}")
+
+
+def cmd_restore(args) -> int:
+    repo = open_repo(args)
+    snap = repo.find(args.snapshot)
+    warn_problems(repo)
+    bar = progress_bar(args)
+    tables = [t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else None
+    target = Path(args.to).expanduser()
+    if not target.exists() or target.is_dir():
+        if tables or args.mode == "merge":
+            raise NeedsExistingDatabase(path=str(target))
+        try:
+            result = restore_to_new_file(repo, snap, args.to, bar)
+        finally:
+            bar.done()
+        log.info("restore %s to new file %s (%s)", snap.id, result.path, result.sha256)
+        if args.json:
+            print_json({"snapshot": snap.id, "path": str(result.path), "bytes": result.bytes,
+                         "sha256": result.sha256, "mode": "new-file"})
+        else:
+            print(f"Restored backup {snap.short_id} of {local_time(snap.created_at)} to {result.path} "
+                  f"({human_bytes(result.bytes)}, SHA-256 {result.sha256[:16]}…).")
+        return 0
+
+    try:
+        plan = prepare_restore(repo, snap, target, args.mode, tables, args.force_other_database, bar)
+    finally:
+        bar.done()
+    with plan:
+        if not args.json:
+            _print_preview(plan.preview, plan.identity, plan.notes)
+        what = ("the tables " + ", ".join(tables)) if tables else "the whole database"
+        verb = "Merge" if args.mode == "merge" else "Replace"
+        if not confirm(f"{verb} {what} in {plan.target} with backup {snap.short_id}? "
+                        f"A safety backup is taken first.", args.yes):
+            print("Nothing was changed.")
+            return 0
+        try:
+            result = execute_restore(repo, plan, wait_s=args.wait, progress=bar)
+        finally:
+            bar.done()
+    log.info("live restore %s into %s mode=%s tables=%s safety=%s", snap.id, plan.target, args.mode, tables,
+             result.safety.id)
+    if args.json:
+        print_json(result.to_json())
+    else:
+        if tables or args.mode == "merge":
+            for t in result.tables:
+                if args.mode == "merge":
+                    print(f"  {t.name}: {t.inserted} rows brought back, {t.kept_newer} changed since kept, "
+                          f"{t.identical} unchanged" + (f", {t.conflicts} skipped ({t.note})" if t.conflicts else ""))
+                else:
+                    print(f"  {t.name}: {t.removed} rows removed, {t.inserted} rows restored")
+        print(f"Restored backup {snap.short_id} of {local_time(snap.created_at)} into {plan.target}.")
+        print(f"Safety backup of the database as it was: {result.safety.short_id}. To undo this restore:")
+        print(f"  kasirbackup restore --repo {args.repo} --snapshot {result.safety.short_id} --to {plan.target}")
+    return 0
+
+
+class NeedsExistingDatabase(KasirBackupError):
+    code = "needs-existing-database"
+    template = "{path} does not exist; --tables and --mode merge restore into an existing database."
+    hint = "Give the path of the database to change, or leave out --tables/--mode to restore a new file."
+
+
+def cmd_diff(args) -> int:
+    repo = open_repo(args)
+    snap = repo.find(args.snapshot)
+    warn_problems(repo)
+    bar = progress_bar(args)
+    clean_scratch()
+    workdir = scratch_folder("diff")
+    try:
+        diff, identity, _, _ = preview(repo, snap, args.db, workdir, bar)
+    finally:
+        bar.done()
+        shutil.rmtree(workdir, ignore_errors=True)
+    if args.json:
+        out = diff.to_json()
+        out["same_database"] = identity.same
+        out["identity_differences"] = identity.differences
+        out["notes"] = identity.notes
+        print_json(out)
+    else:
+        _print_preview(diff, identity)
+        for d in identity.differences:
+            print(f"  WARNING: this backup looks like it is from another database: {d}")
+    return 0
+
+
+def register(sub, add) -> None:
+    sp = add("restore", "restore a backup to a new file, or into an existing database (after a safety backup)",
+             cmd_restore)
+    sp.add_argument("--repo", required=True)
+    sp.add_argument("--snapshot", required=True, metavar="ID", help="id prefix or 'latest'")
+    sp.add_argument("--to", required=True, metavar="PATH",
+                    help="a new file to create, or the existing database to restore into")
+    sp.add_argument("--tables", metavar="T1,T2", help="restore only these tables (existing database)")
+    sp.add_argument("--mode", choices=["replace", "merge"], default="replace",
+                    help="merge: bring back deleted rows, keep rows added or changed since")
+    sp.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                    help="wait this long for other programs to let go of the database")
+    sp.add_argument("--force-other-database", action="store_true",
+                    help="restore even though the backup comes from a different database")
+    sp.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    sp.add_argument("--json", action="store_true")
+
+    sp = add("diff", "compare a backup with a database: what a restore would change", cmd_diff)
+    sp.add_argument("--repo", required=True)
+    sp.add_argument("--snapshot", required=True, metavar="ID")
+    sp.add_argument("--db", required=True, metavar="PATH")
+    sp.add_argument("--json", action="store_true")

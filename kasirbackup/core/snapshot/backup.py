@@ -1,0 +1,218 @@
+"""One backup: capture → store → restore drill → manifest → plain copy."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import secrets
+import socket
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ... import __version__
+from .capture import CaptureOptions, capture, capture_own_file
+from ..errors import DatabaseCorrupt, KasirBackupError
+from ..repo.manifest import DatabaseInfo, Kind, Snapshot
+from ..progress import CancelToken, Progress, no_progress
+from ..repo.repository import BlobSink, Repository, build_trees
+from ..repo.orphans import adopt_orphan_packs
+from ..scratch import clean_scratch
+from ..sqlitefile import check_source, connect_readonly, schema_fingerprint
+from .verify import drill
+
+
+log = logging.getLogger("kasirbackup.backup")
+
+
+@dataclass(slots=True)
+class BackupRequest:
+    db_path: str
+    kind: Kind = Kind.MANUAL
+    label: str = ""
+    created_at: datetime | None = None   # default: now; set to date older backup files
+    full_integrity: bool = False
+
+
+@dataclass(slots=True)
+class BackupResult:
+    snapshot: Snapshot
+    duration_s: float
+    new_blobs: int
+    plain_copy: Path | None
+
+    @property
+    def ok(self) -> bool:
+        return self.snapshot.verified
+
+
+def _source_fingerprint(path: Path) -> str | None:
+    try:
+        conn = connect_readonly(path, timeout=5)
+        try:
+            return schema_fingerprint(conn)
+        finally:
+            conn.close()
+    except Exception:   # only a hint for deduplication; the capture reports real problems
+        return None
+
+
+def _previous(repo: Repository, source: Path, readable: Path) -> Snapshot | None:
+    """The snapshot whose pages this backup most likely shares: the newest good one of
+    the same file, else the newest good one of a database with the same schema."""
+    snaps = [s for s in repo.snapshots() if s.verification.ok is not False]
+    for s in snaps:
+        if s.source_path == str(source):
+            return s
+    fp = _source_fingerprint(readable)
+    for s in snaps:
+        if fp and s.database.schema_fingerprint == fp:
+            return s
+    return None
+
+
+def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progress,
+           cancel: CancelToken | None = None, capture_opts: CaptureOptions | None = None,
+           image_file: Path | None = None) -> BackupResult:
+    """Back up ``req.db_path``. With ``image_file``, the pages are read from that file
+    instead — a copy of ``req.db_path`` we made ourselves while holding its lock (the
+    safety snapshot of a restore) — and the snapshot is recorded as of ``req.db_path``."""
+    cancel = cancel or CancelToken()
+    t0 = time.monotonic()
+    created = (req.created_at or datetime.now()).astimezone()
+    if image_file is not None:
+        # The live database is locked by our own restore connection. On POSIX, opening and
+        # closing *any* descriptor of it here would silently drop that lock (SQLite's
+        # "How To Corrupt", 2.2): the live path must not be opened at all.
+        check_source(image_file)
+        source = Path(os.path.abspath(os.path.expanduser(req.db_path)))
+    else:
+        source, _ = check_source(req.db_path)
+    lock = repo.lock("backup")
+    try:
+        repo.clean_temp()
+        clean_scratch()
+        prev = _previous(repo, source, image_file or source)
+        known: set[bytes] = set()
+        if prev is not None:
+            try:
+                known = repo.blob_ids_of(prev)
+            except Exception:   # a damaged previous snapshot only costs deduplication
+                known = set()
+        # packs uploaded by a backup that was killed before its index: take them back in,
+        # so an interrupted upload resumes instead of starting over
+        try:
+            known |= adopt_orphan_packs(repo)
+        except KasirBackupError:
+            raise
+        except Exception:       # only a saving; prune deals with anything unreadable
+            log.warning("could not adopt packs left by an interrupted backup", exc_info=True)
+        writer = repo.pack_writer()
+        sink = BlobSink(writer, known, repo.codec)
+        opts = capture_opts or CaptureOptions()
+        opts.page_id = repo.codec.blob_id
+        if opts.tmpdir is None and repo.temp_dir() is not None and not repo.codec.encrypted:
+            # (an encrypted repository never receives a plaintext copy, not even a temporary one)
+            opts.tmpdir = str(repo.temp_dir())
+        try:
+            if image_file is not None:
+                cap = capture_own_file(image_file, sink, progress, cancel, opts)
+            else:
+                cap = capture(source, sink, progress, cancel, opts)
+            cancel.check()
+            root = build_trees(cap.page_ids, repo.config.segment_pages, sink)
+            packs = writer.finish()
+        except BaseException:
+            writer.abort()
+            repo.remove_packs(name for name, _ in writer.written)
+            raise
+        added = writer.bytes_written
+        new_blobs = writer.blobs_written
+        pack_names = [name for name, _ in packs]
+        # the restore drill comes next and needs memory of its own: let go of the capture's
+        # page list, the deduplication set and the frame tables first (peak RSS)
+        page_count = len(cap.page_ids)
+        cap.page_ids = []
+        del sink, known
+        writer.written = []
+        index_name = None
+        try:
+            if packs:
+                index_name, size = repo.save_index(packs)
+                added += size
+            del packs
+            snap, result = _verify_and_record(repo, req, source, created, cap, page_count, root, added,
+                                              progress, cancel)
+        except BaseException:
+            # nothing references what this run wrote: take it away again now instead of
+            # leaving it for the next prune (it may be what filled the disk)
+            if index_name:
+                repo.storage.remove("index", index_name)
+            repo.remove_packs(pack_names)
+            raise
+        plain = None
+        if result.image is not None:
+            plain = _publish_plain_copy(repo, snap, result.image)
+        return BackupResult(snap, time.monotonic() - t0, new_blobs, plain)
+    finally:
+        lock.release()
+
+
+def _verify_and_record(repo: Repository, req: BackupRequest, source: Path, created: datetime, cap,
+                       page_count: int, root: str, added: int, progress: Progress, cancel: CancelToken):
+    """Run the restore drill on the stored snapshot and write its manifest."""
+    hdr = cap.header
+    snap = Snapshot(
+        id=secrets.token_hex(16), created_at=created, kind=req.kind, label=req.label,
+        tool_version=__version__, hostname=socket.gethostname(),
+        source_path=str(source), source_name=source.name,
+        database=DatabaseInfo(page_size=hdr.page_size, page_count=page_count,
+                              user_version=hdr.user_version, application_id=hdr.application_id,
+                              text_encoding=hdr.text_encoding,
+                              journal_mode="wal" if hdr.is_wal else "rollback",
+                              schema_fingerprint=""),
+        image_bytes=page_count * hdr.page_size, image_sha256="", root=root,
+        segment_pages=repo.config.segment_pages, tables={}, added_bytes=added,
+        capture=cap.stats())
+    # the plain copy lives in REPO/latest, so only a folder repository can have one
+    keep_in = repo.temp_dir() if repo.config.plain_copy and not repo.codec.encrypted else None
+    result = drill(repo, snap, progress, cancel, full=req.full_integrity, keep_in=keep_in)
+    if result.source_damaged:
+        # not a backup problem: the live database itself is damaged. Say so plainly.
+        raise DatabaseCorrupt(path=str(source), reason=result.facts.integrity)
+    snap.image_sha256 = result.sha256
+    snap.verification = result.verification
+    if result.facts is not None:
+        snap.tables = result.facts.tables
+        snap.database.schema_fingerprint = result.facts.schema_fingerprint
+        snap.database.first_rows = result.facts.first_rows
+    # the manifest's own size counts as added too (two renders: the number changes its length)
+    snap.added_bytes = added + len(snap.dumps())
+    snap.added_bytes = added + len(snap.dumps())
+    repo.save_snapshot(snap)
+    return snap, result
+
+
+def _publish_plain_copy(repo: Repository, snap: Snapshot, image: Path) -> Path:
+    """Keep the newest verified image as an ordinary .db file in ``REPO/latest/``."""
+    folder = Path(repo.location) / "latest"
+    folder.mkdir(exist_ok=True)
+    stem = Path(snap.source_name).stem or "database"
+    dest = folder / f"{stem}.db"
+    marker = folder / f"{stem}.source"
+    try:
+        owner = marker.read_text(encoding="utf-8").strip()
+    except OSError:
+        owner = ""
+    if owner and owner != snap.source_path:
+        # another database with the same file name already lives here
+        dest = folder / f"{stem}-{hashlib.sha256(snap.source_path.encode()).hexdigest()[:8]}.db"
+        marker = dest.with_suffix(".source")
+    if os.name != "nt":
+        os.chmod(image, 0o600)
+    os.replace(image, dest)
+    marker.write_text(snap.source_path + "\n", encoding="utf-8")
+    return dest
+

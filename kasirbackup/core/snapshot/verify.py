@@ -1,0 +1,199 @@
+"""Rebuilding a snapshot's database image from the repository, and checking it.
+
+The *restore drill* that runs after every backup and on ``verify`` is a real restore into
+a temporary file: every page is read back from its pack, decompressed and checked against
+its SHA-256 id (the ids were computed from the live bytes at capture time), the whole
+image is hashed, SQLite checks the file (``quick_check`` or ``integrity_check``) and the
+row count of every table is compared with the manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..errors import KasirBackupError
+from ..repo.manifest import Snapshot, Verification
+from ..repo.packs import BLOB_TREE, FormatError
+from ..progress import CancelToken, Progress, no_progress
+from ..repo.repository import Repository
+from ..scratch import scratch_dir, scratch_file
+from ..sqlitefile import ImageFacts, inspect_image, one_line
+
+WRITE_CHUNK = 1024 * 1024
+
+
+class ScratchSpace(KasirBackupError):
+    code = "scratch-space"
+    template = "Could not write the scratch copy used to check the backup in {path}: {reason}."
+    hint = ("Free some space there (the check needs room for one copy of the database) and try again; "
+            "the existing backups are unchanged.")
+MAX_REPORTED = 20
+
+
+@dataclass(slots=True)
+class RebuildReport:
+    sha256: str = ""
+    pages: int = 0
+    bad_pages: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.bad_pages
+
+    def add(self, text: str) -> None:
+        if len(self.problems) < MAX_REPORTED:
+            self.problems.append(text)
+
+
+def rebuild_image(repo: Repository, snap: Snapshot, out: Path, progress: Progress = no_progress,
+                  cancel: CancelToken | None = None, stop_at_first: bool = True,
+                  check_pages: bool = True) -> RebuildReport:
+    """Write the snapshot's image to ``out`` (created or truncated) and report what is
+    damaged. With ``stop_at_first`` the first problem ends the rebuild (restore); without,
+    damaged pages are written as zeros and counted (verify). ``check_pages=False`` skips
+    re-hashing each page (a restore of a snapshot whose image SHA-256 is known: the whole-
+    image hash and zstd's frame checksums are the check, and verify names bad pages)."""
+    cancel = cancel or CancelToken()
+    report = RebuildReport()
+    ps = snap.database.page_size
+    cache = repo.frame_cache()
+    try:
+        trees = repo.scan_index(lambda b, t: t == BLOB_TREE)
+        ids = repo.page_ids(snap, trees, cache)
+    except FormatError as exc:
+        report.add(f"the list of pages is unreadable: {exc}")
+        return report
+    wanted = set(ids)
+    refs = repo.scan_index(lambda b, t: b in wanted)
+    missing = len(wanted - refs.keys())
+    if missing:
+        first = next(i for i, pid in enumerate(ids) if pid not in refs)
+        report.add(f"{missing} page(s) are not in the repository index (first: page {first + 1})")
+        if stop_at_first:
+            return report
+    whole = hashlib.sha256()
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        buf: list[bytes] = []
+        buffered = 0
+        total = len(ids)
+        for n, pid in enumerate(ids):
+            ref = refs.get(pid)
+            page = None
+            if ref is not None:
+                try:
+                    page = cache.blob(ref)
+                    if check_pages and repo.codec.blob_id(page) != pid:
+                        report.add(f"page {n + 1} (pack {ref.frame.pack[:12]}, offset {ref.frame.offset}) "
+                                   f"does not match its checksum")
+                        page = None
+                except FormatError as exc:
+                    report.add(f"page {n + 1}: {exc}")
+                    page = None
+            if page is None:
+                report.bad_pages += 1
+                if stop_at_first:
+                    return report
+                page = bytes(ps)
+            whole.update(page)
+            buf.append(page)
+            buffered += len(page)
+            if buffered >= WRITE_CHUNK:
+                _write_all(fd, b"".join(buf))
+                buf, buffered = [], 0
+                cancel.check()
+                progress("verify", n + 1, total)
+        if buf:
+            _write_all(fd, b"".join(buf))
+        os.fsync(fd)
+        progress("verify", total, total)
+    finally:
+        os.close(fd)
+    report.pages = len(ids)
+    report.sha256 = whole.hexdigest()
+    if report.sha256 != snap.image_sha256 and snap.image_sha256:
+        report.add(f"the rebuilt database has SHA-256 {report.sha256[:16]}…, the manifest says "
+                   f"{snap.image_sha256[:16]}…")
+    return report
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+@dataclass(slots=True)
+class DrillResult:
+    verification: Verification
+    facts: ImageFacts | None
+    sha256: str
+    image: Path | None = None       # kept only when asked for (plain copy)
+
+    @property
+    def source_damaged(self) -> bool:
+        """Every page came back exactly as captured, yet SQLite finds the image damaged:
+        the database was already damaged when it was copied."""
+        return bool(self.sha256) and self.facts is not None and self.facts.integrity != "ok"
+
+
+def drill(repo: Repository, snap: Snapshot, progress: Progress = no_progress,
+          cancel: CancelToken | None = None, full: bool = False, keep_in: Path | None = None) -> DrillResult:
+    """Restore ``snap`` into a temporary file and check it. Returns the verification to
+    record; never raises for damage (the damage is the result), only for cancellation
+    and for failures to write the temporary file."""
+    t0 = time.monotonic()
+    tmpdir = keep_in or scratch_dir()
+    try:
+        image = scratch_file("drill", folder=tmpdir)
+    except OSError as exc:
+        raise ScratchSpace(path=str(tmpdir), reason=exc.strerror or str(exc)) from exc
+    keep = False
+    try:
+        try:
+            report = rebuild_image(repo, snap, image, progress, cancel, stop_at_first=False)
+        except OSError as exc:
+            raise ScratchSpace(path=str(tmpdir), reason=exc.strerror or str(exc)) from exc
+        facts = None
+        problems = list(report.problems)
+        if report.bad_pages:
+            problems.insert(0, f"{report.bad_pages} of {snap.image_bytes // snap.database.page_size} "
+                               f"pages are damaged or missing")
+        if not problems:
+            facts = inspect_image(image, full_integrity=full)
+            if facts.integrity != "ok":
+                problems.append(f"SQLite reports the image damaged: {facts.integrity}")
+            elif snap.tables:
+                diffs = [f"{t}: {snap.tables.get(t)} in the manifest, {facts.tables.get(t)} in the image"
+                         for t in sorted(set(snap.tables) | set(facts.tables))
+                         if snap.tables.get(t) != facts.tables.get(t)]
+                if diffs:
+                    problems.append("row counts differ (" + "; ".join(diffs[:5]) + ")")
+        ok = not problems
+        sha_word = "matches" if snap.image_sha256 else "recorded"
+        problems = [one_line(p) for p in problems]
+        if not report.bad_pages and not report.problems and facts is not None and facts.integrity != "ok":
+            problems[0] = "the database was already damaged when it was copied: " + facts.integrity
+        detail = ("; ".join(problems) if problems else
+                  f"{report.pages} pages match their checksums, SHA-256 {sha_word}, "
+                  f"{'integrity_check' if full else 'quick_check'} ok, {len(facts.tables)} table counts checked")
+        ver = Verification(ok=ok, at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                           detail=detail, integrity="integrity_check" if full else "quick_check",
+                           duration_s=round(time.monotonic() - t0, 3))
+        keep = ok and keep_in is not None
+        # the hash of an image with damaged pages (written as zeros) is not the snapshot's
+        sha = report.sha256 if not report.bad_pages and report.pages else ""
+        return DrillResult(ver, facts, sha, image if keep else None)
+    finally:
+        if not keep:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                try:
+                    os.unlink(str(image) + suffix)
+                except OSError:
+                    pass

@@ -8,7 +8,6 @@ from __future__ import annotations
 import sqlite3
 import threading
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt

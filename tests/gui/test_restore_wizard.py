@@ -9,8 +9,9 @@ import pytest
 from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QWizard
 
 from kasirbackup.core.repo.repository import Repository
-from kasirbackup.gui.restore_wizard import (PAGE_CLOSE, PAGE_HOW, PAGE_PREVIEW, PAGE_PROGRESS, PAGE_RESULT,
-                                            PAGE_SNAPSHOT, RestoreWizard)
+from kasirbackup.gui.restore_wizard import RestoreWizard
+from kasirbackup.gui.restore_wizard.widgets import (PAGE_CLOSE, PAGE_HOW, PAGE_PREVIEW, PAGE_PROGRESS, PAGE_RESULT,
+                                                    PAGE_SNAPSHOT)
 from tests.gui.conftest import wait_backup
 from tests.support.dbgen import simulate_day_of_sales
 

@@ -371,7 +371,7 @@ def test_encrypted_preview_waits_for_the_passphrase(qtbot, ctx, encrypted, monke
         asked.append(exc.params["repo_id"])
         credentials.remember_for_session(exc.params["repo_id"], OLD)
         return True
-    monkeypatch.setattr("kasirbackup.gui.settings_dialog.handle_repo_error", typed)
+    monkeypatch.setattr("kasirbackup.gui.settings_dialog.retention_tab.handle_repo_error", typed)
     dlg.unlock_button.click()
     qtbot.waitUntil(lambda: dlg.preview.topLevelItemCount() == 1, timeout=20000)
     assert asked == [repo_id]

@@ -16,7 +16,8 @@ from kasirbackup.app.sample import sample_db_path
 from kasirbackup.app.settings import SettingsStore
 from kasirbackup.core.repo.crypto import PassphraseNeeded
 from kasirbackup.core.repo.repository import Repository
-from kasirbackup.gui.setup_wizard import SetupWizard, profile_name_for
+from kasirbackup.gui.setup_wizard import SetupWizard
+from kasirbackup.gui.setup_wizard.common import profile_name_for
 
 WAIT = 120_000          # a generous ceiling for a busy CI machine; never a timing assertion
 

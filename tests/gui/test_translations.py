@@ -173,15 +173,15 @@ def test_lupdate_reads_every_translation_call():
     ``_tr(text)``, an alias ``tr = QCoreApplication.translate`` or an f-string inside tr() hides
     the text from it (or files it under the wrong context), so it would never be translated."""
     bad = []
-    for path in sorted(GUI.glob("*.py")):
-        if path.name in ("i18n.py", "error_strings.py"):     # i18n holds the generic helpers
+    for path in sorted(GUI.rglob("*.py")):
+        if path.relative_to(GUI).as_posix() in ("i18n.py", "error_strings.py"):   # i18n: the generic helpers
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue
             f = node.func
             name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
-            where = f"{path.name}:{node.lineno}"
+            where = f"{path.relative_to(GUI).as_posix()}:{node.lineno}"
             literal = [isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args]
             if isinstance(f, ast.Name) and name in ("tr", "_tr", "_", "_t"):
                 bad.append(f"{where}: {name}(...) is invisible to lupdate")

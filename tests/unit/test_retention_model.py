@@ -13,7 +13,7 @@ The rules (restic ``forget`` plus two safety rules), per source database:
 * the newest verified snapshot is never removed; a before-restore snapshot younger than
   30 days is never removed.
 
-The model below is deliberately written differently from retention.py (periods are
+The model below is deliberately written differently from core/retention/policy.py (periods are
 collected and ranked, not detected by key changes while walking the list; the within
 limit is an instant, not a wall-clock time), so that the two agree only if both follow
 the rules.

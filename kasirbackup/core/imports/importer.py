@@ -160,7 +160,7 @@ def check_identity(meta: ExportMeta | None, facts: DatabaseFacts) -> IdentityChe
         database=SimpleNamespace(application_id=meta.application_id, first_rows=meta.first_rows,
                                  schema_fingerprint=meta.schema_fingerprint),
         tables=meta.all_tables)
-    return compare(exported, facts)     # the same judgement as for a backup (identity.py)
+    return compare(exported, facts)     # the same judgement as for a backup (restore/identity.py)
 
 
 def prepare_import(db: str | os.PathLike, file: str | os.PathLike, mode: str = "merge",

@@ -31,7 +31,6 @@ import hashlib
 import os
 import sqlite3
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +40,8 @@ import xxhash
 
 from ..errors import DatabaseBusy, DatabaseCorrupt, DatabaseTooBusy, NotADatabase, SourceUnreadable
 from ..progress import CancelToken, Progress
-from ..sqlitefile import Header, check_source, connect_readonly, lock_page_number, parse_header
+from ..sqlitefile import Header, check_source, connect_readonly, parse_header
+from .raw_read import Truncated, open_raw, pread, read_pages
 
 BATCH_BYTES = 4 * 1024 * 1024
 BLOCK_BYTES = 64 * 1024
@@ -91,75 +91,6 @@ class CaptureResult:
                 "backup_api_s": round(self.copy_s, 3)}
 
 
-# -- raw reads --------------------------------------------------------------------------------
-
-_fd_cache: dict[tuple[int, int], int] = {}
-_fd_lock = threading.Lock()
-
-
-def _open_raw(path: Path) -> tuple[int, bool]:
-    """A read-only descriptor of the database file, and whether the caller must close it.
-
-    On POSIX, closing *any* descriptor of a file drops every lock this process holds on it
-    — including SQLite's own (see SQLite's "How To Corrupt"). So descriptors are kept open
-    for the life of the process, one per file, and reused."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    if os.name == "nt":
-        return fd, True
-    st = os.fstat(fd)
-    key = (st.st_dev, st.st_ino)
-    with _fd_lock:
-        cached = _fd_cache.get(key)
-        if cached is not None:
-            # the new descriptor holds no SQLite lock yet, so closing it is harmless
-            os.close(fd)
-            return cached, False
-        _fd_cache[key] = fd
-        return fd, False
-
-
-def _pread(fd: int, n: int, offset: int) -> bytes:
-    if hasattr(os, "pread"):
-        out = []
-        while n > 0:
-            chunk = os.pread(fd, n, offset)
-            if not chunk:
-                break
-            out.append(chunk)
-            n -= len(chunk)
-            offset += len(chunk)
-        return b"".join(out)
-    os.lseek(fd, offset, os.SEEK_SET)
-    out = []
-    while n > 0:
-        chunk = os.read(fd, n)
-        if not chunk:
-            break
-        out.append(chunk)
-        n -= len(chunk)
-    return b"".join(out)
-
-
-def _read_pages(fd: int, first: int, count: int, page_size: int) -> bytes:
-    """Read ``count`` pages starting at 0-based page ``first``. The lock-byte page is
-    never read (Windows refuses reads of locked bytes) and is returned as zeros."""
-    lock_idx = lock_page_number(page_size) - 1
-    if first <= lock_idx < first + count:
-        before = _pread(fd, (lock_idx - first) * page_size, first * page_size)
-        after_n = first + count - lock_idx - 1
-        after = _pread(fd, after_n * page_size, (lock_idx + 1) * page_size)
-        data = before + bytes(page_size) + after
-    else:
-        data = _pread(fd, count * page_size, first * page_size)
-    if len(data) != count * page_size:
-        raise _Truncated()
-    return data
-
-
-class _Truncated(Exception):
-    pass
-
-
 class _OverBudget(Exception):
     pass
 
@@ -179,7 +110,7 @@ class _Reader:
         if private:   # a temporary file of our own: no other connection can hold locks on it
             self.fd, self._close_fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0)), True
         else:
-            self.fd, self._close_fd = _open_raw(path)
+            self.fd, self._close_fd = open_raw(path)
         self.conn = connect_readonly(path, timeout=opts.busy_timeout_s)
         self.max_lock_s = 0.0
         self.total_lock_s = 0.0
@@ -230,7 +161,7 @@ class _Reader:
             pass
 
     def header(self) -> tuple[Header, int]:
-        hdr = parse_header(_pread(self.fd, 100, 0))
+        hdr = parse_header(pread(self.fd, 100, 0))
         if hdr is None:
             raise NotADatabase(path=str(self.path))
         return hdr, os.fstat(self.fd).st_size
@@ -331,7 +262,7 @@ class _PageCopier:
                     self._reset(hdr.page_size)
                 npages = hdr.page_count(size)
                 n = max(0, min(self.batch_pages, npages - pos))
-                data = _read_pages(self.r.fd, pos, n, self.page_size) if n else b""
+                data = read_pages(self.r.fd, pos, n, self.page_size) if n else b""
             finally:
                 self.r.release()
             counters.add(hdr.change_counter)
@@ -358,7 +289,7 @@ class _PageCopier:
             pos = 0
             while pos < npages:
                 n = min(self.batch_pages, npages - pos)
-                self._compare(pos, _read_pages(self.r.fd, pos, n, self.page_size), held, staged)
+                self._compare(pos, read_pages(self.r.fd, pos, n, self.page_size), held, staged)
                 pos += n
                 if self.r.held_for() > self.r.opts.lock_budget_s:
                     raise _OverBudget()
@@ -395,7 +326,7 @@ def _capture_pages(path: Path, store: PageStore, progress: Progress, cancel: Can
                     passes += 1
             except _PageSizeChanged:
                 continue       # the database was rebuilt (VACUUM) under us: start over
-            except _Truncated:
+            except Truncated:
                 raise DatabaseCorrupt(path=str(path), reason="the file is shorter than its header says") from None
             header = parse_header(copier.page1)
             if header is None:

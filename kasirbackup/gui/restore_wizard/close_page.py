@@ -1,0 +1,145 @@
+"""Page 4 of the restore wizard: close the POS application. "Restore now" checks that no
+program holds the database and prepares the restore (changes nothing); Retry when in use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget, QWizard
+
+from ..i18n import error_text, fmt_datetime
+from ..jobs import Job
+from .engine import MERGE, REPLACE, TABLES, in_use, in_use_text, prepare_live
+from .widgets import ERROR_STYLE, _Busy, _label, _Page, ask_again
+
+
+# -- 4. close the POS application -----------------------------------------------------------------
+
+class ClosePage(_Page):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("closePage")
+        self.setCommitPage(True)
+        lay = QVBoxLayout(self)
+        self.text = _label(self, "closeText")
+        lay.addWidget(self.text)
+        self.what = _label(self, "closeWhat", selectable=True)
+        self.what.setFrameShape(QFrame.Shape.StyledPanel)
+        self.what.setMargin(8)
+        lay.addWidget(self.what)
+        self.busy = _Busy(self, "close")
+        lay.addWidget(self.busy)
+        self.message = _label(self, "inUseMessage", selectable=True)
+        self.message.setStyleSheet(ERROR_STYLE)
+        lay.addWidget(self.message)
+        row = QHBoxLayout()
+        self.retry = QPushButton(self)
+        self.retry.setObjectName("retryButton")
+        self.retry.clicked.connect(self.attempt)
+        self.retry.setVisible(False)
+        row.addWidget(self.retry)
+        row.addStretch(1)
+        lay.addLayout(row)
+        lay.addStretch(1)
+        self.plan = None
+        self.job: Job | None = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setTitle(self.tr("Close the POS application"))
+        self.setSubTitle(self.tr("The database must not be in use while it is restored."))
+        self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Restore now"))
+        self.retry.setText(self.tr("Retry"))
+        w = self.wiz()
+        name = Path(w.db_path).name if w is not None else ""
+        self.text.setText(self.tr(
+            "Close the POS application, and any other program that uses {name}, on this computer (and on other "
+            "computers that share the database). Then press “Restore now”.\n\n"
+            "KasirBackup first checks that no program is using the database, then takes a safety backup of it as "
+            "it is now, so this restore can be undone. Nothing is changed until then.").format(name=name))
+        self._describe()
+
+    def _describe(self) -> None:
+        w = self.wiz()
+        if w is None or w.snapshot is None:
+            return
+        what = {REPLACE: self.tr("the whole database is replaced"),
+                MERGE: self.tr("rows deleted since the backup are brought back"),
+                TABLES: self.tr("only these tables are replaced: {tables}").format(
+                    tables=", ".join(w.tables or []))}.get(w.mode, "")
+        self.what.setText(self.tr("Backup: {when}\nDatabase: {path}\nWhat happens: {what}").format(
+            when=fmt_datetime(w.snapshot.created_at), path=w.db_path, what=what))
+
+    def initializePage(self) -> None:
+        self._drop_plan()
+        self.message.setText("")
+        self.retry.setVisible(False)
+        self._describe()
+
+    def cleanupPage(self) -> None:
+        if self.job is not None and not self.job.done:
+            self.job.cancel()
+        self._drop_plan()
+        super().cleanupPage()
+
+    def _drop_plan(self) -> None:
+        if self.plan is not None:
+            self.plan.close()
+            self.plan = None
+        self.wiz().plan = None
+
+    def busy_now(self) -> bool:
+        return self.job is not None and not self.job.done
+
+    def attempt(self) -> None:
+        if self.busy_now():
+            return
+        w = self.wiz()
+        loc, snap_id, db, mode, tables, force = w.location, w.snapshot.id, w.db_path, w.mode, w.tables, w.force
+        self.message.setText("")
+        self.retry.setVisible(False)
+        self.busy.start(self.tr("Checking that no program is using the database…"))
+        self.job = w.run(lambda progress, cancel: prepare_live(loc, snap_id, db, mode, tables, force, progress,
+                                                               cancel),
+                         "restore-prepare", self._ready, self._failed, self.busy.step, self._cancelled)
+        self.completeChanged.emit()
+
+    def _ready(self, plan) -> None:
+        self.busy.setVisible(False)
+        self.job = None
+        if self.wiz().closed:         # closed while preparing: never start a restore now
+            plan.close()
+            return
+        self.plan = plan
+        self.wiz().plan = plan
+        self.completeChanged.emit()
+        if self.wiz().currentPage() is self:
+            self.wiz().next()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy.setVisible(False)
+        self.job = None
+        if in_use(exc):
+            self.message.setText(in_use_text(exc, self.wiz().db_path))
+            self.retry.setVisible(True)
+        elif ask_again(self, exc):
+            self.attempt()
+            return
+        else:
+            self.message.setText(error_text(exc))
+            self.retry.setVisible(True)
+        self.completeChanged.emit()
+
+    def _cancelled(self) -> None:
+        self.busy.setVisible(False)
+        self.job = None
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return not self.busy_now()
+
+    def validatePage(self) -> bool:
+        if self.plan is not None:
+            return True
+        self.attempt()
+        return False

@@ -1,0 +1,197 @@
+"""The work the restore wizard runs in jobs (no widgets): list the backups, compute the
+preview, check that no program holds the database, prepare and execute the live restore,
+write a copy, undo; and the translated texts built from their results and errors."""
+
+from __future__ import annotations
+
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+
+from ...core.errors import Cancelled, DatabaseBusy, KasirBackupError
+from ...core.progress import CancelToken, Progress
+from ...core.repo.manifest import Snapshot
+from ...core.restore.diff import DiffResult
+from ...core.restore.identity import IdentityCheck
+from ..context import AppContext
+from ..i18n import error_text, fmt_number
+
+PROBE_WAIT_S = 2.0      # the "is the POS still using it?" check on the close-the-POS page
+EXECUTE_WAIT_S = 5.0    # execute_restore waits this long for a lock taken after the check
+
+REPLACE, COPY, TABLES, MERGE = "replace", "copy", "tables", "merge"
+
+
+translate = QCoreApplication.translate     # translate("RestoreWizard", "literal"): lupdate reads it
+
+
+# -- the work done in jobs (no widgets) -----------------------------------------------------------
+
+@dataclass(slots=True)
+class Preview:
+    snapshot: Snapshot
+    diff: DiffResult
+    identity: IdentityCheck
+
+
+def load_snapshots(location: str) -> list[Snapshot]:
+    return AppContext.open_repo(location).snapshots()
+
+
+def compute_preview(location: str, snap_id: str, db_path: str, progress: Progress, cancel: CancelToken) -> Preview:
+    from ...core.restore.live import preview
+    from ...core.scratch import clean_scratch, scratch_folder
+
+    repo = AppContext.open_repo(location)
+    snap = repo.find(snap_id)
+    clean_scratch()
+    workdir = scratch_folder("diff")
+    try:
+        diff, identity, _, _ = preview(repo, snap, db_path, workdir, progress, cancel)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return Preview(snap, diff, identity)
+
+
+def check_free(db_path: str, wait_s: float = PROBE_WAIT_S) -> None:
+    """Raises DatabaseInUse when another program holds a lock on the database (the engine's
+    own exclusive-lock attempt, let go at once: nothing is changed)."""
+    from ...core.restore.live import lock_exclusive, release_lock
+
+    release_lock(lock_exclusive(Path(db_path), wait_s))
+
+
+def prepare_live(location: str, snap_id: str, db_path: str, mode: str, tables: list[str] | None, force: bool,
+                 progress: Progress, cancel: CancelToken):
+    from ...core.restore.live import prepare_restore
+
+    check_free(db_path)
+    repo = AppContext.open_repo(location)
+    plan = prepare_restore(repo, repo.find(snap_id), db_path, MERGE if mode == MERGE else REPLACE,
+                           tables if mode == TABLES else None, force, progress, cancel)
+    if cancel.cancelled:           # the wizard was closed meanwhile: leave no scratch files behind
+        plan.close()
+        raise Cancelled()
+    return plan
+
+
+@contextmanager
+def repo_turn(location: str, progress: Progress, cancel: CancelToken):
+    """Wait (cancellably) until no other job of this program works on the repository."""
+    from ...app.runner import repo_queue
+
+    lock = repo_queue(location)
+    if not lock.acquire(blocking=False):
+        progress("wait", 0, 0)
+        while not lock.acquire(timeout=0.1):
+            cancel.check()
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def execute_live(location: str, plan, progress: Progress, cancel: CancelToken):
+    from ...core.restore.live import SafetySnapshotFailed, execute_restore
+
+    with repo_turn(location, progress, cancel):
+        cancel.check()
+        repo = AppContext.open_repo(location)
+        try:
+            return execute_restore(repo, plan, EXECUTE_WAIT_S, progress, cancel)
+        except SafetySnapshotFailed as exc:
+            # a cancel during the safety backup: nothing was restored, the database is unchanged
+            if cancel.cancelled and isinstance(exc.__cause__, Cancelled):
+                raise Cancelled() from exc
+            raise
+
+
+def restore_copy(location: str, snap_id: str, target: str, progress: Progress, cancel: CancelToken):
+    from ...core.restore.to_file import restore_to_new_file
+
+    repo = AppContext.open_repo(location)
+    return restore_to_new_file(repo, repo.find(snap_id), target, progress, cancel)
+
+
+def undo_restore(location: str, safety_id: str, db_path: str, progress: Progress, cancel: CancelToken):
+    """Restore the ``before-restore`` snapshot into the database: the same engine path."""
+    from ...core.restore.live import prepare_restore
+
+    check_free(db_path)
+    repo = AppContext.open_repo(location)
+    # the safety copy is this database as it was a moment ago: no identity question to ask
+    with prepare_restore(repo, repo.find(safety_id), db_path, REPLACE, None, True, progress, cancel) as plan:
+        return execute_live(location, plan, progress, cancel)
+
+
+def in_use(exc: BaseException) -> bool:
+    from ...core.restore.live import DatabaseInUse
+
+    return isinstance(exc, (DatabaseInUse, DatabaseBusy))
+
+
+def in_use_text(exc: BaseException, db_path: str, undo: bool = False) -> str:
+    """The engine's sentence, translated, with what to do here (its own hint speaks of a
+    command-line option)."""
+    from ...core.restore.live import DatabaseInUse
+
+    p = exc.params if isinstance(exc, KasirBackupError) else {}
+    name = Path(db_path).name
+    if isinstance(exc, DatabaseInUse):
+        first = translate("RestoreWizard", "The database {path} is in use by another program.").format(
+            path=p.get("path", db_path))
+    elif isinstance(exc, DatabaseBusy):
+        first = translate("RestoreWizard", "The database {path} stayed locked by another program for {seconds} "
+                                           "seconds.").format(path=p.get("path", db_path),
+                                                              seconds=p.get("seconds", "?"))
+    else:
+        first = error_text(exc)
+    if undo:
+        return translate("RestoreWizard", "{problem} Close the POS application (and any other program that uses "
+                                          "{name}), then press “Undo this restore” again.").format(problem=first,
+                                                                                                  name=name)
+    return translate("RestoreWizard", "{problem} Close the POS application (and any other program that uses "
+                                      "{name}), then press Retry.").format(problem=first, name=name)
+
+
+def phase_label(phase: str) -> str:
+    if phase == "wait":
+        return translate("RestoreWizard", "Waiting for another backup of this database to finish…")
+    from ..i18n import phase_text
+
+    return phase_text(phase)
+
+
+def summary_lines(diff: DiffResult, when: str) -> list[str]:
+    """What a full restore does, one translated sentence per table that differs (the engine's
+    DiffResult.summary_lines, in the user's language)."""
+    out = []
+    for t in diff.tables:
+        if t.in_current is None:
+            out.append(translate("RestoreWizard", "{table}: not in the database now; the restore brings it back "
+                                                  "with {n} rows").format(table=t.name, n=fmt_number(t.in_snapshot)))
+            continue
+        if t.in_snapshot is None:
+            out.append(translate("RestoreWizard", "{table}: created after the backup; a full restore removes it "
+                                                  "and its {n} rows").format(table=t.name,
+                                                                             n=fmt_number(t.in_current)))
+            continue
+        parts = []
+        if t.only_current:
+            parts.append(translate("RestoreWizard", "{n} rows newer than the backup ({when}) will be "
+                                                    "removed").format(n=fmt_number(t.only_current), when=when))
+        if t.only_snapshot:
+            parts.append(translate("RestoreWizard", "{n} rows deleted since will come back").format(
+                n=fmt_number(t.only_snapshot)))
+        if t.changed:
+            parts.append(translate("RestoreWizard", "{n} rows changed since will be set back").format(
+                n=fmt_number(t.changed)))
+        if not parts and t.in_snapshot != t.in_current:
+            parts.append(translate("RestoreWizard", "{a} rows in the backup, {b} now").format(
+                a=fmt_number(t.in_snapshot), b=fmt_number(t.in_current)))
+        if parts:
+            out.append("{}: {}".format(t.name, "; ".join(parts)))
+    return out or [translate("RestoreWizard", "The database has the same rows as the backup.")]

@@ -1,0 +1,25 @@
+"""The settings dialog, in tabs: backup places (the main folder, off-site copies, the plain
+copy), retention with a live preview of what would be kept, encryption (passphrase change,
+recovery sheet, the credential store), language and notifications. It must never write a
+passphrase in plain text: a passphrase goes only to the system credential store or this
+session's memory, never into the settings or the recovery sheet. And it must never do engine
+work on the GUI thread: opening a repository, listing its backups, changing the passphrase,
+writing the recovery sheet and reading or changing the credential store all run in jobs
+(``ctx.start``), whose results are dropped once the dialog is gone; the widgets only show them.
+
+Modules:
+
+* ``jobs`` -- the engine work run in jobs (no widgets), and ``EncryptionState``;
+* ``passphrase_dialog`` -- ``ChangePassphraseDialog``, asking for the old and new passphrase;
+* ``places_tab`` -- the backup places tab (``PlacesTab``);
+* ``retention_tab`` -- the retention tab and its keep/remove preview (``RetentionTab``);
+* ``encryption_tab`` -- the encryption tab (``EncryptionTab``);
+* ``general_tab`` -- the language and notifications tabs (``GeneralTabs``);
+* ``dialog`` -- ``SettingsDialog``, made of the tab mixins above, which loads and saves.
+
+The tab mixins translate their texts in the context "SettingsDialog", as the dialog does.
+"""
+
+from .dialog import SettingsDialog
+
+__all__ = ["SettingsDialog"]

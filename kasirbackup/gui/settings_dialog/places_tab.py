@@ -1,0 +1,201 @@
+"""The "Backup places" tab: the main backup folder and the places that receive an off-site
+copy (folders or S3-compatible object storage), and the plain copy option.
+
+``PlacesTab`` is a part of ``SettingsDialog`` (a mixin): it builds its widgets on the dialog
+and works on the dialog's list of places (``self._repos``). Its texts keep the translation
+context "SettingsDialog"."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
+
+translate = QCoreApplication.translate     # translate("SettingsDialog", "literal"): lupdate reads it
+
+S3_ADDRESS = re.compile(r"s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/[^\s]*)?", re.IGNORECASE)
+
+
+class PlacesTab:
+    """Needs from the dialog: ``tabs``, ``_repos``, ``_enc`` and ``enc_place`` (the encryption
+    tab follows the list) and ``reload_snapshots`` (the retention preview is of the first place)."""
+
+    def _build_places(self) -> None:
+        page = self.places_page = QWidget(self)
+        page.setObjectName("placesPage")
+        lay = QVBoxLayout(page)
+        self.places_intro = QLabel(page)
+        self.places_intro.setWordWrap(True)
+        lay.addWidget(self.places_intro)
+        row = QHBoxLayout()
+        self.repo_list = QListWidget(page)
+        self.repo_list.setObjectName("repoList")
+        self.repo_list.currentRowChanged.connect(self._update_places_buttons)
+        row.addWidget(self.repo_list, 1)
+        col = QVBoxLayout()
+        self.add_folder_button = QPushButton(page)
+        self.add_folder_button.setObjectName("addFolderButton")
+        self.add_folder_button.clicked.connect(self.add_folder)
+        self.remove_button = QPushButton(page)
+        self.remove_button.setObjectName("removePlaceButton")
+        self.remove_button.clicked.connect(self.remove_place)
+        col.addWidget(self.add_folder_button)
+        col.addWidget(self.remove_button)
+        col.addStretch(1)
+        row.addLayout(col)
+        lay.addLayout(row, 1)
+        s3row = QHBoxLayout()
+        self.s3_label = QLabel(page)
+        self.s3_edit = QLineEdit(page)
+        self.s3_edit.setObjectName("s3Edit")
+        self.s3_edit.setPlaceholderText("s3://bucket/folder")
+        self.s3_label.setBuddy(self.s3_edit)
+        self.add_s3_button = QPushButton(page)
+        self.add_s3_button.setObjectName("addS3Button")
+        self.add_s3_button.clicked.connect(self.add_s3)
+        self.s3_edit.returnPressed.connect(self.add_s3)
+        s3row.addWidget(self.s3_label)
+        s3row.addWidget(self.s3_edit, 1)
+        s3row.addWidget(self.add_s3_button)
+        lay.addLayout(s3row)
+        self.s3_note = QLabel(page)
+        self.s3_note.setWordWrap(True)
+        lay.addWidget(self.s3_note)
+        self.place_error = QLabel(page)
+        self.place_error.setObjectName("placeError")
+        self.place_error.setWordWrap(True)
+        self.place_error.setStyleSheet("color: #b3261e")
+        self.place_error.setVisible(False)
+        lay.addWidget(self.place_error)
+        self.plain_box = QGroupBox(page)
+        pl = QVBoxLayout(self.plain_box)
+        self.plain_copy = QCheckBox(self.plain_box)
+        self.plain_copy.setObjectName("plainCopy")
+        self.plain_copy.toggled.connect(self._update_plain_note)
+        self.plain_note = QLabel(self.plain_box)
+        self.plain_note.setObjectName("plainCopyNote")
+        self.plain_note.setWordWrap(True)
+        pl.addWidget(self.plain_copy)
+        pl.addWidget(self.plain_note)
+        lay.addWidget(self.plain_box)
+        self.tabs.addTab(page, "")
+        page.setTabOrder(self.repo_list, self.add_folder_button)
+        page.setTabOrder(self.add_folder_button, self.remove_button)
+        page.setTabOrder(self.remove_button, self.s3_edit)
+        page.setTabOrder(self.s3_edit, self.add_s3_button)
+        page.setTabOrder(self.add_s3_button, self.plain_copy)
+
+    def _retranslate_places(self) -> None:
+        self.places_intro.setText(translate(
+            "SettingsDialog", "Every backup goes to each place below. The first one is the main "
+            "backup folder; the others receive an off-site copy (a USB disk, a "
+            "network share, a cloud-sync folder or S3-compatible storage), so a "
+            "stolen or broken computer does not take the backups with it."))
+        self.add_folder_button.setText(translate("SettingsDialog", "Add &folder…"))
+        self.remove_button.setText(translate("SettingsDialog", "&Remove"))
+        self.s3_label.setText(translate("SettingsDialog", "&Object storage:"))
+        self.add_s3_button.setText(translate("SettingsDialog", "&Add"))
+        self.s3_note.setText(translate(
+            "SettingsDialog", "The endpoint and keys come from the usual AWS settings (AWS_ENDPOINT_URL, "
+            "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or the AWS files)."))
+        self.plain_box.setTitle(translate("SettingsDialog", "Plain copy"))
+        self.plain_copy.setText(translate(
+            "SettingsDialog", "Also keep the latest backup as an ordinary .db file in the backup folder"))
+        self._show_repos()
+
+    def repos(self) -> list[str]:
+        return list(self._repos)
+
+    def _show_repos(self) -> None:
+        row = self.repo_list.currentRow()
+        self.repo_list.clear()
+        for i, loc in enumerate(self._repos):
+            role = translate("SettingsDialog", "Main backup folder") if i == 0 else \
+                translate("SettingsDialog", "Off-site copy")
+            item = QListWidgetItem(translate("SettingsDialog", "{role}: {location}").format(role=role, location=loc))
+            item.setData(Qt.ItemDataRole.UserRole, loc)
+            item.setToolTip(loc)
+            self.repo_list.addItem(item)
+        if self._repos:
+            self.repo_list.setCurrentRow(min(max(row, 0), len(self._repos) - 1))
+        current = self.enc_place.currentData()
+        self.enc_place.blockSignals(True)
+        self.enc_place.clear()
+        for loc in self._repos:
+            self.enc_place.addItem(loc, loc)
+        self.enc_place.setCurrentIndex(max(0, self.enc_place.findData(current)))
+        self.enc_place.blockSignals(False)
+        self._update_places_buttons()
+        self._update_plain_note()
+
+    def _update_places_buttons(self, *_: object) -> None:
+        self.remove_button.setEnabled(len(self._repos) > 1 and self.repo_list.currentRow() >= 0)
+
+    def _set_place_error(self, text: str) -> None:
+        self.place_error.setText(text)
+        self.place_error.setVisible(bool(text))
+
+    def _add_place(self, location: str) -> bool:
+        self._set_place_error("")
+        if location in self._repos:
+            self._set_place_error(translate("SettingsDialog", "{location} is in the list already.").format(
+                location=location))
+            return False
+        first_before = self._repos[0] if self._repos else None
+        self._repos.append(location)
+        self._show_repos()
+        self.repo_list.setCurrentRow(len(self._repos) - 1)
+        if first_before is None:
+            self._first_changed()
+        return True
+
+    def _ask_folder(self) -> str:
+        return QFileDialog.getExistingDirectory(self, translate("SettingsDialog", "Choose a folder for backups"),
+                                                str(Path.home()))
+
+    def add_folder(self) -> None:
+        folder = self._ask_folder()
+        if not folder:
+            return
+        self._add_place(str(Path(folder).expanduser().absolute()))
+
+    def add_s3(self) -> None:
+        text = self.s3_edit.text().strip()
+        if not text:
+            return
+        if not S3_ADDRESS.fullmatch(text):
+            self._set_place_error(translate("SettingsDialog", "{text} is not an object storage address. Write it "
+                                                              "like s3://bucket/folder.").format(text=text))
+            return
+        if self._add_place(text.rstrip("/")):
+            self.s3_edit.clear()
+
+    def remove_place(self) -> None:
+        row = self.repo_list.currentRow()
+        if row < 0 or len(self._repos) <= 1:
+            return
+        del self._repos[row]
+        self._show_repos()
+        if row == 0:
+            self._first_changed()
+
+    def _first_changed(self) -> None:
+        """The main backup folder changed: the retention preview is about another place."""
+        self._snapshots = None
+        self.reload_snapshots()
+
+    def _update_plain_note(self, *_: object) -> None:
+        first = self._repos[0] if self._repos else ""
+        if first.lower().startswith("s3://"):
+            text = translate("SettingsDialog", "The main place is object storage, so no plain copy is made there; it "
+                                               "is made only in a folder.")
+        elif self._enc is not None and self._enc.location == first and self._enc.encrypted:
+            text = translate("SettingsDialog", "These backups are encrypted, so no plain copy is made: anyone could "
+                                               "read it.")
+        else:
+            text = translate("SettingsDialog", "Any SQLite tool opens it (for whoever wants “just the file”). It is "
+                                               "replaced by each new backup.")
+        self.plain_note.setText(text)

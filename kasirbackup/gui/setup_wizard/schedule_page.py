@@ -1,0 +1,103 @@
+"""Page 3 of the setup wizard: when the backup runs (daily or weekly, at a time)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTime
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QHBoxLayout, QLabel, QRadioButton, QTimeEdit,
+                               QVBoxLayout, QWizard, QWizardPage)
+
+from ...app.scheduling import next_fire
+from ...app.settings import Schedule
+from ..i18n import fmt_datetime, fmt_in
+from .common import _wrapping
+
+
+class SchedulePage(QWizardPage):
+    def __init__(self, wiz: QWizard) -> None:     # the SetupWizard (not imported: it imports the pages)
+        super().__init__(wiz)
+        self.wiz = wiz
+        self.setObjectName("schedulePage")
+        self.setCommitPage(True)
+        lay = QVBoxLayout(self)
+        self.intro = _wrapping(name="scheduleIntro")
+        lay.addWidget(self.intro)
+        form = QFormLayout()
+        self.time = QTimeEdit(QTime(21, 0))
+        self.time.setObjectName("timeEdit")
+        self.time.setDisplayFormat("HH:mm")
+        self.time.timeChanged.connect(self._update_next)
+        self.time.setMinimumWidth(90)
+        trow = QHBoxLayout()
+        trow.addWidget(self.time)
+        trow.addStretch(1)
+        self.time_label = QLabel()
+        form.addRow(self.time_label, trow)
+        often = QVBoxLayout()
+        self.daily = QRadioButton()
+        self.daily.setObjectName("dailyRadio")
+        self.daily.setChecked(True)
+        wrow = QHBoxLayout()
+        self.weekly = QRadioButton()
+        self.weekly.setObjectName("weeklyRadio")
+        self.weekday = QComboBox()
+        self.weekday.setObjectName("weekdayCombo")
+        self.weekday.addItems([""] * 7)
+        self.weekday.setCurrentIndex(5)      # Saturday: the end of the shop's week
+        self.weekday.setEnabled(False)
+        wrow.addWidget(self.weekly)
+        wrow.addWidget(self.weekday)
+        wrow.addStretch(1)
+        group = QButtonGroup(self)
+        group.addButton(self.daily)
+        group.addButton(self.weekly)
+        self.weekly.toggled.connect(self.weekday.setEnabled)
+        self.weekly.toggled.connect(self._update_next)
+        self.weekday.currentIndexChanged.connect(self._update_next)
+        often.addWidget(self.daily)
+        often.addLayout(wrow)
+        self.often_label = QLabel()
+        form.addRow(self.often_label, often)
+        lay.addLayout(form)
+        self.next = _wrapping(name="nextLabel")
+        self.next.setStyleSheet("font-weight: bold;")
+        lay.addWidget(self.next)
+        self.note = _wrapping(name="scheduleNote")
+        lay.addWidget(self.note)
+        lay.addStretch(1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        from PySide6.QtCore import QLocale
+
+        self.setTitle(self.tr("When should the backup run?"))
+        self.setSubTitle(self.tr("Choose a time after the shop closes, when the computer is usually still on."))
+        self.intro.setText(self.tr("KasirBackup makes the backup by itself at this time, even while the cash "
+                                   "register program is open."))
+        self.time_label.setText(self.tr("Time:"))
+        self.often_label.setText(self.tr("How often:"))
+        self.daily.setText(self.tr("Every day"))
+        self.weekly.setText(self.tr("Once a week, on"))
+        loc = QLocale()
+        for i in range(7):
+            self.weekday.setItemText(i, loc.dayName(i + 1))
+        self.note.setText(self.tr("If the computer is off at that time, the backup runs a minute after "
+                                  "KasirBackup starts again. The first backup is made now."))
+        self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Make the first backup"))
+        self._update_next()
+
+    def schedule(self) -> Schedule:
+        t = self.time.time()
+        hhmm = "{:02d}:{:02d}".format(t.hour(), t.minute())
+        if self.weekly.isChecked():
+            return Schedule("weekly", hhmm, [self.weekday.currentIndex()])
+        return Schedule("daily", hhmm)
+
+    def _update_next(self, *args) -> None:
+        ctx = self.wiz.ctx
+        now = ctx.now()
+        when = next_fire(self.schedule(), now, ctx.tz)
+        self.next.setText(self.tr("Next backup: {when} ({distance})").format(
+            when=fmt_datetime(when), distance=fmt_in(when, now)) if when else "")
+
+    def initializePage(self) -> None:
+        self._update_next()

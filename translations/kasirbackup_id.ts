@@ -2876,6 +2876,18 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Tulis seperti 7d, 2w, 6m, 1y, atau 1y6m12d (h jam, d hari, w minggu, m bulan, y tahun).</translation>
     </message>
     <message>
+        <source>Remove it (or point KASIRBACKUP_SCRATCH_DIR at a folder of your own) and try again; nothing was written there.</source>
+        <translation>Hapus folder itu (atau arahkan KASIRBACKUP_SCRATCH_DIR ke folder milik Anda sendiri), lalu coba lagi; tidak ada yang ditulis di sana.</translation>
+    </message>
+    <message>
+        <source>{path} in the backup folder is a link to another place; nothing was written, moved or deleted through it.</source>
+        <translation>{path} di folder cadangan adalah tautan ke tempat lain; tidak ada yang ditulis, dipindahkan, atau dihapus melaluinya.</translation>
+    </message>
+    <message>
+        <source>Remove the link itself (not what it points to), then try again; the backups are unchanged.</source>
+        <translation>Hapus tautannya saja (bukan yang ditunjuknya), lalu coba lagi; cadangan tidak berubah.</translation>
+    </message>
+    <message>
         <source>{location} is not a valid off-site storage address: {reason}.</source>
         <translation>{location} bukan alamat penyimpanan cloud yang benar: {reason}.</translation>
     </message>
@@ -2942,6 +2954,10 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>Could not write the scratch copy used to check the backup in {path}: {reason}.</source>
         <translation>Salinan sementara untuk memeriksa cadangan tidak bisa ditulis di {path}: {reason}.</translation>
+    </message>
+    <message>
+        <source>The scratch folder {path} cannot be used safely: it is a link, not a folder, or it belongs to another user.</source>
+        <translation>Folder sementara {path} tidak aman dipakai: folder itu berupa tautan, bukan folder, atau milik pengguna lain.</translation>
     </message>
     <message>
         <source>Free some space there (the check needs room for one copy of the database) and try again; the existing backups are unchanged.</source>

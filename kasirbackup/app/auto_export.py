@@ -17,6 +17,8 @@ with a note.
 from __future__ import annotations
 
 import logging
+import os
+import stat
 import re
 import time
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ from ..core.errors import Cancelled, KasirBackupError
 from ..core.repo.manifest import Snapshot
 from ..core.progress import CancelToken, Progress, no_progress
 from ..core.repo.repository import Repository
+from ..core.scratch import is_link
 from ..core.storage.local import LocalStorage
 from .credentials import passphrase_source
 from .history import Trigger
@@ -93,9 +96,9 @@ def export_snapshot(repo: Repository, snap: Snapshot, formats: list[str], progre
         out.skipped = "no exports written: the backup folder is encrypted and an export would not be"
         return out
     try:
-        folder.mkdir(exist_ok=True)
-    except OSError as exc:
-        out.failed = {fmt: f"cannot create {folder}: {exc.strerror or exc}" for fmt in formats}
+        folder = repo.storage.folder(EXPORTS_FOLDER)     # never through a planted link
+    except KasirBackupError as exc:
+        out.failed = {fmt: exc.message(translate) for fmt in formats}
         return out
     for fmt in formats:
         dest = folder / export_name(snap, fmt)
@@ -123,7 +126,13 @@ def remove_orphans(repo: Repository) -> list[Path]:
     files of exports killed more than a day ago. Nothing is removed while any manifest is
     unreadable or when the repository lists no snapshot at all."""
     folder = exports_folder(repo)
-    if folder is None or not folder.is_dir():
+    if folder is None or not os.path.lexists(folder):
+        return []
+    st = os.lstat(folder)
+    if is_link(st):
+        log.warning("exports in %s left as they are: the folder is a link to another place", folder)
+        return []
+    if not stat.S_ISDIR(st.st_mode):
         return []
     snaps = repo.snapshots()
     if repo.problems or not snaps:
@@ -140,7 +149,7 @@ def remove_orphans(repo: Repository) -> list[Path]:
                     entry.unlink()
                 continue
             m = NAME.match(entry.name)
-            if not m or not entry.is_file() or any(i.startswith(m.group(3)) for i in ids):
+            if not m or entry.is_symlink() or not entry.is_file() or any(i.startswith(m.group(3)) for i in ids):
                 continue
             entry.unlink()
             removed.append(entry)

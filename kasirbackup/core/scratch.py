@@ -1,9 +1,14 @@
 """Scratch space for temporary database images (restore drills, previews, safety copies).
 
-They hold a full copy of a shop's data, so they must not pile up when a run is killed:
-every file or folder is created in ``<temp>/kasirbackup-scratch/`` with the creating
-process id in its name, is readable by the owner only, and ``clean_scratch()`` — called at
-the start of every backup, verify, diff and restore — removes what dead processes left.
+They hold a full copy of a shop's data, so they must not pile up when a run is killed and
+must not be reachable by anyone else: every file or folder is created in a scratch folder
+of this user's own — ``<temp>/kasirbackup-scratch-<uid>`` (one per user, so a root cron job
+and the shop owner never share one), or ``<temp>/kasirbackup-scratch`` on Windows, whose
+temporary folder is per user already. That folder must be a real folder (not a link or
+junction), owned by us and closed to others; if the name is taken by someone else the
+per-user cache folder is used instead, and a folder we do not own is never used. Names
+carry the creating process id, and ``clean_scratch()`` — called at the start of every
+backup, verify, diff and restore — removes what dead processes left.
 """
 
 from __future__ import annotations
@@ -11,24 +16,74 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
+from .errors import IoFailure, KasirBackupError
 from .processes import pid_alive
 
 _NAME = re.compile(r"^[a-z]+-(\d+)-")
 
 
-def scratch_dir() -> Path:
-    base = os.environ.get("KASIRBACKUP_SCRATCH_DIR") or os.path.join(tempfile.gettempdir(), "kasirbackup-scratch")
-    path = Path(base)
-    path.mkdir(parents=True, exist_ok=True)
-    if os.name != "nt":
-        try:
-            os.chmod(path, 0o700)
-        except OSError:
-            pass
+class ScratchUnsafe(KasirBackupError):
+    code = "scratch-unsafe"
+    template = ("The scratch folder {path} cannot be used safely: it is a link, not a folder, or it belongs "
+                "to another user.")
+    hint = ("Remove it (or point KASIRBACKUP_SCRATCH_DIR at a folder of your own) and try again; "
+            "nothing was written there.")
+
+
+def _uid() -> int | None:
+    return os.getuid() if hasattr(os, "getuid") else None
+
+
+def is_link(st: os.stat_result) -> bool:
+    """A symbolic link, or on Windows any reparse point (junctions, mount points)."""
+    if stat.S_ISLNK(st.st_mode):
+        return True
+    attrs = getattr(st, "st_file_attributes", 0)
+    return bool(attrs & getattr(stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0x400))
+
+
+def own_folder(path: Path) -> Path:
+    """``path`` as a folder of this user's alone: created (owner-only) if missing, else
+    checked without following links. Raises ``ScratchUnsafe`` when it is a link, not a
+    folder or someone else's."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise IoFailure(path=str(path), reason=exc.strerror or str(exc)) from exc
+    st = os.lstat(path)
+    uid = _uid()
+    if is_link(st) or not stat.S_ISDIR(st.st_mode) or (uid is not None and st.st_uid != uid):
+        raise ScratchUnsafe(path=str(path))
+    if os.name != "nt" and st.st_mode & 0o077:
+        os.chmod(path, 0o700)
     return path
+
+
+def _cache_folder() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("kasirbackup", appauthor=False)) / "scratch"
+
+
+def scratch_dir() -> Path:
+    override = os.environ.get("KASIRBACKUP_SCRATCH_DIR")
+    if override:
+        return own_folder(Path(override))
+    uid = _uid()
+    name = "kasirbackup-scratch" if uid is None else f"kasirbackup-scratch-{uid}"
+    try:
+        return own_folder(Path(tempfile.gettempdir()) / name)
+    except ScratchUnsafe:
+        # the name is taken in the shared temporary folder (another user, or a planted
+        # link): our own cache folder cannot be
+        return own_folder(_cache_folder())
 
 
 def scratch_file(kind: str, suffix: str = ".db", folder: Path | None = None) -> Path:
@@ -46,18 +101,18 @@ def clean_scratch() -> int:
     """Remove scratch files and folders whose process is gone. Returns how many."""
     removed = 0
     try:
-        entries = list(scratch_dir().iterdir())
-    except OSError:
+        entries = list(os.scandir(scratch_dir()))
+    except (OSError, ScratchUnsafe):
         return 0
     for entry in entries:
         m = _NAME.match(entry.name)
         if not m or pid_alive(int(m.group(1))):
             continue
         try:
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry)
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
             else:
-                entry.unlink()
+                os.unlink(entry.path)
             removed += 1
         except OSError:
             pass

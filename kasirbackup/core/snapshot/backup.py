@@ -94,6 +94,8 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
     try:
         repo.clean_temp()
         clean_scratch()
+        if repo.config.plain_copy and not repo.codec.encrypted and repo.temp_dir() is not None:
+            repo.storage.refuse_link("latest")    # a planted link stops the backup before anything is written
         prev = _previous(repo, source, image_file or source)
         known: set[bytes] = set()
         if prev is not None:
@@ -197,13 +199,12 @@ def _verify_and_record(repo: Repository, req: BackupRequest, source: Path, creat
 
 def _publish_plain_copy(repo: Repository, snap: Snapshot, image: Path) -> Path:
     """Keep the newest verified image as an ordinary .db file in ``REPO/latest/``."""
-    folder = Path(repo.location) / "latest"
-    folder.mkdir(exist_ok=True)
+    folder = repo.storage.folder("latest")      # RepoFolderIsLink if someone planted a link there
     stem = Path(snap.source_name).stem or "database"
     dest = folder / f"{stem}.db"
     marker = folder / f"{stem}.source"
     try:
-        owner = marker.read_text(encoding="utf-8").strip()
+        owner = "" if marker.is_symlink() else marker.read_text(encoding="utf-8").strip()
     except OSError:
         owner = ""
     if owner and owner != snap.source_path:
@@ -212,7 +213,11 @@ def _publish_plain_copy(repo: Repository, snap: Snapshot, image: Path) -> Path:
         marker = dest.with_suffix(".source")
     if os.name != "nt":
         os.chmod(image, 0o600)
-    os.replace(image, dest)
-    marker.write_text(snap.source_path + "\n", encoding="utf-8")
+    os.replace(image, dest)          # replaces a link at that name, never what it points to
+    tmp_marker = folder / f".{marker.name}.{os.getpid()}.tmp"
+    fd = os.open(tmp_marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(snap.source_path + "\n")
+    os.replace(tmp_marker, marker)
     return dest
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +40,7 @@ import xxhash
 from ..errors import DatabaseBusy, DatabaseCorrupt, DatabaseTooBusy, NotADatabase, SourceUnreadable
 from ..progress import CancelToken, Progress
 from ..sqlitefile import Header, check_source, connect_readonly, parse_header
+from ..scratch import scratch_file
 from .raw_read import Truncated, open_raw, pread, read_pages
 
 BATCH_BYTES = 4 * 1024 * 1024
@@ -347,10 +347,9 @@ def capture_connection(conn: sqlite3.Connection, store: PageStore, progress: Pro
     """Copy the database behind an open connection with SQLite's online backup API in one
     step, then read the copy. Used for WAL databases (a WAL reader does not block the
     writer) and for a database we hold locked ourselves (the safety snapshot of a restore)."""
-    tmpdir = opts.tmpdir or tempfile.gettempdir()
-    fd, tmp_name = tempfile.mkstemp(prefix="kasirbackup-", suffix=".db", dir=tmpdir)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    # a full copy of the shop's data: in our own scratch space (or the repository's tmp/),
+    # named after this process, so that a killed run's copy is cleaned by the next run
+    tmp = scratch_file("wal", folder=Path(opts.tmpdir) if opts.tmpdir else None)
     try:
         dst = sqlite3.connect(tmp, isolation_level=None)
         try:

@@ -6,6 +6,7 @@ repository with its passphrase. Every verb module imports this one; it imports n
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from datetime import datetime
@@ -51,14 +52,16 @@ class ProgressBar:
         frac = done / total if total else 1.0
         width = 30
         bar = "#" * int(frac * width) + "-" * (width - int(frac * width))
-        sys.stderr.write(f"\r{self.LABELS.get(phase, phase):<12} [{bar}] {frac * 100:5.1f}%")
-        sys.stderr.flush()
+        err = raw_stream(sys.stderr)
+        err.write(f"\r{self.LABELS.get(phase, phase):<12} [{bar}] {frac * 100:5.1f}%")
+        err.flush()
         self._shown = True
 
     def done(self) -> None:
         if self._shown:
-            sys.stderr.write("\r" + " " * 60 + "\r")
-            sys.stderr.flush()
+            err = raw_stream(sys.stderr)
+            err.write("\r" + " " * 60 + "\r")
+            err.flush()
             self._shown = False
 
 
@@ -66,9 +69,43 @@ def progress_bar(args) -> ProgressBar:
     return ProgressBar(sys.stderr.isatty() and not getattr(args, "quiet", False))
 
 
+# -- inert output: text from repositories, databases and import files is data, never a
+# terminal command (an ESC[1A ESC[2K in a planted label could erase the DAMAGED line above)
+_ESCAPED = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)) if c not in (0x09, 0x0A)}
+_ESCAPED.update({c: f"\\u{c:04x}" for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+#: what JSON leaves raw with ensure_ascii=False (it escapes only U+0000..U+001F itself)
+_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def inert(text: str) -> str:
+    """``text`` with every control character (but tab and newline) and every bidirectional
+    override written as a visible escape such as ``\\x1b``."""
+    return text.translate(_ESCAPED)
+
+
+class InertStream:
+    """A text stream that writes everything through ``inert``; ``raw`` is the stream
+    itself, for the progress bar's own carriage returns."""
+
+    def __init__(self, stream) -> None:
+        self.raw = stream
+
+    def write(self, text: str) -> int:
+        return self.raw.write(inert(text))
+
+    def __getattr__(self, name: str):
+        return getattr(self.raw, name)
+
+
+def raw_stream(stream):
+    return getattr(stream, "raw", stream)
+
+
 def print_json(obj) -> None:
-    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    text = json.dumps(obj, ensure_ascii=False, indent=2)
+    text = _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    out = raw_stream(sys.stdout)
+    out.write(text + "\n")
 
 
 def local_time(dt: datetime) -> str:

@@ -19,7 +19,7 @@ from .. import __version__
 from ..app.logs import log_path, setup_logging
 from ..core.errors import KasirBackupError
 from .backups import register as register_backups, register_upkeep
-from .common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE
+from .common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, InertStream
 from .data import register as register_data
 from .profiles import register as register_profiles
 from .restore import register as register_restore
@@ -78,6 +78,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     setup_logging()
     log.info("kasirbackup %s: %s", __version__, " ".join(sys.argv[1:] if argv is None else argv))
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = InertStream(sys.stdout), InertStream(sys.stderr)
+    try:
+        return _run(args)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _run(args) -> int:
     try:
         return args.func(args)
     except KasirBackupError as exc:

@@ -2880,6 +2880,14 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Hapus folder itu (atau arahkan KASIRBACKUP_SCRATCH_DIR ke folder milik Anda sendiri), lalu coba lagi; tidak ada yang ditulis di sana.</translation>
     </message>
     <message>
+        <source>The database {path} was left half-written by the program that uses it, and it cannot be repaired here because its folder or disk is read-only.</source>
+        <translation>Database {path} ditinggalkan setengah tertulis oleh program yang memakainya, dan tidak bisa diperbaiki di sini karena folder atau disknya hanya-baca.</translation>
+    </message>
+    <message>
+        <source>Open the database once with that program on a writable disk (it repairs itself), or copy the whole folder, with its -journal file, to a writable disk and back up that copy.</source>
+        <translation>Buka database itu sekali dengan program tersebut di disk yang bisa ditulisi (database akan memperbaiki dirinya), atau salin seluruh foldernya, beserta file -journal, ke disk yang bisa ditulisi lalu cadangkan salinan itu.</translation>
+    </message>
+    <message>
         <source>{path} in the backup folder is a link to another place; nothing was written, moved or deleted through it.</source>
         <translation>{path} di folder cadangan adalah tautan ke tempat lain; tidak ada yang ditulis, dipindahkan, atau dihapus melaluinya.</translation>
     </message>

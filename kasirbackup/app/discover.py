@@ -448,7 +448,7 @@ def plan_backup_folder(folder: str | os.PathLike, profile_name: str,
             import json
             with open(target / CONFIG_NAME, "rb") as fh:
                 encrypted = bool(json.loads(fh.read(1024 * 1024).decode("utf-8")).get("encryption"))
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, AttributeError, RecursionError):
             encrypted = False
     anc = existing_ancestor(target)
     if anc is None or not anc.is_dir():

@@ -30,7 +30,7 @@ def _load() -> dict:
     try:
         d = json.loads(_state_path().read_text(encoding="utf-8"))
         return d if isinstance(d, dict) else {}
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
 
 

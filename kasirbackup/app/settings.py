@@ -227,6 +227,10 @@ class SettingsStore:
         except KasirBackupError as exc:        # e.g. a schedule or duration that does not parse
             backup = self._keep_copy(raw, "damaged")
             raise SettingsDamaged(path=str(self.path), reason=exc.message(), backup=str(backup)) from None
+        except RecursionError:
+            backup = self._keep_copy(raw, "damaged")
+            raise SettingsDamaged(path=str(self.path), reason="its values are nested far too deeply",
+                                  backup=str(backup)) from None
         except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
             backup = self._keep_copy(raw, "damaged")
             raise SettingsDamaged(path=str(self.path), reason=str(exc), backup=str(backup)) from None

@@ -90,6 +90,8 @@ def cmd_recovery_sheet(args) -> int:
             raise ConfigPresent(path=str(folder))
         try:
             cfg = config_from_sheet(Path(args.restore).read_text(encoding="utf-8"))
+        except RecursionError:
+            raise SheetUnreadable(path=args.restore, reason="its values are nested far too deeply") from None
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             raise SheetUnreadable(path=args.restore, reason=str(exc)) from None
         RepoConfig.loads(json.dumps(cfg).encode(), str(folder))   # validate before writing

@@ -161,6 +161,8 @@ QT_TRANSLATE_NOOP("errors", "{text} is not a duration.")  # policy.BadDuration (
 QT_TRANSLATE_NOOP("errors", "Write it like 7d, 2w, 6m, 1y or 1y6m12d (h hours, d days, w weeks, m months, y years).")  # policy.BadDuration (bad-duration)
 QT_TRANSLATE_NOOP("errors", "The scratch folder {path} cannot be used safely: it is a link, not a folder, or it belongs to another user.")  # scratch.ScratchUnsafe (scratch-unsafe)
 QT_TRANSLATE_NOOP("errors", "Remove it (or point KASIRBACKUP_SCRATCH_DIR at a folder of your own) and try again; nothing was written there.")  # scratch.ScratchUnsafe (scratch-unsafe)
+QT_TRANSLATE_NOOP("errors", "The database {path} was left half-written by the program that uses it, and it cannot be repaired here because its folder or disk is read-only.")  # capture.NeedsRecoveryReadOnly (needs-recovery-read-only)
+QT_TRANSLATE_NOOP("errors", "Open the database once with that program on a writable disk (it repairs itself), or copy the whole folder, with its -journal file, to a writable disk and back up that copy.")  # capture.NeedsRecoveryReadOnly (needs-recovery-read-only)
 QT_TRANSLATE_NOOP("errors", "Could not write the scratch copy used to check the backup in {path}: {reason}.")  # verify.ScratchSpace (scratch-space)
 QT_TRANSLATE_NOOP("errors", "Free some space there (the check needs room for one copy of the database) and try again; the existing backups are unchanged.")  # verify.ScratchSpace (scratch-space)
 QT_TRANSLATE_NOOP("errors", "{path} in the backup folder is a link to another place; nothing was written, moved or deleted through it.")  # local.RepoFolderIsLink (repo-folder-is-link)

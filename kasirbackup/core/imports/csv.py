@@ -140,6 +140,8 @@ def _meta(raw: bytes, path: str) -> tuple[ExportMeta, dict[str, str]]:
         info = json.loads(raw.decode("utf-8"))
         meta = ExportMeta.from_json(info)
         files = {str(k): str(v) for k, v in info["files"].items()}
+    except RecursionError:
+        raise NotAnExport(path=path, detail=f"{INFO_NAME} is damaged (nested far too deeply)") from None
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
         raise NotAnExport(path=path, detail=f"{INFO_NAME} is damaged ({exc})") from None
     return meta, files

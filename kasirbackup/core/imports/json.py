@@ -77,6 +77,9 @@ class _Stream:
         while True:
             try:
                 v, end = self.dec.raw_decode(self.buf, self.pos)
+            except RecursionError:
+                raise FileInvalid(path=str(self.path), where=self.where(self.pos),
+                                  detail="values are nested far too deeply") from None
             except json.JSONDecodeError as exc:
                 near_end = exc.pos >= len(self.buf) - 64 or exc.msg.startswith("Unterminated string")
                 if near_end and self._fill():
@@ -204,7 +207,7 @@ def _rows(s: _Stream, table: str, width: int) -> Iterator[tuple[int, list]]:
             if end == len(s.buf):
                 raise ValueError
             s.pos = end
-        except ValueError:
+        except (ValueError, RecursionError):
             s.pos = pos
             row = s.value()
         if type(row) is not list or len(row) != width:

@@ -40,6 +40,9 @@ def open_xlsx(path: Path, limits: ImportLimits) -> ImportFile:
         sheets: dict[str, list[str]] = info["sheets"]
         plans = {t: [ColumnPlan.from_json(p) for p in ps] for t, ps in info["plans"].items()}
         _check_sheets(path, wb, meta, sheets, info.get("summary"))
+    except RecursionError:
+        wb.close()
+        raise NotAnExport(path=str(path), detail="its description sheet is damaged (nested far too deeply)") from None
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         wb.close()
         if isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError):

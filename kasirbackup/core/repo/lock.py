@@ -45,7 +45,7 @@ class RepoLock:
             return info if isinstance(info, dict) else {}
         except FileNotFoundError:
             return None
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return {}   # unreadable: treated by age only
 
     @staticmethod

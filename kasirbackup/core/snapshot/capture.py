@@ -37,7 +37,8 @@ from typing import Callable, Protocol
 
 import xxhash
 
-from ..errors import DatabaseBusy, DatabaseCorrupt, DatabaseTooBusy, NotADatabase, SourceUnreadable
+from ..errors import (DatabaseBusy, DatabaseCorrupt, DatabaseTooBusy, KasirBackupError, NotADatabase,
+                      SourceUnreadable)
 from ..progress import CancelToken, Progress
 from ..sqlitefile import Header, check_source, connect_readonly, parse_header
 from ..scratch import scratch_file
@@ -46,6 +47,14 @@ from .raw_read import Truncated, open_raw, pread, read_pages
 BATCH_BYTES = 4 * 1024 * 1024
 BLOCK_BYTES = 64 * 1024
 MAX_HELD_CHANGES = 256 * 1024 * 1024
+
+
+class NeedsRecoveryReadOnly(KasirBackupError):
+    code = "needs-recovery-read-only"
+    template = ("The database {path} was left half-written by the program that uses it, and it cannot be "
+                "repaired here because its folder or disk is read-only.")
+    hint = ("Open the database once with that program on a writable disk (it repairs itself), or copy the "
+            "whole folder, with its -journal file, to a writable disk and back up that copy.")
 
 
 class PageStore(Protocol):
@@ -115,6 +124,7 @@ class _Reader:
         self.max_lock_s = 0.0
         self.total_lock_s = 0.0
         self._since = 0.0
+        self._reopened = False
 
     def close(self) -> None:
         self.conn.close()
@@ -130,12 +140,17 @@ class _Reader:
             msg = str(exc).lower()
             if "locked" in msg or "busy" in msg:
                 raise DatabaseBusy(path=str(self.path), seconds=int(self.opts.busy_timeout_s)) from exc
+            if ("readonly" in msg or "read-only" in msg) and self._reopened:
+                # even a normal connection cannot roll the hot journal back: the medium
+                # or folder is read-only. Once, not again and again.
+                raise NeedsRecoveryReadOnly(path=str(self.path)) from exc
             if "readonly" in msg or "read-only" in msg:
                 # a hot journal needs rolling back, which a read-only connection cannot
-                # do: reopen normally so that SQLite recovers the file as the POS would.
+                # do: reopen normally (once) so that SQLite recovers the file as the POS would.
                 self.conn.close()
                 self.conn = sqlite3.connect(str(self.path), timeout=self.opts.busy_timeout_s,
                                             isolation_level=None, check_same_thread=False)
+                self._reopened = True
                 return self.acquire()
             raise SourceUnreadable(path=str(self.path), reason=str(exc)) from exc
         except sqlite3.DatabaseError as exc:

@@ -2881,7 +2881,7 @@ Ukuran: {size} · diubah {when}</translation>
     </message>
     <message>
         <source>The database {path} was left half-written by the program that uses it, and it cannot be repaired here because its folder or disk is read-only.</source>
-        <translation>Database {path} ditinggalkan setengah tertulis oleh program yang memakainya, dan tidak bisa diperbaiki di sini karena folder atau disknya hanya-baca.</translation>
+        <translation>Database {path} ditinggalkan setengah tertulis oleh program yang memakainya, dan tidak bisa diperbaiki di sini karena folder atau disknya hanya bisa dibaca.</translation>
     </message>
     <message>
         <source>Open the database once with that program on a writable disk (it repairs itself), or copy the whole folder, with its -journal file, to a writable disk and back up that copy.</source>

@@ -45,7 +45,7 @@ def cmd_export(args) -> int:
     bar = progress_bar(args)
     try:
         result = export(ExportRequest(format=args.format, out=args.out, db=args.db, repo=repo, snapshot=snap,
-                                      tables=_tables(args.tables)), bar)
+                                      tables=_tables(args.tables), raw_csv=args.raw_csv), bar)
     finally:
         bar.done()
     log.info("export %s of %s (%s) to %s: %d rows, %d bytes", result.format, result.source,
@@ -133,6 +133,9 @@ def register(sub, add) -> None:
     sp.add_argument("--out", required=True, metavar="PATH",
                     help="the file to create (csv: a new folder, or a .zip file)")
     sp.add_argument("--tables", metavar="T1,T2", help="only these tables")
+    sp.add_argument("--raw-csv", action="store_true",
+                    help="CSV for programs: texts starting with = + - @ are written as they are, without the "
+                         "apostrophe that keeps a spreadsheet from running them as formulas")
     sp.add_argument("--json", action="store_true")
 
     sp = add("import", "import a JSON, XLSX or CSV export into a database (merge or replace)", cmd_import)

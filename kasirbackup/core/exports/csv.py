@@ -10,6 +10,14 @@ carries the storage class, the way ``sqlite3 -csv`` does it for NULL:
   ``1.0``; integers keep every digit);
 * BLOB is unquoted ``0x`` + hexadecimal digits.
 
+*Safe to open in a spreadsheet* (the default): a text — a value or a column name — that
+starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be taken by Excel or
+LibreOffice as a formula (``=HYPERLINK(…)``, ``+cmd|' /C calc'!A0``), so it is written with
+a leading apostrophe, as OWASP recommends: ``"'=SUM(A1)"``. A text that starts with an
+apostrophe gets one more, so the rule can be undone exactly: ``export-info.json`` says
+``"text_guard": "apostrophe"`` and the import removes one leading apostrophe from every
+text. ``--raw-csv`` (for programs, not people) writes texts as they are and no guard.
+
 Large tables are written by several worker processes in parallel (ranges of rowids), and
 the parts are joined in order: Python spends most of an export turning SQLite values into
 objects, so one process cannot keep up with ``sqlite3 -csv``.
@@ -39,7 +47,29 @@ from ..sqlitefile import quote
 INFO_NAME = "export-info.json"
 BOM = b"\xef\xbb\xbf"
 BATCH = 5000
+#: first characters a spreadsheet reads as the start of a formula, plus the apostrophe itself
+GUARDED_FIRST = ("=", "+", "-", "@", "\t", "\r", "'")
+_GUARD_SQL = "'=', '+', '-', '@', '''', char(9), char(13)"
 PARALLEL_MIN_ROWS = 300_000
+
+
+def guard_text(text: str) -> str:
+    """``text`` as a spreadsheet must never run it (see the module's description)."""
+    return "'" + text if text.startswith(GUARDED_FIRST) else text
+
+
+def unguard_text(text: str) -> str:
+    return text[1:] if text.startswith("'") else text
+
+
+def _guarded(q: str) -> str:
+    """SQL: the column ``q`` with a text guarded like ``guard_text``."""
+    return f"CASE WHEN typeof({q}) = 'text' AND substr({q}, 1, 1) IN ({_GUARD_SQL}) THEN '''' || {q} ELSE {q} END"
+
+
+def _guarded_text(q: str) -> str:
+    """SQL: the value of ``q``, known to be a text, guarded like ``guard_text``."""
+    return f"iif(substr({q}, 1, 1) IN ({_GUARD_SQL}), '''' || {q}, {q})"
 
 
 def table_files(meta: ExportMeta) -> dict[str, str]:
@@ -59,7 +89,8 @@ class _Writer:
     A table where most blocks need the exact way continues in it; WITHOUT ROWID tables
     always use it."""
 
-    def __init__(self, t: TableMeta, conn: sqlite3.Connection, fast: bool = True) -> None:
+    def __init__(self, t: TableMeta, conn: sqlite3.Connection, fast: bool = True, guard: bool = True) -> None:
+        self.guard = guard
         tok = secrets.token_hex(8)
         self.null_mark = f"\x01N{tok}"
         self.blob_mark = f"\x01B{tok}"
@@ -75,12 +106,15 @@ class _Writer:
         exact, lines = [], []
         for c, typ in zip(t.columns, t.types):
             q = quote(c)
+            may_be_text = c != t.rowid and not (t.strict and typ.upper() in ("INT", "INTEGER", "REAL", "BLOB"))
+            value = _guarded(q) if guard and may_be_text else q
+            text = _guarded_text(q) if guard else q
             no_blob = c == t.rowid or (t.strict and typ.upper() in ("INT", "INTEGER", "REAL", "TEXT"))
-            plain = q if c in notnull or c == t.rowid else f"coalesce({q}, '{self.null_mark}')"
+            plain = value if c in notnull or c == t.rowid else f"coalesce({value}, '{self.null_mark}')"
             exact.append(plain if no_blob else f"CASE WHEN typeof({q}) = 'blob' THEN '{self.blob_mark}' || hex({q}) "
                                                f"ELSE {plain} END")
             lines.append(f"CASE typeof({q}) WHEN 'integer' THEN {q} WHEN 'text' THEN iif(instr({q}, char(0)), "
-                         f"'{self.esc}', printf('\"%w\"', {q})) WHEN 'null' THEN '' WHEN 'blob' THEN '0x' || hex({q}) "
+                         f"'{self.esc}', printf('\"%w\"', {text})) WHEN 'null' THEN '' WHEN 'blob' THEN '0x' || hex({q}) "
                          f"ELSE '{self.esc}' END")
         self.table = f"main.{quote(t.name)}"
         self.sql = f"SELECT {', '.join(exact)} FROM {self.table}"
@@ -92,7 +126,7 @@ class _Writer:
         self.csv = csv.writer(self.buf, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
 
     def header(self, t: TableMeta) -> bytes:
-        self.csv.writerow(t.columns)
+        self.csv.writerow([guard_text(c) for c in t.columns] if self.guard else t.columns)
         return BOM + self._take()
 
     def _take(self) -> bytes:
@@ -182,8 +216,8 @@ def _where(rowid: str | None, lo: int | None, hi: int | None) -> tuple[str, tupl
 
 
 def _write_table(conn: sqlite3.Connection, image: Path, t: TableMeta, fh: BinaryIO, workdir: Path,
-                 workers: int, tick, cancel: CancelToken) -> None:
-    w = _Writer(t, conn)
+                 workers: int, tick, cancel: CancelToken, guard: bool = True) -> None:
+    w = _Writer(t, conn, guard=guard)
     fh.write(w.header(t))
     if workers <= 1 or t.rows < PARALLEL_MIN_ROWS or w.rowid is None:
         w.rows(conn, fh, on_batch=lambda n: (tick(n), cancel.check()))
@@ -193,7 +227,8 @@ def _write_table(conn: sqlite3.Connection, image: Path, t: TableMeta, fh: Binary
     try:
         for i, (lo, hi) in enumerate(ranges[1:], start=1):
             part = workdir / f"part-{i}.csv"
-            job = json.dumps({"image": str(image), "table": t.to_json(), "lo": lo, "hi": hi, "out": str(part)})
+            job = json.dumps({"image": str(image), "table": t.to_json(), "lo": lo, "hi": hi, "out": str(part),
+                              "guard": guard})
             p = subprocess.Popen([sys.executable, "-c", "from kasirbackup.core.exports.csv import worker_main; "
                                   "worker_main()"], stdin=subprocess.PIPE, stderr=subprocess.PIPE)
             p.stdin.write(job.encode("utf-8"))
@@ -256,17 +291,21 @@ def worker_main() -> None:
     t = TableMeta.from_json(job["table"])
     conn = sqlite3.connect(Path(job["image"]).absolute().as_uri() + "?mode=ro&immutable=1", uri=True)
     with open(job["out"], "wb") as fh:
-        _Writer(t, conn).rows(conn, fh, job["lo"], job["hi"])
+        _Writer(t, conn, guard=job.get("guard", True)).rows(conn, fh, job["lo"], job["hi"])
     conn.close()
 
 
 def write_csv(conn: sqlite3.Connection, image: Path, meta: ExportMeta, dest: Path, as_zip: bool,
-              workdir: Path, progress: Progress, cancel: CancelToken, workers: int | None = None) -> dict[str, str]:
-    """Write the tables of ``meta`` into the folder ``dest`` or the zip file ``dest``."""
+              workdir: Path, progress: Progress, cancel: CancelToken, workers: int | None = None,
+              guard: bool = True) -> dict[str, str]:
+    """Write the tables of ``meta`` into the folder ``dest`` or the zip file ``dest``; ``guard``:
+    safe to open in a spreadsheet (see the module's description)."""
     workers = default_workers() if workers is None else workers
     files = table_files(meta)
     info = meta.to_json()
     info["files"] = files
+    if guard:
+        info["text_guard"] = "apostrophe"
     info_bytes = json.dumps(info, ensure_ascii=False, indent=1).encode("utf-8")
     done = [0]
     total = meta.total_rows
@@ -280,13 +319,13 @@ def write_csv(conn: sqlite3.Connection, image: Path, meta: ExportMeta, dest: Pat
             zf.writestr(INFO_NAME, info_bytes)
             for t in meta.tables:
                 with zf.open(files[t.name], "w", force_zip64=True) as fh:
-                    _write_table(conn, image, t, fh, workdir, workers, tick, cancel)
+                    _write_table(conn, image, t, fh, workdir, workers, tick, cancel, guard)
                 done[0] = sum(x.rows for x in meta.tables[:meta.tables.index(t) + 1])
     else:
         (dest / INFO_NAME).write_bytes(info_bytes)
         for t in meta.tables:
             with open(dest / files[t.name], "wb") as fh:
-                _write_table(conn, image, t, fh, workdir, workers, tick, cancel)
+                _write_table(conn, image, t, fh, workdir, workers, tick, cancel, guard)
             done[0] = sum(x.rows for x in meta.tables[:meta.tables.index(t) + 1])
     progress("export", total, total)
     return files

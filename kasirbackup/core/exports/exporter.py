@@ -47,6 +47,7 @@ class ExportRequest:
     xlsx_labels: dict[str, str] | None = None    # translations of the summary sheet
     xlsx_max_rows: int = MAX_SHEET_ROWS
     csv_workers: int | None = None               # None: export_csv.default_workers()
+    raw_csv: bool = False                        # texts as they are, even =… (for programs, not spreadsheets)
 
 
 @dataclass(slots=True)
@@ -127,7 +128,8 @@ def _write(fmt: str, conn, image: Path, meta: ExportMeta, out: Output, as_zip: b
     if fmt == "csv":
         work = scratch_folder("csvparts")
         try:
-            result.files = write_csv(conn, image, meta, out.tmp, as_zip, work, progress, cancel, req.csv_workers)
+            result.files = write_csv(conn, image, meta, out.tmp, as_zip, work, progress, cancel, req.csv_workers,
+                                     guard=not req.raw_csv)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return

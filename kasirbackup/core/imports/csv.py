@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 from typing import Iterator, TextIO
 
-from ..exports.csv import INFO_NAME
+from ..exports.csv import INFO_NAME, unguard_text
 from ..exports.meta import ExportMeta
 from .files import (CsvDelimiter, CsvEncoding, FileShape, FileTooLarge, ImportFile, ImportLimits,
                            NotAnExport, TableFeed, UnknownImportFile, check_zip, column_problem)
@@ -95,7 +95,9 @@ def _text(raw: io.BufferedIOBase, path: str) -> TextIO:
 
 
 def _feed(fh: TextIO, path: str, table: str, expected: list[str] | None, limits: ImportLimits,
-          counter: list[int], label: str) -> TableFeed:
+          counter: list[int], label: str, guarded: bool = False) -> TableFeed:
+    """``guarded``: the export put an apostrophe before texts a spreadsheet would run, and
+    before texts starting with one; each quoted text loses exactly one leading apostrophe."""
     records = _records(fh, path, limits)
     first = next(records, None)
     if first is None:
@@ -105,7 +107,7 @@ def _feed(fh: TextIO, path: str, table: str, expected: list[str] | None, limits:
             if sep in first[1]:
                 raise CsvDelimiter(path=path, delimiter=word)
     try:
-        header = [t for _, t in split(first[1])]
+        header = [unguard_text(t) if guarded and q else t for q, t in split(first[1])]
     except ValueError as exc:
         raise FileShape(path=path, where=f"{label}, line 1", detail=str(exc)) from None
     if len(header) > limits.max_columns:
@@ -130,21 +132,27 @@ def _feed(fh: TextIO, path: str, table: str, expected: list[str] | None, limits:
             counter[0] += 1
             if counter[0] > limits.max_rows:
                 raise FileTooLarge(path=path, detail=f"it has more than {limits.max_rows} rows")
-            yield line, [cell(q, t) for q, t in fields]
+            if guarded:
+                yield line, [cell(q, unguard_text(t) if q else t) for q, t in fields]
+            else:
+                yield line, [cell(q, t) for q, t in fields]
 
     return TableFeed(table, header, rows(), lambda line, lb=label: f"{lb}, line {line}")
 
 
-def _meta(raw: bytes, path: str) -> tuple[ExportMeta, dict[str, str]]:
+def _meta(raw: bytes, path: str) -> tuple[ExportMeta, dict[str, str], bool]:
     try:
         info = json.loads(raw.decode("utf-8"))
         meta = ExportMeta.from_json(info)
         files = {str(k): str(v) for k, v in info["files"].items()}
+        guard = info.get("text_guard")
+        if guard not in (None, "apostrophe"):
+            raise ValueError(f"unknown text_guard {guard!r}")
     except RecursionError:
         raise NotAnExport(path=path, detail=f"{INFO_NAME} is damaged (nested far too deeply)") from None
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
         raise NotAnExport(path=path, detail=f"{INFO_NAME} is damaged ({exc})") from None
-    return meta, files
+    return meta, files, guard == "apostrophe"
 
 
 def open_csv(path: Path, kind: str, limits: ImportLimits) -> ImportFile:
@@ -152,9 +160,9 @@ def open_csv(path: Path, kind: str, limits: ImportLimits) -> ImportFile:
         return _open_zip(path, limits)
     folder = path if kind == "csvdir" else path.parent
     info = folder / INFO_NAME
-    meta, files = None, {}
+    meta, files, guarded = None, {}, False
     if info.is_file() and info.stat().st_size <= limits.max_value_chars:
-        meta, files = _meta(info.read_bytes(), str(info))
+        meta, files, guarded = _meta(info.read_bytes(), str(info))
     if kind == "csvdir":
         if meta is None:
             raise NotAnExport(path=str(path), detail=f"the folder has no {INFO_NAME}")
@@ -165,7 +173,7 @@ def open_csv(path: Path, kind: str, limits: ImportLimits) -> ImportFile:
             t = meta.table(by_file[path.name])
             jobs = [(t.name, path, t.columns)]
         else:
-            meta = None                       # an unrelated export-info.json
+            meta, guarded = None, False       # an unrelated export-info.json
             jobs = [(path.stem, path, None)]
     counter = [0]
 
@@ -177,7 +185,7 @@ def open_csv(path: Path, kind: str, limits: ImportLimits) -> ImportFile:
                 raise FileShape(path=str(path), where=file.name,
                                 detail="the file listed in the export is missing") from None
             with raw:
-                yield _feed(_text(raw, str(file)), str(file), table, cols, limits, counter, file.name)
+                yield _feed(_text(raw, str(file)), str(file), table, cols, limits, counter, file.name, guarded)
 
     return ImportFile(path, "csv", meta, feeds)
 
@@ -191,7 +199,7 @@ def _open_zip(path: Path, limits: ImportLimits) -> ImportFile:
         check_zip(path, zf, limits)
         if INFO_NAME not in zf.namelist():
             raise NotAnExport(path=str(path), detail=f"the zip file has no {INFO_NAME}")
-        meta, files = _meta(zf.read(INFO_NAME), str(path))
+        meta, files, guarded = _meta(zf.read(INFO_NAME), str(path))
         missing = [f for f in files.values() if f not in zf.namelist()]
         if missing:
             raise FileShape(path=str(path), where="the zip file", detail=f"{', '.join(missing)} are missing")
@@ -204,6 +212,7 @@ def _open_zip(path: Path, limits: ImportLimits) -> ImportFile:
         for t in meta.tables:
             with zf.open(files[t.name]) as raw:
                 buffered = io.BufferedReader(raw)
-                yield _feed(_text(buffered, str(path)), str(path), t.name, t.columns, limits, counter, files[t.name])
+                yield _feed(_text(buffered, str(path)), str(path), t.name, t.columns, limits, counter, files[t.name],
+                            guarded)
 
     return ImportFile(path, "csv", meta, feeds, closer=zf.close)

@@ -59,6 +59,10 @@ def sampled_check_if_due(repo: Repository, progress: Progress = no_progress, can
     group = int(entry.get("next", 1)) if str(entry.get("next", 1)).isdigit() else 1
     group = group if 1 <= group <= GROUPS else 1
     report = check_data(repo, Subset(group=(group, GROUPS)), progress, cancel)
+    if not report.snapshots or not report.packs_total:
+        # it runs right after a backup was stored there: finding nothing is not a success
+        report.problems.append(f"nothing was found to read back at {repo.location} "
+                               f"({report.snapshots} backups, {report.packs_total} pack files)")
     log.info("sampled check of %s (group %d/%d): %d packs read, %s", repo.location, group, GROUPS,
              report.packs_read, "ok" if report.ok else "; ".join(report.problems))
     state[repo.config.id] = {"at": now.isoformat(), "next": group % GROUPS + 1, "location": repo.location,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..core.errors import RepoReadOnly, RepoWriteProtected
+from ..core.repo.check import check_structure
 from ..core.repo.manifest import Snapshot
 from ..core.progress import CancelToken, Progress, no_progress
 from ..core.repo.repository import Repository
@@ -45,6 +46,8 @@ def verify_snapshots(repo: Repository, snaps: list[Snapshot], progress: Progress
         lock = None
         report.recorded = False
     try:
+        # cheap first: every pack's head and trailer against the index (a few small reads each)
+        structure = check_structure(repo, cancel=cancel)
         for snap in snaps:
             if cancel is not None:
                 cancel.check()
@@ -61,5 +64,5 @@ def verify_snapshots(repo: Repository, snaps: list[Snapshot], progress: Progress
     finally:
         if lock is not None:
             lock.release()
-    report.problems = list(repo.problems)
+    report.problems = list(dict.fromkeys(structure + list(repo.problems)))
     return report

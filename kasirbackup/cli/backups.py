@@ -147,22 +147,24 @@ def cmd_verify(args) -> int:
         print("The backup location is read-only: checked without recording the results.")
     results = report.snapshots
     bad = [s for s in results if not s.verified]
+    problems = list(report.problems)
     if args.snapshot and not bad:
         # the backup asked about is good; damage elsewhere is reported, but is not its failure
-        warn_problems(repo)
-        repo.problems.clear()
+        for problem in problems:
+            print(f"kasirbackup: warning: {problem}", file=sys.stderr)
+        problems = []
     if args.json:
         print_json({"snapshots": [{"id": s.id, "created_at": s.created_at.isoformat(timespec="seconds"),
                                     "ok": s.verified, "detail": s.verification.detail} for s in results],
-                     "problems": repo.problems, "ok": not bad and not repo.problems})
+                     "problems": problems, "ok": not bad and not problems})
     else:
-        for problem in repo.problems:
+        for problem in problems:
             print(f"DAMAGED {problem}")
-        if not results and not repo.problems:
+        if not results and not problems:
             print("No backups to verify.")
-    if bad or repo.problems:
+    if bad or problems:
         print(f"kasirbackup: {len(bad)} of {len(results)} backups failed verification"
-              + (f", {len(repo.problems)} repository files are damaged" if repo.problems else ""),
+              + (f", {len(problems)} repository files are damaged" if problems else ""),
               file=sys.stderr)
         return EXIT_DAMAGED
     return 0

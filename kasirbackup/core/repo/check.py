@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import KasirBackupError
+from .orphans import read_pack_trailer
 from .packs import AAD_FRAME, FormatError, safe_decompress
 from ..progress import CancelToken, Progress, no_progress
 from .repository import Repository
@@ -77,6 +78,41 @@ class DataCheckReport:
                 "ok": self.ok}
 
 
+def _frame_key(fr) -> tuple:
+    return fr.offset, fr.length, fr.raw_length, tuple((bytes(b[0]), b[1], b[2], b[3]) for b in fr.blobs)
+
+
+def check_structure(repo: Repository, frames_by_pack: dict[str, list] | None = None,
+                    present: set[str] | None = None, progress: Progress = no_progress,
+                    cancel: CancelToken | None = None) -> list[str]:
+    """Every indexed pack is there and whole: magic at both ends, a trailer that opens
+    (checksummed, or authenticated when encrypted), frames that tile the pack, and frames
+    that are the ones the index says. A few small ranged reads per pack, never its data;
+    run by every ``verify``. Returns one line per damaged or missing pack."""
+    cancel = cancel or CancelToken()
+    if frames_by_pack is None:
+        frames_by_pack = {}
+        for pack, frames in repo.index_entries():
+            frames_by_pack.setdefault(pack, []).extend(frames)
+    present = repo.present_packs() if present is None else present
+    problems = [f"pack {pack[:12]} is listed in the index but missing" for pack in sorted(set(frames_by_pack) - present)]
+    packs = sorted(set(frames_by_pack) & present)
+    for i, pack in enumerate(packs):
+        cancel.check()
+        try:
+            trailer = {_frame_key(fr) for fr in read_pack_trailer(repo, pack)}
+        except FileNotFoundError:
+            problems.append(f"pack {pack[:12]} is listed in the index but missing")
+            continue
+        except (FormatError, OSError) as exc:
+            problems.append(f"pack {pack[:12]} is damaged: {exc}")
+            continue
+        if any(_frame_key(fr) not in trailer for fr in frames_by_pack[pack]):
+            problems.append(f"pack {pack[:12]} does not hold the frames its index entry lists")
+        progress("structure", i + 1, len(packs))
+    return problems
+
+
 def check_data(repo: Repository, subset: Subset, progress: Progress = no_progress,
                cancel: CancelToken | None = None, rng: random.Random | None = None) -> DataCheckReport:
     cancel = cancel or CancelToken()
@@ -88,9 +124,8 @@ def check_data(repo: Repository, subset: Subset, progress: Progress = no_progres
         frames_by_pack.setdefault(pack, []).extend(frames)
         for fr in frames:
             indexed.update(b[0] for b in fr.blobs)
-    present = set(repo.storage.list("data"))
-    for pack in sorted(set(frames_by_pack) - present):
-        report.problems.append(f"pack {pack[:12]} is listed in the index but missing")
+    present = repo.present_packs()
+    report.problems.extend(check_structure(repo, frames_by_pack, present, progress, cancel))
 
     # 2. structure: every snapshot's trees and pages are indexed
     snaps = repo.snapshots()
@@ -106,6 +141,9 @@ def check_data(repo: Repository, subset: Subset, progress: Progress = no_progres
             report.problems.append(f"backup {snap.short_id}: {len(missing)} pages are not in any pack")
         progress("structure", n + 1, len(snaps))
     report.problems.extend(p for p in repo.problems if p not in report.problems)
+    if snaps and not present:
+        report.problems.append(f"no pack file was found, yet {len(snaps)} backups are listed (wrong folder, or "
+                               "the data was removed)")
 
     # 3. data: the chosen packs, read back whole
     chosen = subset.choose(sorted(present & set(frames_by_pack)), rng)

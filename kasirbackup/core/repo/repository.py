@@ -322,10 +322,20 @@ class Repository:
             except (FormatError, OSError) as exc:
                 self._problem(f"index file {name[:12]} is damaged ({exc})")
 
-    def scan_index(self, keep: Callable[[bytes, int], bool]) -> dict[bytes, BlobRef]:
-        """Locations of every indexed blob for which ``keep(id, type)`` is true."""
+    def present_packs(self) -> set[str]:
+        """Names of the packs that are really there (one listing). An index can name packs
+        that are gone — a sync client or a restored disk image brought old index files back
+        after a prune — and such an entry is never trusted."""
+        return set(self.storage.list("data"))
+
+    def scan_index(self, keep: Callable[[bytes, int], bool], present: set[str] | None = None) -> dict[bytes, BlobRef]:
+        """Locations of every indexed blob for which ``keep(id, type)`` is true, in packs
+        that are present (``present``: their names, listed now when not given)."""
+        present = self.present_packs() if present is None else present
         found: dict[bytes, BlobRef] = {}
         for pack, frames in self.index_entries():
+            if pack not in present:
+                continue
             for fr in frames:
                 ref = None
                 for bid, btype, off, ln in fr.blobs:
@@ -375,6 +385,17 @@ class Repository:
         if len(ids) != expected:
             raise FormatError(f"snapshot lists {len(ids)} pages, its manifest says {expected}")
         return ids
+
+    def available(self, ids: set[bytes]) -> set[bytes]:
+        """The ``ids`` an index places in a pack that is present: what a backup may skip
+        storing again. A blob named only by an index entry whose pack is gone is stored again."""
+        present = self.present_packs()
+        out: set[bytes] = set()
+        for pack, frames in self.index_entries():
+            if pack in present:
+                for fr in frames:
+                    out.update(bid for bid, _, _, _ in fr.blobs if bid in ids)
+        return out
 
     def blob_ids_of(self, snap: Snapshot) -> set[bytes]:
         """Every blob a snapshot references (used to skip storing them again)."""

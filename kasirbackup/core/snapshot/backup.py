@@ -100,7 +100,9 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
         known: set[bytes] = set()
         if prev is not None:
             try:
-                known = repo.blob_ids_of(prev)
+                # only blobs whose pack is really there: an index rolled back in time can name
+                # packs a prune removed, and a page skipped because of it would be lost
+                known = repo.available(repo.blob_ids_of(prev))
             except Exception:   # a damaged previous snapshot only costs deduplication
                 known = set()
         # packs uploaded by a backup that was killed before its index: take them back in,

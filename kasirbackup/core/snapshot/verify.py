@@ -41,6 +41,8 @@ class RebuildReport:
     pages: int = 0
     bad_pages: int = 0
     problems: list[str] = field(default_factory=list)
+    #: (pack, kind) → [count, first page, what, position in problems]: one line per cause
+    _causes: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -49,6 +51,20 @@ class RebuildReport:
     def add(self, text: str) -> None:
         if len(self.problems) < MAX_REPORTED:
             self.problems.append(text)
+
+    def page_problem(self, pack: str, kind: str, page_no: int, what: str) -> None:
+        """Page ``page_no`` (1-based) of ``pack`` is bad: counted with the others of the same
+        pack and kind, so that 23 damaged pages make one line, not 20 repeated ones."""
+        c = self._causes.get((pack, kind))
+        if c is None:
+            if len(self.problems) >= MAX_REPORTED:
+                return
+            c = self._causes[(pack, kind)] = [0, page_no, what, len(self.problems)]
+            self.problems.append("")
+        c[0] += 1
+        count, first, what, at = c
+        self.problems[at] = (f"{count} page{'s' if count > 1 else ''} in pack {pack[:12]} {what}"
+                             + (f" (first: page {first})" if count > 1 else f" (page {first})"))
 
 
 def rebuild_image(repo: Repository, snap: Snapshot, out: Path, progress: Progress = no_progress,
@@ -74,7 +90,8 @@ def rebuild_image(repo: Repository, snap: Snapshot, out: Path, progress: Progres
     missing = len(wanted - refs.keys())
     if missing:
         first = next(i for i, pid in enumerate(ids) if pid not in refs)
-        report.add(f"{missing} page(s) are not in the repository index (first: page {first + 1})")
+        report.add(f"{missing} page(s) are missing from the repository: no index names them in a pack that is "
+                   f"there (first: page {first + 1})")
         if stop_at_first:
             return report
     whole = hashlib.sha256()
@@ -90,11 +107,10 @@ def rebuild_image(repo: Repository, snap: Snapshot, out: Path, progress: Progres
                 try:
                     page = cache.blob(ref)
                     if check_pages and repo.codec.blob_id(page) != pid:
-                        report.add(f"page {n + 1} (pack {ref.frame.pack[:12]}, offset {ref.frame.offset}) "
-                                   f"does not match its checksum")
+                        report.page_problem(ref.frame.pack, "checksum", n + 1, "do not match their checksums")
                         page = None
                 except FormatError as exc:
-                    report.add(f"page {n + 1}: {exc}")
+                    report.page_problem(ref.frame.pack, "read", n + 1, f"cannot be read ({exc})")
                     page = None
             if page is None:
                 report.bad_pages += 1

@@ -9,6 +9,7 @@ from typing import Callable
 
 from ..core.errors import RepoReadOnly, RepoWriteProtected
 from ..core.repo.check import check_structure
+from ..core.repo.orphans import repair_index
 from ..core.repo.manifest import Snapshot
 from ..core.progress import CancelToken, Progress, no_progress
 from ..core.repo.repository import Repository
@@ -22,6 +23,7 @@ log = logging.getLogger("kasirbackup.verify")
 class VerifyReport:
     snapshots: list[Snapshot] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)   # damaged repository files met on the way
+    notes: list[str] = field(default_factory=list)      # what was repaired on the way (not damage)
     recorded: bool = True                               # False on a read-only backup location
 
     @property
@@ -46,6 +48,12 @@ def verify_snapshots(repo: Repository, snaps: list[Snapshot], progress: Progress
         lock = None
         report.recorded = False
     try:
+        if lock is not None:
+            # a damaged or deleted index would make intact backups look damaged: rebuild it
+            # from the packs first, and say so
+            repair = repair_index(repo)
+            if repair.changed:
+                report.notes.append(repair.describe())
         # cheap first: every pack's head and trailer against the index (a few small reads each)
         structure = check_structure(repo, cancel=cancel)
         for snap in snaps:

@@ -11,6 +11,7 @@ from datetime import datetime
 from ..app.credentials import NoSecureStore, ask_new_passphrase, keyring_set
 from ..app.verifying import verify_snapshots
 from ..core.repo.manifest import Kind
+from ..core.repo.orphans import repair_index
 from ..core.repo.repository import PlainCopyEncrypted, PlainCopyNotFolder, Repository
 from ..core.retention.policy import Duration, Policy
 from ..core.retention.prune import prune
@@ -145,6 +146,9 @@ def cmd_verify(args) -> int:
         bar.done()
     if not report.recorded and not args.json:
         print("The backup location is read-only: checked without recording the results.")
+    if not args.json:
+        for note in report.notes:
+            print(f"NOTE    {note}")
     results = report.snapshots
     bad = [s for s in results if not s.verified]
     problems = list(report.problems)
@@ -156,7 +160,7 @@ def cmd_verify(args) -> int:
     if args.json:
         print_json({"snapshots": [{"id": s.id, "created_at": s.created_at.isoformat(timespec="seconds"),
                                     "ok": s.verified, "detail": s.verification.detail} for s in results],
-                     "problems": problems, "ok": not bad and not problems})
+                     "problems": problems, "notes": report.notes, "ok": not bad and not problems})
     else:
         for problem in problems:
             print(f"DAMAGED {problem}")
@@ -208,6 +212,25 @@ def cmd_prune(args) -> int:
         print(f" {human_bytes(freed)} freed; {human_bytes(result.gc.bytes_after)} of data remain.")
     else:
         print()
+    return 0
+
+
+def cmd_repair(args) -> int:
+    repo = open_repo(args)
+    lock = repo.lock("repair")
+    try:
+        result = repair_index(repo)
+    finally:
+        lock.release()
+    log.info("repair: %s", result.describe() if result.changed else "nothing to repair")
+    if args.json:
+        print_json({"repo": repo.location, "changed": result.changed, "packs_indexed": result.packs_indexed,
+                    "damaged_index_files_removed": result.damaged_removed})
+    elif result.changed:
+        print(result.describe()[0].upper() + result.describe()[1:] + ".")
+        print(f"Check the backups now with: kasirbackup verify --repo {args.repo} --all")
+    else:
+        print("The index names every pack file; nothing to repair.")
     return 0
 
 
@@ -275,7 +298,7 @@ def register(sub, add) -> None:
 
 
 def register_upkeep(sub, add) -> None:
-    """``prune`` and ``config``."""
+    """``prune``, ``config`` and ``repair``."""
     sp = add("prune", "remove backups the retention policy does not keep, and free their space", cmd_prune)
     sp.add_argument("--repo", required=True)
     for rule in ("last", "hourly", "daily", "weekly", "monthly", "yearly"):
@@ -288,4 +311,8 @@ def register_upkeep(sub, add) -> None:
     sp.add_argument("--repo", required=True)
     sp.add_argument("--plain-copy", choices=["on", "off"],
                     help="keep the latest backup as an ordinary .db file in REPO/latest")
+    sp.add_argument("--json", action="store_true")
+
+    sp = add("repair", "rebuild a damaged or missing index from the backup files themselves", cmd_repair)
+    sp.add_argument("--repo", required=True)
     sp.add_argument("--json", action="store_true")

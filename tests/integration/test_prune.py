@@ -320,8 +320,7 @@ def _tree_frame(repo: Path, snap_id: str, which: str):
     return refs[segs[0]]
 
 
-DAMAGE = ["manifest-garbage-kept", "manifest-truncated-removed", "tree-root-newest", "tree-segment-kept",
-          "index-file"]
+DAMAGE = ["manifest-garbage-kept", "manifest-truncated-removed", "tree-root-newest", "tree-segment-kept"]
 
 
 @pytest.mark.parametrize("damage", DAMAGE)
@@ -337,9 +336,6 @@ def test_prune_refuses_on_a_damaged_repository_and_deletes_nothing(built, repo, 
                           "root" if damage == "tree-root-newest" else "segment")
         pack = repo / "data" / ref.frame.pack[:2] / ref.frame.pack
         _flip(pack, ref.frame.offset + ref.frame.length // 2)
-    elif damage == "index-file":
-        idx = sorted((repo / "index").iterdir())[0]
-        _flip(idx, len(idx.read_bytes()) // 2)
     before = tree_state(repo)
     proc = kbp.run("prune", "--repo", repo, *POLICY_ARGS)
     assert_one_line_error(proc, "damaged")
@@ -353,6 +349,27 @@ def test_prune_refuses_on_a_damaged_repository_and_deletes_nothing(built, repo, 
     with pytest.raises(RepoDamaged):
         prune(Repository.open(repo), Policy(keep_last=3, keep_daily=4, keep_weekly=3, keep_monthly=2), tz=JAKARTA)
     assert tree_diff(before, tree_state(repo)) == []
+
+
+@pytest.mark.parametrize("damage", ["flipped", "deleted"])
+def test_a_damaged_index_is_rebuilt_from_the_packs_and_prune_keeps_every_kept_backup(built, repo, kbp, tmp_path,
+                                                                                     damage):
+    """An index file is only a list of what the packs hold, and each pack describes itself:
+    prune rebuilds the index from the packs (restic's repair index) instead of refusing for
+    ever, and every snapshot it keeps still restores to the very same bytes."""
+    idx = sorted((repo / "index").iterdir())[0]
+    if damage == "flipped":
+        _flip(idx, len(idx.read_bytes()) // 2)
+    else:
+        idx.unlink()
+    out = prune_json(kbp, repo, *POLICY_ARGS)
+    check_decisions(out, built)
+    assert manifest_ids(repo) == built.kept_ids
+    assert pack_consistency(repo) == (set(), set())
+    vj = json.loads(assert_ok(kbp.run("verify", "--repo", repo, "--all", "--json")).stdout)
+    assert vj["ok"] and {s["id"] for s in vj["snapshots"]} == built.kept_ids
+    for snap_id in sorted(built.kept_ids):
+        assert cli_restore_sha(kbp, repo, snap_id, tmp_path / f"after-{snap_id[:8]}.db") == built.sha[snap_id]
 
 
 def test_prune_refuses_while_a_pack_the_kept_snapshots_need_is_missing(built, repo, kbp):

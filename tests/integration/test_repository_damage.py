@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -117,3 +118,35 @@ def test_weekly_read_back_that_finds_nothing_is_not_a_success(kb, tmp_path):
         os.environ.pop("KASIRBACKUP_DATA_DIR")
     assert report is not None and not report.ok
     assert any("nothing was found to read back" in p for p in report.problems), report.problems
+
+
+def test_a_deleted_or_damaged_index_is_rebuilt_from_the_packs_and_said_so(kb, tmp_path):
+    db, repo = tmp_path / "kasir.db", tmp_path / "repo"
+    fill(db, seed=6)
+    first = kb.json("backup", "--db", db, "--repo", repo)
+    fill(db, seed=7)
+    kb.json("backup", "--db", db, "--repo", repo)
+
+    shutil.rmtree(repo / "index")                            # deleted (a sync client, a careless hand)
+    r = kb.run("verify", "--repo", repo, "--all")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert "NOTE    index damaged or incomplete: rebuilt from the backup files" in r.stdout
+    assert "DAMAGED" not in r.stdout and r.stdout.count("OK ") == 2
+
+    index = next((repo / "index").iterdir())
+    flip(index, index.stat().st_size // 2)                  # damaged
+    out = json.loads(kb.run("verify", "--repo", repo, "--json").stdout)
+    assert out["ok"] is True and any("1 damaged index file(s) replaced" in n for n in out["notes"]), out
+    assert not index.exists() or hashlib.sha256(index.read_bytes()).hexdigest() == index.name
+
+    shutil.rmtree(repo / "index")
+    r = kb.run("repair", "--repo", repo, check=True)
+    assert r.stdout.startswith("Index damaged or incomplete: rebuilt from the backup files"), r.stdout
+    assert "nothing to repair" in kb.run("repair", "--repo", repo, check=True).stdout
+
+    shutil.rmtree(repo / "index")                            # prune rebuilds it too, and deletes nothing needed
+    kb.run("prune", "--repo", repo, "--keep-last", "1", check=True)
+    restored = tmp_path / "restored.db"
+    kb.run("restore", "--repo", repo, "--snapshot", "latest", "--to", restored, check=True)
+    assert restored.read_bytes() == db.read_bytes()
+    assert first["id"] not in kb.run("list", "--repo", repo, check=True).stdout

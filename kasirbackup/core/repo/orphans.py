@@ -30,6 +30,7 @@ import hashlib
 import logging
 import re
 import struct
+from dataclasses import dataclass, field
 
 from .packs import BLOB_PAGE, BLOB_TREE, PACK_END, PACK_MAGIC, FormatError, FrameEntry, decode_index, pack_trailer
 from .repository import Repository
@@ -47,18 +48,21 @@ def _codec_args(repo: Repository) -> tuple:
     return (codec,) if codec is not None else ()
 
 
-def indexed_pack_names(repo: Repository) -> set[str]:
-    """Packs named by a readable index file (one whose contents match its name)."""
+def indexed_pack_names(repo: Repository, damaged: list[str] | None = None) -> set[str]:
+    """Packs named by a readable index file (one whose contents match its name); the names
+    of unreadable index files go to ``damaged`` when given."""
     names: set[str] = set()
     for index in repo.storage.list("index"):
         try:
             data = repo.storage.load("index", index)
             if hashlib.sha256(data).hexdigest() != index:
                 raise FormatError("its contents do not match its name")
-            names.update(pack for pack, _ in decode_index(data, *_codec_args(repo)))
+            names.update(pack for pack, _ in list(decode_index(data, *_codec_args(repo))))
         except (FormatError, OSError) as exc:
             # its packs will look orphaned and be adopted again: a duplicate is harmless
             log.warning("index file %s is unreadable (%s)", index[:12], exc)
+            if damaged is not None:
+                damaged.append(index)
     return names
 
 
@@ -109,12 +113,52 @@ def _check_tiling(frames: list[FrameEntry], trailer_at: int) -> None:
         raise FormatError("the trailer's frames do not end where the trailer starts")
 
 
+@dataclass(slots=True)
+class IndexRepair:
+    packs_indexed: int = 0                                   # packs no readable index named
+    damaged_removed: list[str] = field(default_factory=list)  # unreadable index files removed
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.packs_indexed or self.damaged_removed)
+
+    def describe(self) -> str:
+        parts = []
+        if self.damaged_removed:
+            parts.append(f"{len(self.damaged_removed)} damaged index file(s) replaced")
+        if self.packs_indexed:
+            parts.append(f"{self.packs_indexed} pack file(s) indexed again")
+        return "index damaged or incomplete: rebuilt from the backup files (" + ", ".join(parts) + ")"
+
+
+def repair_index(repo: Repository) -> IndexRepair:
+    """Rebuild what the index lacks from the packs themselves (restic's ``repair index``):
+    every valid pack no readable index file names is indexed again, then the unreadable
+    index files are removed — their packs are named by the new index by then. The caller
+    holds the repository lock (``verify`` and ``repair`` do)."""
+    damaged: list[str] = []
+    indexed = indexed_pack_names(repo, damaged)
+    out = IndexRepair()
+    adopted, _, new_index = _adopt(repo, indexed)
+    out.packs_indexed = len(adopted)
+    for name in damaged:
+        out.damaged_removed.append(name)
+        if name != new_index:         # the same packs indexed again can give the same file: then it is repaired
+            repo.storage.remove("index", name)
+    if out.changed:
+        log.warning("%s", out.describe())
+    return out
+
+
 def adopt_orphan_packs(repo: Repository) -> set[bytes]:
     """Name every valid pack that no index names in one new index file, and return the
     ids of the blobs they hold (a backup adds them to the blobs it need not store again).
     Packs whose trailer does not check out are left alone (the next prune removes them).
     The caller holds the repository lock."""
-    indexed = indexed_pack_names(repo)
+    return _adopt(repo, indexed_pack_names(repo))[1]
+
+
+def _adopt(repo: Repository, indexed: set[str]) -> tuple[list[str], set[bytes], str | None]:
     adopted: list[tuple[str, list[FrameEntry]]] = []
     blob_ids: set[bytes] = set()
     for name in sorted(repo.storage.list("data")):
@@ -129,8 +173,9 @@ def adopt_orphan_packs(repo: Repository) -> set[bytes]:
             continue
         adopted.append((name, frames))
         blob_ids.update(bid for fr in frames for bid, _, _, _ in fr.blobs)
+    index = None
     if adopted:
         index, size = repo.save_index(adopted)
-        log.info("adopted %d pack(s) left by an interrupted run into index %s (%d blobs, %d bytes)",
+        log.info("adopted %d pack(s) no index named into index %s (%d blobs, %d bytes)",
                  len(adopted), index[:12], len(blob_ids), size)
-    return blob_ids
+    return [name for name, _ in adopted], blob_ids, index

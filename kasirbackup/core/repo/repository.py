@@ -365,7 +365,7 @@ class Repository:
     def read_tree(self, tree_id: bytes, refs: dict[bytes, BlobRef], cache: FrameCache) -> list[bytes]:
         ref = refs.get(tree_id)
         if ref is None:
-            raise FormatError(f"tree {tree_id.hex()[:12]} is not in the index")
+            raise FormatError(f"tree {tree_id.hex()[:12]} is not in the index, or its pack is missing")
         data = cache.blob(ref)
         if self.codec.blob_id(data) != tree_id:
             raise FormatError(f"tree {tree_id.hex()[:12]} in pack {ref.frame.pack[:12]} is damaged")

@@ -24,6 +24,7 @@ from datetime import datetime, tzinfo
 from ..errors import RepoDamaged
 from ..repo.packs import BLOB_TREE, BlobRef, FormatError, FrameEntry, FrameRef, decode_index
 from ..progress import CancelToken, Progress, no_progress
+from ..repo.orphans import repair_index
 from ..repo.repository import Repository
 from .policy import Decision, Policy, decide
 
@@ -74,6 +75,8 @@ def prune(repo: Repository, policy: Policy, now: datetime | None = None, dry_run
     now = now or datetime.now().astimezone()
     lock = repo.lock("prune")
     try:
+        if not dry_run:
+            repair_index(repo)       # an index damaged or deleted is rebuilt from the packs first
         snaps = repo.snapshots()
         if repo.problems:
             raise RepoDamaged(detail="; ".join(repo.problems) + " — prune stopped so that no data a damaged "

@@ -75,3 +75,48 @@ def test_settings_nested_far_too_deeply(kb, tmp_path):
     line = one_clear_line(kb.run("profile", "list"), "settings file", "nested far too deeply")
     assert "A copy was kept as" in line
     assert any(p.name != "settings.json" for p in config.iterdir())      # the copy is there
+
+
+MEASURE = """
+import resource, subprocess, sys
+p = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+sys.stdout.write(p.stdout); sys.stderr.write(p.stderr)
+print("MAXRSS_KB", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(p.returncode)
+"""
+
+
+def zstd_bomb(size: int) -> bytes:
+    """A zstd frame that declares and holds ``size`` zero bytes, made without holding them."""
+    import io
+
+    import zstandard
+
+    out = io.BytesIO()
+    with zstandard.ZstdCompressor(level=3, write_checksum=True).stream_writer(out, size=size, closefd=False) as w:
+        chunk = bytes(1 << 20)
+        for _ in range(size >> 20):
+            w.write(chunk)
+    return out.getvalue()
+
+
+def test_an_index_bomb_is_refused_with_little_memory(kb, tmp_path):
+    from kasirbackup.core.repo.packs import INDEX_MAGIC
+
+    db = tmp_path / "kasir.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE sale (id INTEGER PRIMARY KEY, total INTEGER)")
+    conn.executemany("INSERT INTO sale (total) VALUES (?)", [(i,) for i in range(1000)])
+    conn.commit()
+    conn.close()
+    repo = tmp_path / "repo"
+    kb.run("backup", "--db", db, "--repo", repo, check=True)
+    bomb = INDEX_MAGIC + zstd_bomb(500 << 20)
+    assert len(bomb) < 64 * 1024
+    (repo / "index" / hashlib.sha256(bomb).hexdigest()).write_bytes(bomb)
+
+    proc = subprocess.run([sys.executable, "-c", MEASURE, *kb.argv("verify", "--repo", repo)], env=kb.env,
+                          capture_output=True, text=True, timeout=300)
+    rss_mb = int(proc.stdout.rsplit("MAXRSS_KB", 1)[1]) / 1024
+    assert rss_mb < 250, f"verify used {rss_mb:.0f} MB for a {len(bomb)}-byte index file"
+    assert "OK " in proc.stdout and "rebuilt from the backup files" in proc.stdout, proc.stdout + proc.stderr

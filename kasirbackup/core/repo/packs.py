@@ -37,6 +37,15 @@ _COUNT = struct.Struct("<I")
 
 ZSTD_LEVEL = 3
 MAX_TABLE_BYTES = 512 * 1024 * 1024   # no frame table or index body is anywhere near this
+#: an index body or frame table is mostly 32-byte random ids, which do not compress (about
+#: 1.25:1 in practice): one that claims to grow 16 times or more is a bomb, not a table
+TABLE_RATIO = 16
+TABLE_FLOOR = 1024 * 1024
+
+
+def table_limit(compressed: int) -> int:
+    """The most an index body or frame table of ``compressed`` bytes can decompress to."""
+    return min(MAX_TABLE_BYTES, max(TABLE_FLOOR, TABLE_RATIO * compressed))
 
 
 def safe_decompress(data: bytes, expected: int | None = None, limit: int = MAX_TABLE_BYTES) -> bytes:
@@ -131,7 +140,7 @@ def pack_trailer(pack: bytes, codec: Codec = PLAIN) -> list[FrameEntry]:
         table = codec.open(pack[start:start + tlen], AAD_TRAILER)
     except SealBroken as exc:
         raise FormatError(f"pack trailer: {exc}") from None
-    frames, _ = decode_frame_table(safe_decompress(table))
+    frames, _ = decode_frame_table(safe_decompress(table, limit=table_limit(len(table))))
     return frames
 
 
@@ -152,7 +161,7 @@ def decode_index(data: bytes, codec: Codec = PLAIN) -> Iterator[tuple[str, list[
         z = codec.open(data[len(INDEX_MAGIC):], AAD_INDEX)
     except SealBroken as exc:
         raise FormatError(f"index: {exc}") from None
-    body = safe_decompress(z)
+    body = safe_decompress(z, limit=table_limit(len(z)))
     try:
         (n,) = _COUNT.unpack_from(body, 0)
     except struct.error as exc:
@@ -265,9 +274,11 @@ def _compress(raw: bytes, codec: Codec, aad: bytes) -> bytes:
 class FrameCache:
     """Decompressed frames, least recently used first out (restores read in order)."""
 
-    def __init__(self, load: Callable[[FrameRef], bytes], capacity: int = 64, codec: Codec = PLAIN) -> None:
+    def __init__(self, load: Callable[[FrameRef], bytes], capacity: int = 64, codec: Codec = PLAIN,
+                 limit: int = MAX_TABLE_BYTES) -> None:
         self._load = load
         self._codec = codec
+        self._limit = limit         # the most one frame can hold: an index claiming more is not believed
         self._cap = capacity
         self._frames: OrderedDict[FrameRef, bytes] = OrderedDict()
 
@@ -279,7 +290,7 @@ class FrameCache:
                 raise FormatError(f"pack {ref.frame.pack[:12]} is truncated at offset {ref.frame.offset}")
             try:
                 raw = safe_decompress(self._codec.open(stored, AAD_FRAME + ref.frame.tag),
-                                      expected=ref.frame.raw_length)
+                                      expected=ref.frame.raw_length, limit=self._limit)
             except SealBroken as exc:
                 raise FormatError(f"pack {ref.frame.pack[:12]} frame at offset {ref.frame.offset}: {exc}") from None
             except FormatError as exc:

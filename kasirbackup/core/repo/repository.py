@@ -359,7 +359,9 @@ class Repository:
                 return self.storage.load("data", fr.pack, fr.offset, fr.length)
             except FileNotFoundError:
                 raise FormatError(f"pack {fr.pack[:12]} is missing") from None
-        return FrameCache(load, codec=self.codec)
+        # a frame closes once it holds frame_bytes, so it is at most that plus one blob (a page
+        # of up to 64 KiB, or a tree of up to 65,536 ids)
+        return FrameCache(load, codec=self.codec, limit=self.config.frame_bytes + 4 * 1024 * 1024)
 
     # -- trees --------------------------------------------------------------------------------
     def read_tree(self, tree_id: bytes, refs: dict[bytes, BlobRef], cache: FrameCache) -> list[bytes]:

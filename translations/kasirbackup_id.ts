@@ -1992,8 +1992,8 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Mengganti frasa sandi…</translation>
     </message>
     <message>
-        <source>The passphrase is changed. Save and print a new recovery sheet: the old one does not match any more.</source>
-        <translation>Frasa sandi sudah diganti. Simpan dan cetak lembar pemulihan yang baru: yang lama sudah tidak cocok.</translation>
+        <source>The passphrase is changed. Save and print a new recovery sheet for it. The old sheet still opens these backups together with the old passphrase: destroy it if someone else may know the old passphrase.</source>
+        <translation>Frasa sandi sudah diganti. Simpan dan cetak lembar pemulihan yang baru untuknya. Lembar yang lama masih bisa membuka cadangan ini bersama frasa sandi yang lama: musnahkan lembar itu jika orang lain mungkin tahu frasa sandi yang lama.</translation>
     </message>
     <message>
         <source>Passphrase changed</source>

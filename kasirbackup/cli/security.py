@@ -67,7 +67,9 @@ def cmd_passphrase(args) -> int:
         repo.change_passphrase(old, new)
         if keyring_get(repo.config.id):
             keyring_set(repo.config.id, new)
-        print("Passphrase changed. Print a new recovery sheet: the old one no longer matches.")
+        print("Passphrase changed. Print a new recovery sheet for it: the old sheet still opens these backups "
+              "together with the OLD passphrase (the keys inside are the same), so destroy it if someone else may "
+              "know the old passphrase.")
     elif args.action == "remember":
         repo, secret = _open_encrypted(args)
         keyring_set(repo.config.id, secret)

@@ -462,6 +462,29 @@ def test_passphrase_change_rewrites_only_the_header(world, tmp_path):
     assert_no_secrets(repo)
 
 
+def test_after_a_passphrase_change_the_old_sheet_still_opens_with_the_old_passphrase_as_said(world, tmp_path):
+    """The keys inside do not change with the passphrase: an old recovery sheet plus the old
+    passphrase still opens every backup, new ones too. The message says so, not that the old
+    sheet "no longer matches"."""
+    kit = world.kit
+    repo = world.copy_repo(tmp_path / "repo")
+    sheet = tmp_path / "old-sheet.txt"
+    kit.ok("recovery-sheet", "--repo", repo, "--out", sheet)
+    proc = kit.ok("passphrase", "change", "--repo", repo, "--new-passphrase-file", kit.secret_file("n.txt", NEW_PASS))
+    assert "old sheet still opens these backups together with the OLD passphrase" in proc.stdout
+    assert "no longer matches" not in proc.stdout
+    kit.ok("backup", "--db", world.db1, "--repo", repo, passphrase=NEW_PASS)       # a backup after the change
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(repo, elsewhere)
+    (elsewhere / "kasirbackup.json").unlink()
+    kit.ok("recovery-sheet", "--repo", elsewhere, "--restore", sheet, passphrase=None)
+    listed = kit.json("list", "--repo", elsewhere, passphrase=PASS)                # the OLD passphrase
+    assert len(listed) == 3
+    out = tmp_path / "newest.db"
+    kit.ok("restore", "--repo", elsewhere, "--snapshot", "latest", "--to", out, passphrase=PASS)
+    assert out.read_bytes() == world.db1.read_bytes()
+
+
 def test_passphrase_change_refuses_a_too_short_new_passphrase(world, tmp_path):
     """The 8-character minimum of init applies to a new passphrase from a file too."""
     kit = world.kit

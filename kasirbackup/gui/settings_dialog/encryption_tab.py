@@ -218,7 +218,9 @@ class EncryptionTab:
             self.enc_work.setText("")
             self.reload_encryption()
             show_info(self, translate("SettingsDialog", "The passphrase is changed. Save and print a new recovery "
-                                                        "sheet: the old one does not match any more."),
+                                                        "sheet for it. The old sheet still opens these backups "
+                                                        "together with the old passphrase: destroy it if someone "
+                                                        "else may know the old passphrase."),
                       translate("SettingsDialog", "Passphrase changed"))
 
         def failed(exc: BaseException) -> None:

@@ -17,6 +17,28 @@ class BackupDiskMissing(KasirBackupError):
     hint = "Plug the disk in (or connect the network drive) and try again; nothing was written anywhere else."
 
 
+def _is_user(name: str) -> bool:
+    """Is ``name`` an account on this computer (``/media/USER/DISK``, as desktops mount disks)
+    rather than a disk mounted straight under ``/media``?"""
+    try:
+        import pwd
+    except ImportError:
+        return False
+    try:
+        pwd.getpwnam(name)
+        return True
+    except KeyError:
+        return False
+
+
+def _user_folder(path: Path) -> bool:
+    """``/media/USER`` as udisks makes it: a folder that is not itself a mounted disk."""
+    try:
+        return path.is_dir() and not os.path.ismount(path)
+    except OSError:
+        return False
+
+
 def mount_root(location: str) -> tuple[str, Path] | None:
     """For a folder on removable or mounted media: (the disk's name, its mount point)."""
     if location.startswith("s3://"):
@@ -28,8 +50,11 @@ def mount_root(location: str) -> tuple[str, Path] | None:
         return None
     p = Path(os.path.abspath(os.path.expanduser(location)))
     parts = p.parts
-    if len(parts) >= 4 and parts[1] == "media" and parts[2] != "":       # /media/USER/DISK
-        return (parts[3], Path(*parts[:4])) if len(parts) >= 4 else None
+    if len(parts) >= 4 and parts[1] == "media" and (_is_user(parts[2]) or _user_folder(Path(*parts[:3]))):
+        # /media/USER/DISK
+        return parts[3], Path(*parts[:4])
+    if len(parts) >= 3 and parts[1] == "media":                           # /media/DISK
+        return parts[2], Path(*parts[:3])
     if len(parts) >= 5 and parts[1] == "run" and parts[2] == "media":     # /run/media/USER/DISK
         return parts[4], Path(*parts[:5])
     if len(parts) >= 3 and parts[1] == "Volumes":                         # macOS

@@ -8,6 +8,7 @@ import logging
 import sys
 from datetime import datetime
 
+from ..app.places import check_destination
 from ..app.credentials import NoSecureStore, ask_new_passphrase, keyring_set
 from ..app.verifying import verify_snapshots
 from ..core.repo.manifest import Kind
@@ -24,6 +25,7 @@ log = logging.getLogger("kasirbackup.cli")
 
 
 def cmd_init(args) -> int:
+    check_destination(args.repo)       # an unplugged USB disk is named, nothing is created in its place
     secret = ask_new_passphrase(args.passphrase_file, location=args.repo) if args.encrypt else None
     repo = Repository.init(args.repo, plain_copy=args.plain_copy, encrypt_with=secret)
     remembered = None
@@ -54,6 +56,7 @@ def _parse_time(text: str) -> datetime:
 
 def cmd_backup(args) -> int:
     check_source(args.db)          # a bad source must not leave an empty repository behind
+    check_destination(args.repo)   # an unplugged USB disk is named, nothing is created in its place
     repo = open_repo(args, create=True)
     bar = progress_bar(args)
     req = BackupRequest(db_path=args.db, kind=Kind(args.kind), label=args.label or "",

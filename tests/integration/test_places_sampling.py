@@ -4,7 +4,10 @@ as a pending (not silently good) off-site copy."""
 
 from __future__ import annotations
 
+import getpass
+import os
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +27,9 @@ def private_data(tmp_path, monkeypatch):
 
 
 def test_mount_roots():
-    assert mount_root("/media/ani/BACKUP-USB/kasir") == ("BACKUP-USB", mount_root("/media/ani/BACKUP-USB")[1])
+    me = getpass.getuser()       # /media/USER/DISK, as desktops mount disks for an account of this computer
+    assert mount_root(f"/media/{me}/BACKUP-USB/kasir") == ("BACKUP-USB", Path(f"/media/{me}/BACKUP-USB"))
+    assert mount_root("/media/BACKUP-USB/kasir") == ("BACKUP-USB", Path("/media/BACKUP-USB"))   # /media/DISK
     assert mount_root("/run/media/ani/SANDISK/x")[0] == "SANDISK"
     assert mount_root("/Volumes/Toko/backup")[0] == "Toko"
     assert mount_root("E:\\Backup\\kasir")[0] == "E:"
@@ -33,7 +38,7 @@ def test_mount_roots():
 
 
 def test_unplugged_disk_is_named_and_nothing_is_created(tmp_path, monkeypatch):
-    missing = "/media/nobody-here-kb/BACKUP-USB/kasir"
+    missing = f"/media/{getpass.getuser()}/BACKUP-USB/kasir"
     with pytest.raises(BackupDiskMissing) as err:
         check_destination(missing)
     assert "BACKUP-USB" in str(err.value) and "Plug the disk in" in str(err.value)
@@ -42,7 +47,7 @@ def test_unplugged_disk_is_named_and_nothing_is_created(tmp_path, monkeypatch):
 
 def test_offsite_usb_unplugged_keeps_the_local_backup(tmp_path, pos_db):
     history = History(tmp_path / "h.db")
-    usb = "/media/nobody-here-kb/BACKUP-USB/kasir"
+    usb = f"/media/{getpass.getuser()}/BACKUP-USB/kasir"
     p = Profile("Toko", str(pos_db), [str(tmp_path / "local"), usb])
     res = run_profile(p, Trigger.SCHEDULED, history)
     assert res.result == Result.PARTIAL
@@ -51,7 +56,7 @@ def test_offsite_usb_unplugged_keeps_the_local_backup(tmp_path, pos_db):
     assert isinstance(res.outcomes[1].error, BackupDiskMissing)
     assert not (tmp_path / "media").exists()
     import os
-    assert not os.path.exists("/media/nobody-here-kb")
+    assert not os.path.exists(f"/media/{getpass.getuser()}/BACKUP-USB")
     history.close()
 
 
@@ -106,3 +111,13 @@ def test_runs_check_the_offsite_copy_weekly(tmp_path, pos_db):
     again = run_profile(p, Trigger.SCHEDULED, history)                 # within the week: not again
     assert "read back" not in again.outcomes[1].message
     history.close()
+
+
+def test_cli_backup_and_init_to_an_unplugged_disk_name_the_disk_and_create_nothing(kb, pos_db):
+    for disk, where in (("KB-TEST-USB", "/media/KB-TEST-USB/kasir"),
+                        ("KB-TEST-USB", f"/media/{getpass.getuser()}/KB-TEST-USB/kasir")):
+        for args in (("backup", "--db", pos_db, "--repo", where), ("init", "--repo", where)):
+            proc = kb.run(*args)
+            assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
+            assert f"The backup disk {disk} is not connected" in proc.stderr, proc.stderr
+        assert not os.path.exists(where) and not os.path.exists(os.path.dirname(where))

@@ -2392,6 +2392,14 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>File database {path} tidak ada.</translation>
     </message>
     <message>
+        <source>The profile {name} in the settings cannot be used: {reason}.</source>
+        <translation>Profil {name} di pengaturan tidak bisa dipakai: {reason}.</translation>
+    </message>
+    <message>
+        <source>Fix it in the settings file, or remove it with &apos;kasirbackup profile remove {name}&apos; and add it again; the other profiles work as usual.</source>
+        <translation>Perbaiki di file pengaturan, atau hapus dengan &apos;kasirbackup profile remove {name}&apos; lalu tambahkan lagi; profil lain tetap berjalan seperti biasa.</translation>
+    </message>
+    <message>
         <source>Check the path, or pick the database again.</source>
         <translation>Periksa lokasinya, atau pilih database sekali lagi.</translation>
     </message>

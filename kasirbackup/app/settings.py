@@ -176,17 +176,59 @@ def _export_list(value: object) -> list[str]:
 
 
 @dataclass(slots=True)
+class UnusableProfile:
+    """A profile in settings.json that does not load (a schedule that does not parse, a
+    missing field): kept exactly as written, so that saving the settings loses nothing, and
+    never a reason for the other profiles to stop."""
+    name: str
+    raw: object
+    reason: str
+
+
+class ProfileUnusable(KasirBackupError):
+    code = "profile-unusable"
+    template = "The profile {name} in the settings cannot be used: {reason}."
+    hint = ("Fix it in the settings file, or remove it with 'kasirbackup profile remove {name}' and add it "
+            "again; the other profiles work as usual.")
+
+
+def _profiles(items: object) -> tuple[list[Profile], list[UnusableProfile]]:
+    if not isinstance(items, list):
+        raise ValueError("profiles must be a list")
+    good: list[Profile] = []
+    bad: list[UnusableProfile] = []
+    for raw in items:
+        name = str(raw.get("name", "")) if isinstance(raw, dict) else ""
+        try:
+            good.append(Profile.from_json(raw))
+        except KasirBackupError as exc:
+            bad.append(UnusableProfile(name or "?", raw, exc.message()))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            bad.append(UnusableProfile(name or "?", raw, str(exc) or type(exc).__name__))
+    return good, bad
+
+
+@dataclass(slots=True)
 class Settings:
     profiles: list[Profile] = field(default_factory=list)
     language: str = ""              # "" follows the system; "id" or "en"
     start_with_login: bool = False
     notify_success: bool = False
+    unusable: list[UnusableProfile] = field(default_factory=list)
 
     def profile(self, name: str) -> Profile:
         for p in self.profiles:
             if p.name == name:
                 return p
+        for u in self.unusable:
+            if u.name == name:
+                raise ProfileUnusable(name=name, reason=u.reason)
         raise ProfileNotFound(name=name, names=", ".join(p.name for p in self.profiles) or "none yet")
+
+    def forget_unusable(self, name: str) -> bool:
+        before = len(self.unusable)
+        self.unusable = [u for u in self.unusable if u.name != name]
+        return len(self.unusable) != before
 
 
 class SettingsStore:
@@ -214,7 +256,8 @@ class SettingsStore:
             if version < SETTINGS_VERSION:
                 self._keep_copy(raw, version)
                 d = migrate(d)
-            settings = Settings(profiles=[Profile.from_json(p) for p in d.get("profiles", [])],
+            profiles, unusable = _profiles(d.get("profiles", []))
+            settings = Settings(profiles=profiles, unusable=unusable,
                                 language=str(d.get("language", "")),
                                 start_with_login=bool(d.get("start_with_login", False)),
                                 notify_success=bool(d.get("notify_success", False)))
@@ -251,7 +294,7 @@ class SettingsStore:
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         data = {"version": SETTINGS_VERSION, "language": settings.language,
                 "start_with_login": settings.start_with_login, "notify_success": settings.notify_success,
-                "profiles": [asdict(p) for p in settings.profiles]}
+                "profiles": [asdict(p) for p in settings.profiles] + [u.raw for u in settings.unusable]}
         tmp = self.path.with_suffix(".json.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

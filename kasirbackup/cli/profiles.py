@@ -69,10 +69,13 @@ def cmd_profile_list(args) -> int:
         nxt = next_fire(p.schedule, now, tz)
         rows.append({**_profile_json(p), "last_success": last.started_at.isoformat(timespec="seconds") if last else None,
                      "next_run": nxt.isoformat(timespec="minutes") if nxt else None})
+    unusable = [{"name": u.name, "unusable": u.reason} for u in settings.unusable]
     if args.json:
-        print_json(rows)
+        print_json(rows + unusable)
         return 0
-    if not rows:
+    for u in settings.unusable:
+        print(f"{u.name}: cannot be used: {u.reason}")
+    if not rows and not unusable:
         print("No profiles yet. Add one with: kasirbackup profile add --name toko --db kasir.db --repo BACKUP_FOLDER")
     for r in rows:
         print(f"{r['name']}: {r['db_path']} → {', '.join(r['repos'])}\n"
@@ -83,6 +86,10 @@ def cmd_profile_list(args) -> int:
 def cmd_profile_remove(args) -> int:
     store = SettingsStore()
     settings = store.load()
+    if settings.forget_unusable(args.name):
+        store.save(settings)
+        print(f"Profile {args.name} removed (its backups are kept).")
+        return 0
     p = settings.profile(args.name)
     ossched.uninstall(p)
     settings.profiles.remove(p)

@@ -31,6 +31,8 @@ QT_TRANSLATE_NOOP("errors", "A profile named {name} exists already.")  # setting
 QT_TRANSLATE_NOOP("errors", "Choose another name, or remove the old profile first.")  # settings.ProfileExists (profile-exists)
 QT_TRANSLATE_NOOP("errors", "{text} is not a schedule.")  # settings.BadSchedule (bad-schedule)
 QT_TRANSLATE_NOOP("errors", "Examples: daily@23:00, weekly:mon,thu@22:30, monthly:1@23:00, off.")  # settings.BadSchedule (bad-schedule)
+QT_TRANSLATE_NOOP("errors", "The profile {name} in the settings cannot be used: {reason}.")  # settings.ProfileUnusable (profile-unusable)
+QT_TRANSLATE_NOOP("errors", "Fix it in the settings file, or remove it with 'kasirbackup profile remove {name}' and add it again; the other profiles work as usual.")  # settings.ProfileUnusable (profile-unusable)
 QT_TRANSLATE_NOOP("errors", "The database file {path} does not exist.")  # errors.SourceMissing (source-missing)
 QT_TRANSLATE_NOOP("errors", "Check the path, or pick the database again.")  # errors.SourceMissing (source-missing)
 QT_TRANSLATE_NOOP("errors", "{path} is a folder, not a database file.")  # errors.SourceIsDirectory (source-is-directory)

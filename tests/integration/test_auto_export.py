@@ -141,7 +141,7 @@ def test_profile_add_with_export_through_the_command_line(kb, pos_db, tmp_path):
 
 
 def test_settings_keep_the_export_choice_and_refuse_unknown_formats(tmp_path):
-    from kasirbackup.app.settings import EXPORT_FORMATS, Settings, SettingsDamaged, SettingsStore
+    from kasirbackup.app.settings import EXPORT_FORMATS, Settings, SettingsStore
     from kasirbackup.core.exports.exporter import FORMATS
 
     assert EXPORT_FORMATS == FORMATS
@@ -151,5 +151,9 @@ def test_settings_keep_the_export_choice_and_refuse_unknown_formats(tmp_path):
     raw = json.loads(store.path.read_text())
     raw["profiles"][0]["exports"] = ["xlsx", "pdf"]
     store.path.write_text(json.dumps(raw))
-    with pytest.raises(SettingsDamaged, match="pdf"):
-        store.load()
+    from kasirbackup.app.settings import ProfileUnusable
+
+    settings = store.load()                   # the profile is unusable; the file is not "damaged"
+    assert settings.profiles == [] and "pdf" in settings.unusable[0].reason
+    with pytest.raises(ProfileUnusable, match="pdf"):
+        settings.profile("toko")

@@ -152,3 +152,24 @@ def test_unreachable_off_site_copy_keeps_the_local_backup_and_is_retried(kbp, po
     profile = SettingsStore(tmp_path / "_config").load().profile("toko")
     assert history.last_attempt("toko").result == Result.PARTIAL
     assert retry_at(profile, history) is not None
+
+
+def test_one_unusable_profile_does_not_stop_run_for_the_others(kb, tmp_path, pos_db):
+    import json as _json
+
+    config = tmp_path / "_config"
+    config.mkdir()
+    good = {"name": "toko", "db_path": str(pos_db), "repos": [str(tmp_path / "repo")]}
+    bad = {"name": "gudang", "db_path": str(pos_db), "repos": [str(tmp_path / "repo2")],
+           "schedule": {"kind": "daily", "time": "25:99"}}
+    (config / "settings.json").write_text(_json.dumps({"version": 1, "profiles": [bad, good]}))
+    kb.env["KASIRBACKUP_CONFIG_DIR"] = str(config)
+    kb.env["KASIRBACKUP_DATA_DIR"] = str(tmp_path / "_data")
+    ok = kb.run("run", "--profile", "toko")
+    assert ok.returncode == 0, ok.stderr
+    refused = kb.run("run", "--profile", "gudang")
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1
+    assert "The profile gudang in the settings cannot be used" in refused.stderr, refused.stderr
+    listed = kb.run("profile", "list", check=True).stdout
+    assert "gudang: cannot be used" in listed and "toko:" in listed
+    assert bad in _json.loads((config / "settings.json").read_text())["profiles"]

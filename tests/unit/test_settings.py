@@ -73,17 +73,43 @@ DAMAGED = [
     b"\xff\xfe\x00garbage",
     b"[1, 2, 3]",
     b'{"version": "one"}',
-    b'{"version": 1, "profiles": [{"name": "toko"}]}',                                         # no db_path
-    b'{"version": 1, "profiles": [{"name": "toko", "db_path": "/k.db", "repos": ["/r"],'
-    b' "schedule": {"kind": "hourly"}}]}',
-    b'{"version": 1, "profiles": [{"name": "toko", "db_path": "/k.db", "repos": ["/r"],'
-    b' "schedule": {"kind": "daily", "tiem": "23:00"}}]}',
     b'{"version": 1, "profiles": [{"name": "a", "db_path": "/k.db", "repos": ["/r"]},'
     b' {"name": "a", "db_path": "/j.db", "repos": ["/r"]}]}',
-    b'{"version": 1, "profiles": [{"name": "toko", "db_path": "/k.db", "repos": []}]}',
-    b'{"version": 1, "profiles": [{"name": "toko", "db_path": "/k.db", "repos": ["/r"],'
-    b' "retention": {"keep_within": "forever"}}]}',
+    b'{"version": 1, "profiles": {"name": "toko"}}',
 ]
+
+#: one profile that does not load: the others go on working, and the bad one is kept as written
+BAD_PROFILES = [
+    {"name": "toko"},                                                                      # no db_path
+    {"name": "toko", "db_path": "/k.db", "repos": ["/r"], "schedule": {"kind": "hourly"}},
+    {"name": "toko", "db_path": "/k.db", "repos": ["/r"], "schedule": {"kind": "daily", "tiem": "23:00"}},
+    {"name": "toko", "db_path": "/k.db", "repos": []},
+    {"name": "toko", "db_path": "/k.db", "repos": ["/r"], "retention": {"keep_within": "forever"}},
+]
+
+
+@pytest.mark.parametrize("bad", BAD_PROFILES, ids=range(len(BAD_PROFILES)))
+def test_one_unusable_profile_never_stops_the_others_and_is_kept_as_written(tmp_path, bad):
+    from kasirbackup.app.settings import ProfileUnusable
+
+    good = {"name": "gudang", "db_path": "/g.db", "repos": ["/rg"]}
+    (tmp_path / "settings.json").write_text(json.dumps({"version": 1, "profiles": [bad, good]}))
+    store = SettingsStore(tmp_path)
+    settings = store.load()
+    assert [p.name for p in settings.profiles] == ["gudang"]
+    assert settings.profile("gudang").db_path == "/g.db"
+    assert [u.name for u in settings.unusable] == ["toko"] and settings.unusable[0].reason
+    with pytest.raises(ProfileUnusable) as ei:
+        settings.profile("toko")
+    assert "toko" in str(ei.value) and "\n" not in str(ei.value)
+    # saving (e.g. after changing the good profile) loses nothing of the bad one
+    settings.profiles[0].db_path = "/g2.db"
+    store.save(settings)
+    saved = json.loads((tmp_path / "settings.json").read_text())["profiles"]
+    assert bad in saved and any(p["db_path"] == "/g2.db" for p in saved)
+    assert settings.forget_unusable("toko")
+    store.save(settings)
+    assert [p["name"] for p in json.loads((tmp_path / "settings.json").read_text())["profiles"]] == ["gudang"]
 
 
 @pytest.mark.parametrize("raw", DAMAGED, ids=range(len(DAMAGED)))

@@ -18,6 +18,7 @@ from typing import Sequence
 from .. import __version__
 from ..app.logs import log_path, setup_logging
 from ..core.errors import KasirBackupError
+from ..core.scratch import clean_scratch
 from .backups import register as register_backups, register_upkeep
 from .common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, InertStream
 from .data import register as register_data
@@ -78,6 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     setup_logging()
     log.info("kasirbackup %s: %s", __version__, " ".join(sys.argv[1:] if argv is None else argv))
+    # copies of the shop's data left by a killed run (a drill of an encrypted backup holds the
+    # only plaintext) go at the next start of any command, not only of the next backup
+    clean_scratch()
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = InertStream(sys.stdout), InertStream(sys.stderr)
     try:

@@ -55,6 +55,7 @@ def run_gui(minimized: bool = False, smoke: bool = False, file: str | None = Non
     from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
     from ..app.logs import setup_logging
+    from ..core.scratch import clean_scratch
     from . import i18n
     from .context import AppContext
     from .dialogs import install_excepthook
@@ -62,6 +63,7 @@ def run_gui(minimized: bool = False, smoke: bool = False, file: str | None = Non
     from .single import SingleInstance
 
     setup_logging()
+    clean_scratch()      # copies of the shop's data left by a run that was killed
     QCoreApplication.setOrganizationName("KasirBackup")
     QCoreApplication.setApplicationName("KasirBackup")
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])

@@ -233,3 +233,38 @@ def test_a_killed_wal_copy_leaves_its_copy_only_in_scratch_and_the_next_run_remo
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["verified"] if "verified" in json.loads(r.stdout) else True
     assert [p for p in Path(kb.tmpdir).rglob("*") if p.is_file()] == [], "the killed run's copy is still there"
+
+
+KILL_DURING_DRILL = """
+import os, signal, sys
+from kasirbackup.core.repo.repository import Repository
+from kasirbackup.core.snapshot.verify import drill
+
+def progress(phase, done, total):
+    if phase == "verify" and done > total // 2:
+        os.kill(os.getpid(), signal.SIGKILL)      # killed while the plaintext image is half written
+
+repo = Repository.open(sys.argv[1], passphrase=lambda *a, **k: "Toko-Rahasia 7f3Q kasir!")
+drill(repo, repo.snapshots()[0], progress)
+"""
+
+
+def test_a_killed_drill_of_an_encrypted_backup_leaves_no_plaintext_past_the_next_command(tmp_path):
+    kb = make_kb(tmp_path)
+    env = _isolated_env(kb, tmp_path)
+    env["KASIRBACKUP_PASSPHRASE"] = "Toko-Rahasia 7f3Q kasir!"
+    db = make_db(tmp_path / "kasir.db")
+    repo = tmp_path / "repo"
+    for args in (("init", "--repo", repo, "--encrypt"), ("backup", "--db", db, "--repo", repo)):
+        r = subprocess.run([sys.executable, "-m", "kasirbackup", *map(str, args)], env=env, capture_output=True,
+                           text=True, timeout=300, cwd=str(ROOT))
+        assert r.returncode == 0, r.stderr
+    r = subprocess.run([sys.executable, "-c", KILL_DURING_DRILL, str(repo)], env=env, capture_output=True,
+                       text=True, timeout=300, cwd=str(ROOT))
+    assert r.returncode == -signal.SIGKILL, r.stderr
+    left = [p for p in Path(kb.tmpdir).rglob("drill-*") if p.is_file()]
+    assert left, "the killed drill left no image: the test did not kill it mid-way"
+    r = subprocess.run([sys.executable, "-m", "kasirbackup", "list", "--repo", str(repo)], env=env,
+                       capture_output=True, text=True, timeout=300, cwd=str(ROOT))
+    assert r.returncode == 0, r.stderr
+    assert [p for p in Path(kb.tmpdir).rglob("drill-*") if p.is_file()] == [], "plaintext left after 'list'"

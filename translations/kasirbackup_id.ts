@@ -1244,6 +1244,14 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Pencadangan dibatalkan. Tidak ada yang diubah.</translation>
     </message>
     <message>
+        <source>The backup folder&apos;s index was damaged or incomplete; it was rebuilt from the backup files themselves.</source>
+        <translation>Indeks folder cadangan rusak atau tidak lengkap; indeks itu sudah dibangun ulang dari file-file cadangan itu sendiri.</translation>
+    </message>
+    <message>
+        <source>Other files in the backup folder are damaged ({count}): verify the other backups too, and check the backup disk.</source>
+        <translation>File lain di folder cadangan rusak ({count}): periksa juga cadangan lainnya, dan periksa disk cadangan.</translation>
+    </message>
+    <message>
         <source>The backup of {when} is good: it was restored in a test and checked ({detail}).</source>
         <translation>Cadangan {when} baik: sudah dipulihkan dalam uji coba dan diperiksa ({detail}).</translation>
     </message>

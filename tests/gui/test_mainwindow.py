@@ -110,6 +110,22 @@ def test_verify_selected_backup(qtbot, ctx, profile, window):
     close_boxes()
 
 
+def test_verify_says_when_the_index_was_rebuilt(qtbot, ctx, profile, window):
+    import shutil
+    from pathlib import Path as _Path
+
+    wait_backup(qtbot, ctx, profile)
+    qtbot.waitUntil(lambda: window.selected_snapshot() is not None, timeout=20000)
+    close_boxes()
+    shutil.rmtree(_Path(profile.repos[0]) / "index")          # deleted by a sync client
+    window.act_verify.trigger()
+    qtbot.waitUntil(lambda: bool(message_boxes()), timeout=60000)
+    box = message_boxes()[0]
+    assert box.windowTitle() == "Backup verified", box.text()
+    assert "is good" in box.text() and "it was rebuilt from the backup files themselves" in box.text()
+    close_boxes()
+
+
 def test_filter_and_sort(qtbot, ctx, profile, shop_db):
     repo = Repository.open(profile.repos[0], create=True)
     base = datetime(2026, 11, 1, 21, 0, tzinfo=timezone(timedelta(hours=7)))

@@ -303,10 +303,18 @@ class MainWindow(WindowLayout, DataLoading, DialogActions, QMainWindow):
             self._task_job = None
             self._update_running_state()
             snap = report.snapshots[0] if report.snapshots else None
+            extra = ""
+            if report.notes:
+                extra += "\n\n" + self.tr("The backup folder's index was damaged or incomplete; it was rebuilt "
+                                             "from the backup files themselves.")
+            if report.problems:
+                extra += "\n\n" + self.tr("Other files in the backup folder are damaged ({count}): verify the "
+                                             "other backups too, and check the backup disk.").format(
+                    count=len(report.problems))
             if snap is not None and snap.verified:
                 show_info(self, self.tr("The backup of {when} is good: it was restored in a test and checked "
                                         "({detail}).").format(when=fmt_datetime(snap.created_at),
-                                                              detail=snap.verification.detail),
+                                                              detail=snap.verification.detail) + extra,
                           self.tr("Backup verified"))
             else:
                 show_error(self, self.tr("The backup of {when} is damaged: {detail}. Use an older backup to "

@@ -102,10 +102,8 @@ class LocalStorage(Storage):
     def save(self, kind: str, name: str, data: bytes) -> None:
         dest = self._path(kind, name)
         tmp = self._tmp_path()
-        self._folders_safe(tmp.parent)
-        self._folders_safe(dest.parent)
         try:
-            self._mkdirs(tmp.parent)
+            self._mkdirs(tmp.parent)     # refuses a link on the way (RepoFolderIsLink)
             self._mkdirs(dest.parent)
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
             try:
@@ -187,10 +185,8 @@ class LocalStorage(Storage):
         # reader never sees a half-written lock; link() fails if the name exists.
         dest = self._path(kind, name)
         tmp = self._tmp_path()
-        self._folders_safe(tmp.parent)
-        self._folders_safe(dest.parent)
         try:
-            self._mkdirs(tmp.parent)
+            self._mkdirs(tmp.parent)     # refuses a link on the way (RepoFolderIsLink)
             self._mkdirs(dest.parent)
             with open(tmp, "xb") as fh:
                 fh.write(data)

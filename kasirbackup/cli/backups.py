@@ -12,6 +12,7 @@ from ..app.places import check_destination
 from ..app.credentials import NoSecureStore, ask_new_passphrase, keyring_set
 from ..app.verifying import verify_snapshots
 from ..core.repo.manifest import Kind
+from ..core.repo.damaged import forget_damaged
 from ..core.repo.orphans import repair_index
 from ..core.repo.repository import PlainCopyEncrypted, PlainCopyNotFolder, Repository
 from ..core.retention.policy import Duration, Policy
@@ -223,15 +224,25 @@ def cmd_repair(args) -> int:
     lock = repo.lock("repair")
     try:
         result = repair_index(repo)
+        forgotten = forget_damaged(repo) if args.forget_damaged else []
     finally:
         lock.release()
     log.info("repair: %s", result.describe() if result.changed else "nothing to repair")
+    for d in forgotten:
+        log.warning("repair: forgot damaged backup %s", d.describe())
     if args.json:
-        print_json({"repo": repo.location, "changed": result.changed, "packs_indexed": result.packs_indexed,
-                    "damaged_index_files_removed": result.damaged_removed})
-    elif result.changed:
+        print_json({"repo": repo.location, "changed": result.changed or bool(forgotten),
+                    "packs_indexed": result.packs_indexed, "damaged_index_files_removed": result.damaged_removed,
+                    "forgotten": [{"id": d.snapshot.id, "reason": d.reason} for d in forgotten]})
+        return 0
+    if result.changed:
         print(result.describe()[0].upper() + result.describe()[1:] + ".")
+    for d in forgotten:
+        print(f"Forgot backup {d.snapshot.short_id} of {local_time(d.snapshot.created_utc)}: {d.reason}.")
+    if result.changed or forgotten:
         print(f"Check the backups now with: kasirbackup verify --repo {args.repo} --all")
+    elif args.forget_damaged:
+        print("The index names every pack file and every backup's data is there; nothing to repair.")
     else:
         print("The index names every pack file; nothing to repair.")
     return 0
@@ -318,4 +329,6 @@ def register_upkeep(sub, add) -> None:
 
     sp = add("repair", "rebuild a damaged or missing index from the backup files themselves", cmd_repair)
     sp.add_argument("--repo", required=True)
+    sp.add_argument("--forget-damaged", action="store_true",
+                    help="also remove the backups whose data files are gone (they cannot be restored)")
     sp.add_argument("--json", action="store_true")

@@ -69,6 +69,56 @@ def test_rolled_back_index_and_manifests_after_a_prune(kb, tmp_path):
     assert restored.read_bytes() == db.read_bytes()
 
 
+def rolled_back(kb, tmp_path) -> tuple[Path, Path, str]:
+    """A repository after a prune whose old index and manifests a sync client put back:
+    backup P (removed by the prune, its packs gone) is listed again. Returns db, repo, P."""
+    db, repo = tmp_path / "kasir.db", tmp_path / "repo"
+    fill(db, seed=1)
+    p = kb.json("backup", "--db", db, "--repo", repo)["id"]
+    old_index, old_snaps = tmp_path / "old-index", tmp_path / "old-snapshots"
+    shutil.copytree(repo / "index", old_index)
+    shutil.copytree(repo / "snapshots", old_snaps)
+    fill(db, seed=2)
+    kb.run("backup", "--db", db, "--repo", repo, check=True)
+    kb.run("prune", "--repo", repo, "--keep-last", "1", check=True)
+    for f in old_index.iterdir():
+        shutil.copy2(f, repo / "index" / f.name)
+    for f in old_snaps.iterdir():
+        shutil.copy2(f, repo / "snapshots" / f.name)
+    return db, repo, p
+
+
+def test_prune_after_a_rollback_drops_stale_entries_when_no_kept_backup_needs_them(kb, tmp_path):
+    db, repo, p = rolled_back(kb, tmp_path)
+    fill(db, seed=3)
+    newest = kb.json("backup", "--db", db, "--repo", repo)["id"]
+    out = kb.json("prune", "--repo", repo, "--keep-last", "1")
+    assert out["removed"] == 2, out
+    assert [s["id"] for s in kb.json("list", "--repo", repo)] == [newest]
+    r = Repository.open(repo)
+    present = r.present_packs()
+    assert all(pack in present for pack, _ in r.index_entries()), "the new index still names packs that are gone"
+    kb.run("verify", "--repo", repo, "--all", check=True)
+
+
+def test_prune_that_would_keep_a_backup_whose_data_is_gone_names_it_and_repair_forgets_it(kb, tmp_path):
+    db, repo, p = rolled_back(kb, tmp_path)
+    before = {f.name for f in (repo / "data").rglob("*") if f.is_file()}
+    r = kb.run("prune", "--repo", repo, "--keep-last", "5")
+    assert r.returncode != 0
+    err = r.stderr.strip().splitlines()
+    assert len(err) <= 2 and p[:8] in r.stderr and "repair --forget-damaged" in r.stderr, r.stderr
+    assert {f.name for f in (repo / "data").rglob("*") if f.is_file()} == before, "a refused prune deleted data"
+
+    out = kb.json("repair", "--repo", repo, "--forget-damaged")
+    assert [f["id"] for f in out["forgotten"]] == [p], out
+    assert len(kb.json("list", "--repo", repo)) == 1
+    kb.run("prune", "--repo", repo, "--keep-last", "5", check=True)
+    kb.run("verify", "--repo", repo, "--all", check=True)
+    again = kb.run("repair", "--repo", repo, "--forget-damaged", check=True)
+    assert "nothing to repair" in again.stdout
+
+
 def flip(path: Path, offset: int) -> None:
     data = bytearray(path.read_bytes())
     data[offset] ^= 0x5A

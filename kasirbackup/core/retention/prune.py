@@ -24,6 +24,7 @@ from datetime import datetime, tzinfo
 from ..errors import RepoDamaged
 from ..repo.packs import BLOB_TREE, BlobRef, FormatError, FrameEntry, FrameRef, decode_index
 from ..progress import CancelToken, Progress, no_progress
+from ..repo.damaged import find_damaged
 from ..repo.orphans import repair_index
 from ..repo.repository import Repository
 from .policy import Decision, Policy, decide
@@ -87,8 +88,9 @@ def prune(repo: Repository, policy: Policy, now: datetime | None = None, dry_run
             return result
         # everything is checked before anything is deleted
         kept = [d.snapshot for d in decisions if d.keep]
-        used = _mark(repo, kept, progress, cancel)
         index_names, packs, existing = _read_index(repo)
+        _drop_stale(repo, kept, packs, existing)
+        used = _mark(repo, kept, progress, cancel)
         for d in decisions:
             if not d.keep:
                 repo.storage.remove("snapshots", d.snapshot.id + ".json")
@@ -108,8 +110,10 @@ def collect_garbage(repo: Repository, progress: Progress = no_progress,
     snaps = repo.snapshots()
     if repo.problems:
         raise RepoDamaged(detail="; ".join(repo.problems))
+    index_names, packs, existing = _read_index(repo)
+    _drop_stale(repo, snaps, packs, existing)
     used = _mark(repo, snaps, progress, cancel)
-    return _sweep(repo, used, *_read_index(repo), progress, cancel)
+    return _sweep(repo, used, index_names, packs, existing, progress, cancel)
 
 
 def _mark(repo: Repository, snaps: list, progress: Progress, cancel: CancelToken) -> set[bytes]:
@@ -129,7 +133,8 @@ def _mark(repo: Repository, snaps: list, progress: Progress, cancel: CancelToken
                 used.add(seg)
                 used.update(repo.read_tree(seg, trees, cache))
         except FormatError as exc:
-            raise RepoDamaged(detail=f"backup {snap.short_id} cannot be read ({exc}); nothing was deleted") from None
+            raise RepoDamaged(detail=f"backup {snap.short_id} cannot be read ({exc}); nothing was deleted. If it is "
+                                     f"damaged, remove it with 'kasirbackup repair --forget-damaged'") from None
         progress("mark", n + 1, len(snaps))
     return used
 
@@ -145,12 +150,26 @@ def _read_index(repo: Repository) -> tuple[list[str], dict[str, list[FrameEntry]
         except (FormatError, OSError) as exc:
             raise RepoDamaged(detail=f"index file {name[:12]} is damaged ({exc}); nothing was deleted") from None
     existing = set(storage.list("data"))
-    missing = sorted(packs.keys() - existing)
-    if missing:
-        raise RepoDamaged(detail=f"{len(missing)} data file(s) named by the index are missing (first: "
-                                 f"{missing[0][:12]}); if the backup folder is still being copied or synced, wait "
-                                 f"for it to finish; nothing was deleted")
     return index_names, packs, existing
+
+
+def _drop_stale(repo: Repository, kept: list, packs: dict[str, list[FrameEntry]], existing: set[str]) -> None:
+    """Index entries naming packs that are gone. If a backup that stays needs them, stop
+    (the folder may still be being copied or synced, or those backups are damaged);
+    otherwise they are stale — a rolled-back index — and the new index leaves them out."""
+    missing = packs.keys() - existing
+    if not missing:
+        return
+    damaged = find_damaged(repo, kept)
+    if damaged:
+        names = ", ".join(d.describe() for d in damaged[:3]) + (f" and {len(damaged) - 3} more"
+                                                                 if len(damaged) > 3 else "")
+        raise RepoDamaged(detail=f"{len(missing)} data file(s) named by the index are missing and backup(s) that "
+                                 f"would be kept need them: {names}; if the backup folder is still being copied or "
+                                 f"synced, wait for it to finish, otherwise remove those backups with 'kasirbackup "
+                                 f"repair --forget-damaged'; nothing was deleted")
+    for pack in missing:
+        del packs[pack]
 
 
 def _sweep(repo: Repository, used: set[bytes], index_names: list[str], packs: dict[str, list[FrameEntry]],

@@ -10,6 +10,7 @@ import csv
 import os
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,46 @@ def test_libreoffice_reads_every_sheet(tmp_path, pos_db):
             assert "081100000000" in [r[2] for r in pel[1:]]
             big = sheets["angka_besar"]
             assert "9223372036854775807" in [r[1] for r in big[1:]]            # every digit kept
+
+
+def test_a_carriage_return_stays_one_in_the_spreadsheet_and_comes_back(tmp_path):
+    """XML turns a raw CR into LF when read; the workbook writes OOXML's ``_x000D_`` so that
+    the spreadsheet shows the CR, and a text that merely looks like such an escape is kept."""
+    import sqlite3
+
+    import openpyxl
+
+    from kasirbackup.core.imports.importer import execute_import, prepare_import
+
+    db = tmp_path / "notes.db"
+    texts = ["line one\r\nline two", "old mac\rline", "literally _x000D_ here", "_x005F_x0041_", "plain"]
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+    conn.executemany("INSERT INTO note (body) VALUES (?)", [(t,) for t in texts])
+    conn.commit()
+    conn.close()
+    xlsx = tmp_path / "notes.xlsx"
+    export(ExportRequest("xlsx", xlsx, db=db))
+
+    wb = openpyxl.load_workbook(xlsx, read_only=True)
+    meta_rows = list(wb["_kasirbackup"].iter_rows(values_only=True))
+    assert [r for r in meta_rows if r[0] == "cell"] == [], "a CR needed an override: the cell alone did not hold it"
+    wb.close()
+
+    # what a spreadsheet program shows: LibreOffice writes the cell's text out again (it
+    # makes CR LF inside a cell one LF itself; the file holds both: see the XML)
+    sheet = convert(xlsx, tmp_path / "lo", tmp_path / "profile")["note"]
+    assert [r[1] for r in sheet[1:]] == ["line one\nline two"] + texts[1:]
+    with zipfile.ZipFile(xlsx) as zf:
+        xml = b"".join(zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/"))
+    assert b"line one_x000D_\nline two" in xml
+
+    target = tmp_path / "empty.db"
+    conn = sqlite3.connect(target)
+    conn.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+    conn.commit()
+    conn.close()
+    execute_import(prepare_import(target, xlsx, mode="replace", force_other_database=True))
+    conn = sqlite3.connect(target)
+    assert [r[0] for r in conn.execute("SELECT body FROM note ORDER BY id")] == texts
+    conn.close()

@@ -252,7 +252,7 @@ def write_xlsx(conn: sqlite3.Connection, meta: ExportMeta, out: BinaryIO | Path,
                 batch = cur.fetchmany(BATCH)
             w.finish()
         info = meta.to_json()
-        info["xlsx"] = {"summary": SUMMARY_SHEET, "max_rows": max_rows, "sheets": sheets,
+        info["xlsx"] = {"summary": SUMMARY_SHEET, "max_rows": max_rows, "sheets": sheets, "ooxml_escapes": True,
                         "plans": {n: [p.to_json() for p in ps] for n, ps in plans.items()}}
         ms = wb.create_sheet(META_SHEET)
         ms.sheet_state = "hidden"

@@ -32,6 +32,8 @@ EXCEL_TINY = 2.2250738585072014e-308
 EXACT_INT = 10 ** 15                       # Excel keeps 15 significant digits
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 BIG_INT = re.compile(r"-?[0-9]{16,}")
+_ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")   # each underscore that starts one, overlaps too
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
 EARLIEST_DATE = datetime(1900, 3, 1)       # Excel's calendar is wrong before this day
 
@@ -121,15 +123,39 @@ def encode(v: object, plan: ColumnPlan) -> tuple[object, bool]:
         if dt is not None:
             return dt, True
     clean = ILLEGAL.sub("", s) if ILLEGAL.search(s) else s
-    if len(clean) > MAX_CELL_CHARS:
-        clean = clean[:MAX_CELL_CHARS - 1] + "…"
-    # XML turns CR LF and lone CR into LF when the file is read again
-    exact = (clean is s or clean == s) and "\r" not in s
+    cell = ooxml_escape(clean)
+    if len(cell) > MAX_CELL_CHARS:
+        # a cell holds at most MAX_CELL_CHARS as written (escapes included): cut the text
+        # so that its escaped form fits, and mark the cut
+        cut = MAX_CELL_CHARS - 1
+        while len(cell := ooxml_escape(clean[:cut])) > MAX_CELL_CHARS - 1:
+            cut -= max(1, (len(cell) - (MAX_CELL_CHARS - 1)) // 6)
+        clean = clean[:cut] + "…"
+        cell += "…"
+    exact = clean is s or clean == s
     if exact and "integer" in plan.kinds and BIG_INT.fullmatch(s):
         exact = False
     if exact and "blob" in plan.kinds and s.startswith(BLOB_PREFIX):
         exact = False
-    return clean, exact
+    return cell, exact
+
+
+def ooxml_escape(text: str) -> str:
+    """The text as a cell's XML must hold it for Excel to show it exactly: XML turns a CR
+    into LF when read, so CR is written as OOXML's ``_x000D_``; a text that itself looks
+    like such an escape gets its underscore escaped (``_x005F_``), as Excel does."""
+    if "_x" in text:
+        text = _ESCAPE_LIKE.sub("_x005F_", text)
+    if "\r" in text:
+        text = text.replace("\r", "_x000D_")
+    return text
+
+
+def ooxml_unescape(text: str) -> str:
+    """What Excel shows for a cell's text: every ``_xHHHH_`` is the character HHHH."""
+    if "_x" not in text:
+        return text
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 def _digest(text: str) -> str:
@@ -154,8 +180,9 @@ def untouched(cell: object, seen: object) -> bool:
     return isinstance(cell, (int, float)) and not isinstance(cell, bool) and float(cell) == seen
 
 
-def decode(cell: object, plan: ColumnPlan) -> object:
-    """The SQLite value of a cell read back (openpyxl, read-only, values only)."""
+def decode(cell: object, plan: ColumnPlan, escaped: bool = False) -> object:
+    """The SQLite value of a cell read back (openpyxl, read-only, values only); ``escaped``:
+    the workbook writes texts with OOXML escapes (``_x000D_``), which openpyxl leaves as they are."""
     if cell is None:
         return None if plan.blank == "null" else ""
     if isinstance(cell, bool):
@@ -176,7 +203,7 @@ def decode(cell: object, plan: ColumnPlan) -> object:
         # Excel stores days as a binary fraction: round to the second the text had
         cell = (cell + timedelta(microseconds=500_000)).replace(microsecond=0)
         return cell.strftime(plan.date) if plan.date else cell.isoformat(" ")
-    s = str(cell)
+    s = ooxml_unescape(str(cell)) if escaped else str(cell)
     if "integer" in plan.kinds and BIG_INT.fullmatch(s):
         return int(s)
     if "blob" in plan.kinds and s.startswith(BLOB_PREFIX):

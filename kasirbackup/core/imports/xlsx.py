@@ -51,7 +51,8 @@ def open_xlsx(path: Path, limits: ImportLimits) -> ImportFile:
     except BaseException:
         wb.close()
         raise
-    return ImportFile(path, "xlsx", meta, lambda: _feeds(path, wb, meta, sheets, plans, overrides, limits),
+    escaped = info.get("ooxml_escapes") is True
+    return ImportFile(path, "xlsx", meta, lambda: _feeds(path, wb, meta, sheets, plans, overrides, limits, escaped),
                       closer=wb.close)
 
 
@@ -117,7 +118,7 @@ def _check_sheets(path: Path, wb, meta: ExportMeta, sheets: dict[str, list[str]]
 
 
 def _feeds(path: Path, wb, meta: ExportMeta, sheets: dict[str, list[str]], plans: dict[str, list[ColumnPlan]],
-           overrides: dict, limits: ImportLimits) -> Iterator[TableFeed]:
+           overrides: dict, limits: ImportLimits, escaped: bool) -> Iterator[TableFeed]:
     total = 0
     owner = {s: t for t, names in sheets.items() for s in names}
     by_key = {(owner.get(s), ov.key, c): ov for (s, _, c), ov in overrides.items() if ov.key is not None}
@@ -156,7 +157,7 @@ def _feeds(path: Path, wb, meta: ExportMeta, sheets: dict[str, list[str]], plans
                         raise FileTooLarge(path=str(path), detail=f"it has more than {limits.max_rows} rows")
                     cells = list(cells) + [None] * (len(cols) - len(cells))
                     try:
-                        values = [decode(c, p) for c, p in zip(cells, tplans)]
+                        values = [decode(c, p, escaped) for c, p in zip(cells, tplans)]
                     except (ValueError, OverflowError) as exc:
                         raise FileShape(path=str(path), where=f"sheet {name}, row {r}", detail=str(exc)) from None
                     if t.name in with_overrides:

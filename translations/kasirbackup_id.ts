@@ -2708,10 +2708,6 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>File {path} terlalu besar untuk diimpor dengan aman: {detail}.</translation>
     </message>
     <message>
-        <source>Nothing was changed. An export never looks like this: the file may be damaged or made to do harm. Export the data again.</source>
-        <translation>Tidak ada yang diubah. Hasil ekspor tidak pernah seperti ini: file mungkin rusak atau sengaja dibuat untuk merusak. Ekspor datanya lagi.</translation>
-    </message>
-    <message>
         <source>The CSV file {path} separates its values with {delimiter} instead of commas.</source>
         <translation>File CSV {path} memisahkan nilainya dengan {delimiter}, bukan koma.</translation>
     </message>
@@ -2758,6 +2754,10 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>The file {file} was exported from a different database than {path}: {differences}.</source>
         <translation>File {file} diekspor dari database yang berbeda dengan {path}: {differences}.</translation>
+    </message>
+    <message>
+        <source>Nothing was changed. The file may be damaged or made to do harm: export the data again. Very large values (over 16 MB each) come back by restoring a backup, not by an import.</source>
+        <translation>Tidak ada yang diubah. File ini mungkin rusak atau sengaja dibuat untuk merusak: ekspor data lagi. Nilai yang sangat besar (lebih dari 16 MB per nilai) kembali dengan memulihkan cadangan, bukan dengan impor.</translation>
     </message>
     <message>
         <source>Check that you picked the right file and the right database. To import it anyway, confirm explicitly (--force-other-database).</source>

@@ -107,7 +107,7 @@ QT_TRANSLATE_NOOP("errors", "Nothing was changed. Export the data again, or fix 
 QT_TRANSLATE_NOOP("errors", "The workbook {path} does not match its export: {detail}.")  # files.WorkbookChanged (import-workbook-changed)
 QT_TRANSLATE_NOOP("errors", "Nothing was changed. Keep the sheets and header rows as they were exported (do not rename, add or remove sheets or columns); adding and editing rows is fine.")  # files.WorkbookChanged (import-workbook-changed)
 QT_TRANSLATE_NOOP("errors", "The file {path} is too large to import safely: {detail}.")  # files.FileTooLarge (import-too-large)
-QT_TRANSLATE_NOOP("errors", "Nothing was changed. An export never looks like this: the file may be damaged or made to do harm. Export the data again.")  # files.FileTooLarge (import-too-large)
+QT_TRANSLATE_NOOP("errors", "Nothing was changed. The file may be damaged or made to do harm: export the data again. Very large values (over 16 MB each) come back by restoring a backup, not by an import.")  # files.FileTooLarge (import-too-large)
 QT_TRANSLATE_NOOP("errors", "The CSV file {path} separates its values with {delimiter} instead of commas.")  # files.CsvDelimiter (import-csv-delimiter)
 QT_TRANSLATE_NOOP("errors", "Save it again as 'CSV UTF-8 (comma delimited)' (in Excel: File > Save As), or export it again.")  # files.CsvDelimiter (import-csv-delimiter)
 QT_TRANSLATE_NOOP("errors", "The CSV file {path} is not UTF-8 text ({detail}).")  # files.CsvEncoding (import-csv-encoding)

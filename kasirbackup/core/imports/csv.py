@@ -67,7 +67,11 @@ def _records(fh: TextIO, path: str, limits: ImportLimits) -> Iterator[tuple[int,
     size = 0
     quotes = 0
     try:
-        for line in fh:
+        while True:
+            # never more than the bound in memory, even for a "line" of gigabytes without a newline
+            line = fh.readline(limits.max_value_chars - size + 1)
+            if not line:
+                break
             line_no += 1
             if not pending:
                 start = line_no

@@ -1,7 +1,8 @@
 """Reading an XLSX export back: the hidden ``_kasirbackup`` sheet gives the metadata, each
 column's plan and the exact values of the cells Excel could not hold; the table sheets
 must still have the sheets and header rows they were exported with (rows may be added,
-changed or removed). The archive is checked before openpyxl parses anything."""
+changed or removed). The archive and every XML part are checked (``xlsx_bounds``) before
+openpyxl parses anything."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from ..exports.meta import ExportMeta
 from ..exports.xlsx import MAX_SHEET_ROWS, META_SHEET, safe_text
 from ..exports.json import encode_value
 from ..exports.xlsx_cells import ColumnPlan, decode, untouched
+from .xlsx_bounds import check_xlsx_parts
 from .files import (FileInvalid, FileShape, FileTooLarge, ImportFile, ImportLimits, NotAnExport,
-                           TableFeed, WorkbookChanged, check_xml_members, check_zip, column_problem,
+                           TableFeed, WorkbookChanged, check_zip, column_problem,
                            decode_value)
 
 SHEET_SPAN = 10_000_000          # position = sheet index * SHEET_SPAN + row
@@ -25,7 +27,7 @@ def open_xlsx(path: Path, limits: ImportLimits) -> ImportFile:
     try:
         with zipfile.ZipFile(path) as zf:
             check_zip(path, zf, limits)
-            check_xml_members(path, zf)
+            check_xlsx_parts(path, zf)
     except zipfile.BadZipFile as exc:
         raise FileInvalid(path=str(path), where="the zip archive", detail=str(exc)) from None
     import openpyxl                      # imported late: only imports of workbooks need it

@@ -27,6 +27,7 @@ from .settings import Profile, Schedule, SettingsStore
 log = logging.getLogger("kasirbackup.scheduler")
 
 CATCH_UP_DELAY = timedelta(seconds=60)
+SLOT_EARLY = timedelta(seconds=60)      # a run this close before a slot is that slot's run
 HEARTBEAT = timedelta(seconds=30)
 RESYNC = timedelta(minutes=15)
 SLEEP_GAP = timedelta(seconds=90)       # a heartbeat this late means the machine slept
@@ -126,7 +127,9 @@ def catch_up_due(profile: Profile, history: History, now: datetime, tz: tzinfo) 
         if _utc(due) < created <= _utc(now):     # (a creation time "in the future" means the clock moved)
             return None
     last = history.last_attempt(profile.name)
-    if last is not None and _utc(last.started_at) >= _utc(due):
+    # the scheduler may wake a few milliseconds before the slot (its timer and the wall clock
+    # differ): that run is the slot's own, not a reason for a second backup a minute later
+    if last is not None and _utc(last.started_at) >= _utc(due) - SLOT_EARLY:
         return None
     return due
 

@@ -182,7 +182,8 @@ class UnusableProfile:
     never a reason for the other profiles to stop."""
     name: str
     raw: object
-    reason: str
+    reason: str                                 # one line, without a final full stop
+    error: KasirBackupError | None = None       # the cause, for a window to say in its language
 
 
 class ProfileUnusable(KasirBackupError):
@@ -202,9 +203,9 @@ def _profiles(items: object) -> tuple[list[Profile], list[UnusableProfile]]:
         try:
             good.append(Profile.from_json(raw))
         except KasirBackupError as exc:
-            bad.append(UnusableProfile(name or "?", raw, exc.message()))
+            bad.append(UnusableProfile(name or "?", raw, exc.message().rstrip(". "), exc))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            bad.append(UnusableProfile(name or "?", raw, str(exc) or type(exc).__name__))
+            bad.append(UnusableProfile(name or "?", raw, (str(exc) or type(exc).__name__).rstrip(". ")))
     return good, bad
 
 

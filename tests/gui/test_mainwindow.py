@@ -191,3 +191,25 @@ def test_summary_of_a_database_in_use(qtbot, ctx, profile, shop_db):
     finally:
         conn.rollback()
         conn.close()
+
+
+def test_a_profile_that_does_not_load_is_named_in_the_window(qtbot, ctx, profile, tmp_path):
+    """A broken entry in settings.json (edited by hand, or by an older version) must not
+    silently vanish from the window: the owner sees its name and what to do."""
+    import json
+
+    settings_file = tmp_path / "config" / "settings.json"
+    data = json.loads(settings_file.read_text())
+    data["profiles"].append({"name": "Gudang", "db_path": "/g.db", "repos": ["/rg"],
+                             "schedule": {"kind": "hourly"}})
+    settings_file.write_text(json.dumps(data))
+    ctx._settings = None                            # as on the next start of the app
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w._summary is not None, timeout=20000)
+    assert [w.profile_combo.itemData(i) for i in range(w.profile_combo.count())] == ["Toko"]
+    assert w.unusable_note.isVisible()
+    text = w.unusable_note.text()
+    assert "Gudang" in text and "cannot be used" in text and "profile remove Gudang" in text
+    assert w.act_backup.isEnabled()                 # the good profile works as usual

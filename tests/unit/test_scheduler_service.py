@@ -281,6 +281,20 @@ def test_no_catch_up_when_nothing_was_missed(env_factory):
     assert not e.sched.planned("catchup:") and not e.sched.planned("retry:")
 
 
+def test_a_run_that_woke_just_before_its_slot_is_that_slots_run(env_factory):
+    """APScheduler's timer and the wall clock differ: the 23:00 run may record 22:59:59.98.
+    That is no missed slot (a catch-up a minute later would back up the database twice);
+    a run ten minutes early is not the slot's run."""
+    e = env_factory(wib(2026, 6, 10, 23, 5), WIB)
+    e.past_run(wib(2026, 6, 10, 22, 59, 59))
+    e.svc.start()
+    assert not e.sched.planned("catchup:")
+    e2 = env_factory(wib(2026, 6, 10, 23, 5), WIB)
+    e2.past_run(wib(2026, 6, 10, 22, 50))
+    e2.svc.start()
+    assert len(e2.sched.planned("catchup:")) == 1
+
+
 def test_off_schedule_plans_nothing_and_removed_profile_loses_its_jobs(env_factory):
     e = env_factory(wib(2026, 6, 10, 20, 0), WIB)
     e.svc.start()

@@ -56,6 +56,15 @@ class WindowLayout:
         outer = QVBoxLayout(central)
         self.banner = StatusBanner(central)
         outer.addWidget(self.banner)
+        # profiles in the settings file that do not load: named, never silently missing
+        self.unusable_note = QLabel(central)
+        self.unusable_note.setObjectName("unusableProfiles")
+        self.unusable_note.setWordWrap(True)
+        self.unusable_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.unusable_note.setStyleSheet("QLabel#unusableProfiles { background: #fff4e0; color: #6b3f00; "
+                                         "border: 1px solid #c77700; border-radius: 4px; padding: 6px 10px; }")
+        self.unusable_note.hide()
+        outer.addWidget(self.unusable_note)
 
         split = QSplitter(Qt.Orientation.Horizontal, central)
         split.setObjectName("mainSplitter")

@@ -12,12 +12,12 @@ from PySide6.QtWidgets import QMainWindow, QWidget
 
 from ...app.history import Result
 from ...app.runner import RunResult
-from ...app.settings import Profile
+from ...app.settings import Profile, ProfileUnusable
 from ...core.repo.manifest import Snapshot
 from ..context import AppContext, outcome_text
 from ..dbsummary import DbSummary
 from ..dialogs import handle_repo_error, show_error, show_info
-from ..i18n import fmt_datetime, fmt_number, fmt_size, phase_text
+from ..i18n import error_text, fmt_datetime, fmt_number, fmt_size, phase_text
 from ..icons import app_icon
 from ..models import SNAPSHOT_ROLE, kind_text
 from .actions import DialogActions
@@ -118,7 +118,17 @@ class MainWindow(WindowLayout, DataLoading, DialogActions, QMainWindow):
         idx = self.profile_combo.findData(current) if current else -1
         self.profile_combo.setCurrentIndex(idx if idx >= 0 else (0 if self.profile_combo.count() else -1))
         self.profile_combo.blockSignals(False)
+        self._show_unusable()
         self._profile_selected()
+
+    def _show_unusable(self) -> None:
+        unusable = self.ctx.settings().unusable
+        def reason(u) -> str:
+            return error_text(u.error).rstrip(". ") if u.error is not None else u.reason
+
+        self.unusable_note.setText("\n".join(error_text(ProfileUnusable(name=u.name, reason=reason(u)))
+                                             for u in unusable))
+        self.unusable_note.setVisible(bool(unusable))
 
     def select_profile(self, name: str) -> None:
         idx = self.profile_combo.findData(name)

@@ -93,6 +93,10 @@
         <translation>Coba lagi</translation>
     </message>
     <message>
+        <source>Restore anyway…</source>
+        <translation>Tetap pulihkan…</translation>
+    </message>
+    <message>
         <source>Close the POS application, and any other program that uses {name}, on this computer (and on other computers that share the database). Then press “Restore now”.
 
 KasirBackup first checks that no program is using the database, then takes a safety backup of it as it is now, so this restore can be undone. Nothing is changed until then.</source>
@@ -123,6 +127,22 @@ Yang terjadi: {what}</translation>
     <message>
         <source>Checking that no program is using the database…</source>
         <translation>Memastikan tidak ada program yang memakai database…</translation>
+    </message>
+    <message>
+        <source>Restore while the program is open?</source>
+        <translation>Pulihkan selagi program masih terbuka?</translation>
+    </message>
+    <message>
+        <source>The program that has the database open keeps its own numbering and its own copy of the data. After the restore it may give new sales numbers it already gave to other sales, and those sales could then be mixed up or lost.
+
+Restore anyway only if you cannot close it, and restart it right after the restore.</source>
+        <translation>Program yang membuka database menyimpan penomorannya sendiri dan salinan datanya sendiri. Setelah pemulihan, program itu bisa memberi nomor transaksi yang sudah pernah dipakai untuk transaksi lain, sehingga transaksi itu bisa tercampur atau hilang.
+
+Tetap pulihkan hanya jika program itu tidak bisa ditutup, dan jalankan ulang program itu segera setelah pemulihan.</translation>
+    </message>
+    <message>
+        <source>Restore anyway</source>
+        <translation>Tetap pulihkan</translation>
     </message>
 </context>
 <context>
@@ -1013,6 +1033,10 @@ Jadwal: {when}</translation>
         <translation>Database seperti sebelumnya disimpan sebagai cadangan {id}: pulihkan cadangan itu untuk membatalkan impor ini.</translation>
     </message>
     <message>
+        <source>{problem} Close the POS application (and any other program that uses {name}), then preview and import again. Nothing was changed.</source>
+        <translation>{problem} Tutup aplikasi kasir (dan program lain yang memakai {name}), lalu lihat pratinjau dan impor lagi. Tidak ada yang diubah.</translation>
+    </message>
+    <message>
         <source>Nothing was changed. Preview again, then import.</source>
         <translation>Tidak ada yang diubah. Lihat pratinjau lagi, lalu impor.</translation>
     </message>
@@ -1418,6 +1442,18 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>{problem} Close the POS application (and any other program that uses {name}), then press Retry.</source>
         <translation>{problem} Tutup aplikasi kasir (dan program lain yang memakai {name}), lalu tekan Coba lagi.</translation>
+    </message>
+    <message>
+        <source>a program of another user</source>
+        <translation>program milik pengguna lain</translation>
+    </message>
+    <message>
+        <source>{programs} has the database {path} open.</source>
+        <translation>{programs} sedang membuka database {path}.</translation>
+    </message>
+    <message>
+        <source>KasirBackup cannot tell whether another program has the database {path} open (it may not look at the programs of other users).</source>
+        <translation>KasirBackup tidak bisa memastikan apakah ada program lain yang membuka database {path} (program milik pengguna lain tidak bisa dilihat).</translation>
     </message>
     <message>
         <source>Waiting for another backup of this database to finish…</source>
@@ -2400,6 +2436,14 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>File database {path} tidak ada.</translation>
     </message>
     <message>
+        <source>There is no safety backup of {path} in {repo}: nothing to undo.</source>
+        <translation>Tidak ada cadangan pengaman {path} di {repo}: tidak ada yang bisa dibatalkan.</translation>
+    </message>
+    <message>
+        <source>A safety backup is taken before every restore and import into the database; give the backup folder it went to with --repo.</source>
+        <translation>Cadangan pengaman dibuat sebelum setiap pemulihan dan impor ke database; sebutkan folder cadangan tempatnya dengan --repo.</translation>
+    </message>
+    <message>
         <source>The profile {name} in the settings cannot be used: {reason}.</source>
         <translation>Profil {name} di pengaturan tidak bisa dipakai: {reason}.</translation>
     </message>
@@ -2754,6 +2798,22 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>The file {file} was exported from a different database than {path}: {differences}.</source>
         <translation>File {file} diekspor dari database yang berbeda dengan {path}: {differences}.</translation>
+    </message>
+    <message>
+        <source>{programs} has the database {path} open.</source>
+        <translation>{programs} sedang membuka database {path}.</translation>
+    </message>
+    <message>
+        <source>Close it and try again, or wait for it with --wait SECONDS. Going ahead anyway (--even-if-open) lets that program keep its own ids and hand out again ids of sales it already gave.</source>
+        <translation>Tutup program itu lalu coba lagi, atau tunggu sampai tertutup dengan --wait DETIK. Tetap melanjutkan (--even-if-open) membuat program itu memakai nomornya sendiri dan bisa memberi lagi nomor transaksi yang sudah pernah diberikan.</translation>
+    </message>
+    <message>
+        <source>Cannot tell whether another program has the database {path} open ({why}).</source>
+        <translation>Tidak bisa memastikan apakah ada program lain yang membuka database {path} ({why}).</translation>
+    </message>
+    <message>
+        <source>Close the POS application and any other program that uses it, then go ahead with --even-if-open.</source>
+        <translation>Tutup aplikasi kasir dan program lain yang memakainya, lalu lanjutkan dengan --even-if-open.</translation>
     </message>
     <message>
         <source>Nothing was changed. The file may be damaged or made to do harm: export the data again. Very large values (over 16 MB each) come back by restoring a backup, not by an import.</source>

@@ -112,6 +112,19 @@ def local_time(dt: datetime) -> str:
     return dt.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
+def shell_word(text: str) -> str:
+    """``text`` as one word of a command line the user can paste (cmd.exe or a POSIX shell)."""
+    if sys.platform == "win32":
+        return f'"{text}"' if any(c in text for c in ' \t&()^|<>') else text
+    import shlex
+
+    return shlex.quote(text)
+
+
+def undo_command(db, repo_location: str) -> str:
+    return f"kasirbackup undo --db {shell_word(str(db))} --repo {shell_word(repo_location)}"
+
+
 def open_repo(args, create: bool = False) -> Repository:
     """Open ``args.repo``; an encrypted repository gets its passphrase from the
     environment, --passphrase-file, the credential store or a prompt (in that order)."""

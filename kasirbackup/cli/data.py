@@ -3,15 +3,17 @@
     kasirbackup export (--db PATH | --repo REPO --snapshot ID) --format csv|json|xlsx|sql --out PATH
                        [--tables T1,T2] [--json]
     kasirbackup import --db PATH --from FILE [--mode merge|replace] [--dry-run] [--yes] [--json]
-                       [--repo REPO] [--force-other-database] [--wait SECONDS]
+                       [--repo REPO] [--force-other-database] [--wait SECONDS] [--even-if-open]
 """
 
 from __future__ import annotations
 
+import argparse
 import logging
 import sys
 
-from .common import NotConfirmed, confirm, human_bytes, open_repo, print_json, progress_bar
+from .common import NotConfirmed, confirm, human_bytes, open_repo, print_json, progress_bar, undo_command
+from .restore import add_even_if_open
 from ..core.errors import KasirBackupError
 from ..core.exports.exporter import FORMATS, ExportRequest, export
 from ..core.imports.importer import ImportReport, dry_run_import, execute_import, prepare_import
@@ -80,7 +82,15 @@ def _print_report(report: ImportReport) -> None:
 
 
 def cmd_import(args) -> int:
-    repo = open_repo(args, create=True) if args.repo else None    # fails before any work
+    from ..app.safety import safety_place
+
+    # the safety backup goes to --repo, else to the backups of the database's profile, else to
+    # the per-user safety folder: an import is never without one (opened before any work)
+    place = None if args.repo or args.dry_run else safety_place(args.db)
+    repo = None
+    if not args.dry_run:
+        repo = open_repo(args if args.repo else argparse.Namespace(**{**vars(args), "repo": place.location}),
+                         create=True)
     bar = progress_bar(args)
     try:
         plan = prepare_import(args.db, args.source, args.mode, args.force_other_database,
@@ -105,12 +115,12 @@ def cmd_import(args) -> int:
                 if not args.json:
                     print("Dry run: nothing was changed.")
                 return 0
-            safety = " A safety backup is taken first." if repo else " No safety backup will be taken (no --repo)."
+            safety = " A safety backup is taken first" + (f", into {place.describe()}." if place else ".")
             if not confirm(f"Import {plan.rows:,} rows into {plan.target} ({plan.mode})?{safety}", args.yes):
                 print("Nothing was changed.")
                 return 0
         try:
-            report = execute_import(plan, repo, wait_s=args.wait, progress=bar)
+            report = execute_import(plan, repo, wait_s=args.wait, progress=bar, even_if_open=args.even_if_open)
         finally:
             bar.done()
     log.info("import %s into %s mode=%s: %s", report.file, report.target, report.mode, report.to_json()["totals"])
@@ -119,8 +129,9 @@ def cmd_import(args) -> int:
         return 0
     _print_report(report)
     if report.safety is not None:
-        print(f"Safety backup of the database as it was: {report.safety.short_id}. To undo this import:")
-        print(f"  kasirbackup restore --repo {args.repo} --snapshot {report.safety.short_id} --to {report.target}")
+        where = f" (in {place.describe()})" if place else ""
+        print(f"Safety backup of the database as it was: {report.safety.short_id}{where}. To undo this import:")
+        print(f"  {undo_command(report.target, repo.location)}")
     return 0
 
 
@@ -146,10 +157,12 @@ def register(sub, add) -> None:
                     help="merge: add and update rows by primary key (default); replace: the tables in the "
                          "file get exactly the file's rows")
     sp.add_argument("--dry-run", action="store_true", help="only report what would change")
-    sp.add_argument("--repo", metavar="REPO", help="take a safety backup into this repository first")
+    sp.add_argument("--repo", metavar="REPO", help="take the safety backup into this repository (default: the "
+                                                   "database's profile's backups, else a per-user safety folder)")
     sp.add_argument("--force-other-database", action="store_true",
                     help="import even though the file was exported from a different database")
     sp.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
-                    help="wait this long for other programs to let go of the database")
+                    help="wait this long for other programs to close the database")
+    add_even_if_open(sp, "import")
     sp.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     sp.add_argument("--json", action="store_true")

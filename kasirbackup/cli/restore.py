@@ -11,7 +11,8 @@ from ..core.restore.to_file import restore_to_new_file
 from ..core.restore.live import execute_restore, prepare_restore, preview
 from ..core.scratch import clean_scratch, scratch_folder
 
-from .common import confirm, human_bytes, local_time, open_repo, print_json, progress_bar, warn_problems
+from .common import (confirm, human_bytes, local_time, open_repo, print_json, progress_bar, undo_command,
+                     warn_problems)
 
 log = logging.getLogger("kasirbackup.cli")
 
@@ -65,7 +66,7 @@ def cmd_restore(args) -> int:
             print("Nothing was changed.")
             return 0
         try:
-            result = execute_restore(repo, plan, wait_s=args.wait, progress=bar)
+            result = execute_restore(repo, plan, wait_s=args.wait, progress=bar, even_if_open=args.even_if_open)
         finally:
             bar.done()
     log.info("live restore %s into %s mode=%s tables=%s safety=%s", snap.id, plan.target, args.mode, tables,
@@ -81,9 +82,49 @@ def cmd_restore(args) -> int:
                 else:
                     print(f"  {t.name}: {t.removed} rows removed, {t.inserted} rows restored")
         print(f"Restored backup {snap.short_id} of {local_time(snap.created_at)} into {plan.target}.")
+        for note in result.notes[len(plan.notes):]:
+            print(f"  note: {note}")
         print(f"Safety backup of the database as it was: {result.safety.short_id}. To undo this restore:")
-        print(f"  kasirbackup restore --repo {args.repo} --snapshot {result.safety.short_id} --to {plan.target}")
+        print(f"  {undo_command(plan.target, repo.location)}")
     return 0
+
+
+def cmd_undo(args) -> int:
+    """Put back the newest safety backup of the database (taken before a restore, an
+    import or an undo): the user confirmed the change being undone, so no question."""
+    from ..app.safety import newest_safety, safety_place
+
+    target = Path(args.db).expanduser()
+    place = args.repo or safety_place(target).location
+    repo = open_repo(argparse_namespace(args, repo=place))
+    snap = newest_safety(repo, target)
+    bar = progress_bar(args)
+    try:
+        plan = prepare_restore(repo, snap, target, "replace", None, force_other_database=True, progress=bar)
+    finally:
+        bar.done()
+    with plan:
+        try:
+            result = execute_restore(repo, plan, wait_s=args.wait, progress=bar, even_if_open=args.even_if_open)
+        finally:
+            bar.done()
+    log.info("undo: restored safety backup %s into %s; new safety %s", snap.id, target, result.safety.id)
+    if args.json:
+        print_json({**result.to_json(), "undone_to": snap.created_at.isoformat(timespec="seconds")})
+        return 0
+    print(f"Undone: {plan.target} is back as it was at {local_time(snap.created_at)} (safety backup "
+          f"{snap.short_id}, {snap.label or 'taken before the change'}).")
+    for note in result.notes:
+        print(f"  note: {note}")
+    print(f"The database as it was before this undo is in backup {result.safety.short_id}; "
+          "running the same undo again brings it back.")
+    return 0
+
+
+def argparse_namespace(args, **changes):
+    import argparse
+
+    return argparse.Namespace(**{**vars(args), **changes})
 
 
 class NeedsExistingDatabase(KasirBackupError):
@@ -117,6 +158,12 @@ def cmd_diff(args) -> int:
     return 0
 
 
+def add_even_if_open(sp, verb: str) -> None:
+    sp.add_argument("--even-if-open", action="store_true",
+                    help=f"{verb} even while another program (the POS) has the database open: that program keeps "
+                         "its own ids and may hand out again ids of sales it already gave; restart it afterwards")
+
+
 def register(sub, add) -> None:
     sp = add("restore", "restore a backup to a new file, or into an existing database (after a safety backup)",
              cmd_restore)
@@ -128,10 +175,21 @@ def register(sub, add) -> None:
     sp.add_argument("--mode", choices=["replace", "merge"], default="replace",
                     help="merge: bring back deleted rows, keep rows added or changed since")
     sp.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
-                    help="wait this long for other programs to let go of the database")
+                    help="wait this long for other programs to close the database")
     sp.add_argument("--force-other-database", action="store_true",
                     help="restore even though the backup comes from a different database")
+    add_even_if_open(sp, "restore")
     sp.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    sp.add_argument("--json", action="store_true")
+
+    sp = add("undo", "undo the last restore or import into a database (puts back its newest safety backup)",
+             cmd_undo)
+    sp.add_argument("--db", required=True, metavar="PATH", help="the database the restore or import changed")
+    sp.add_argument("--repo", metavar="REPO",
+                    help="where its safety backup is (default: its profile's backups, or the safety folder)")
+    sp.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                    help="wait this long for other programs to close the database")
+    add_even_if_open(sp, "undo")
     sp.add_argument("--json", action="store_true")
 
     sp = add("diff", "compare a backup with a database: what a restore would change", cmd_diff)

@@ -349,6 +349,14 @@ class ImportDialog(QDialog):
         self.details.setVisible(False)
         self.status_label.setText(self.tr("Nothing was changed."))
         self._update_buttons()
+        from .restore_wizard.engine import in_use, in_use_problem
+
+        if in_use(exc):          # the POS has the database open: say which, and what to do, here
+            self.status_label.setText(self.tr("{problem} Close the POS application (and any other program that "
+                                              "uses {name}), then preview and import again. Nothing was changed.")
+                                      .format(problem=in_use_problem(exc, self.profile.db_path),
+                                              name=Path(self.profile.db_path).name))
+            return
         if handle_repo_error(self, exc):
             self.status_label.setText(self.tr("Nothing was changed. Preview again, then import."))
 

@@ -283,3 +283,31 @@ def test_a_file_of_another_database_needs_a_clear_confirmation(qtbot, ctx, profi
     # choosing another mode asks again
     dlg.replace_radio.setChecked(True)
     assert not dlg.other_frame.isVisible() and dlg.preview is None and not dlg.import_button.isEnabled()
+
+
+def test_import_while_the_pos_has_the_database_open_names_it_and_changes_nothing(qtbot, ctx, profile, shop_db,
+                                                                                  tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    exported = make_export(shop_db, tmp_path / "kasir.json")
+    sql(shop_db, "DELETE FROM transaksi_detail WHERE id IN (SELECT id FROM transaksi_detail LIMIT 5)")
+    changed = sha(shop_db)
+    dlg = open_import(qtbot, ctx, profile, exported, monkeypatch)
+    preview(qtbot, dlg)
+    pos = subprocess.Popen([sys.executable, "-c", "import sqlite3, sys, time\n"
+                            "c = sqlite3.connect(sys.argv[1]); c.execute('SELECT 1 FROM produk').fetchall()\n"
+                            "print('open', flush=True); time.sleep(120)", str(shop_db)],
+                           stdout=subprocess.PIPE, text=True)
+    try:
+        assert pos.stdout.readline().strip() == "open"
+        monkeypatch.setattr("kasirbackup.core.holders.POLL_S", 0.1)
+        qtbot.mouseClick(dlg.import_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dlg.confirm_box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dlg.job is None, timeout=WAIT)
+        text = dlg.status_label.text()
+        assert f"({pos.pid}) has the database" in text and "import again" in text and "--" not in text, text
+        assert dlg.report is None and sha(shop_db) == changed
+    finally:
+        pos.kill()
+        pos.wait()

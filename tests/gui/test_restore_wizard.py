@@ -231,6 +231,15 @@ def test_merge_brings_deleted_rows_back_and_keeps_new_ones(qtbot, ctx, profile, 
 
 # -- the POS still has the database open -----------------------------------------------------------
 
+BUSY_POS = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+time.sleep(120)
+"""
+
+
 def test_database_in_use_shows_retry_and_changes_nothing(qtbot, ctx, profile, shop_db):
     snap = backup_id(qtbot, ctx, profile)
     at_backup = contents(shop_db)
@@ -241,18 +250,21 @@ def test_database_in_use_shows_retry_and_changes_nothing(qtbot, ctx, profile, sh
     click_next(qtbot, wiz)
     assert wiz.currentId() == PAGE_CLOSE
 
-    pos = sqlite3.connect(str(shop_db), isolation_level=None)
-    pos.execute("BEGIN EXCLUSIVE")          # the POS in the middle of a sale
+    import subprocess
+    import sys
+
+    pos = subprocess.Popen([sys.executable, "-c", BUSY_POS, str(shop_db)], stdout=subprocess.PIPE, text=True)
     try:
+        assert pos.stdout.readline().strip() == "locked"        # the POS in the middle of a sale
         click_next(qtbot, wiz)
         retry = wiz.findChild(QPushButton, "retryButton")
         qtbot.waitUntil(retry.isVisible, timeout=LONG)
         assert wiz.currentId() == PAGE_CLOSE
         msg = text(wiz, "inUseMessage")
-        assert "is in use by another program" in msg and "press Retry" in msg and "--wait" not in msg
+        assert f"({pos.pid}) has the database" in msg and "press Retry" in msg and "--wait" not in msg, msg
     finally:
-        pos.execute("ROLLBACK")
-        pos.close()
+        pos.kill()
+        pos.wait()
     assert contents(shop_db) == now
     assert not [s for s in snapshots(profile) if s.kind.value == "before-restore"]
 
@@ -336,3 +348,85 @@ def test_backup_of_another_database_is_flagged_and_needs_confirmation(qtbot, ctx
     click_next(qtbot, wiz)
     assert how.radios["replace"].isEnabled() and how.radios["merge"].isEnabled()
     assert not how.problem.isVisible()
+
+
+IDLE_POS = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("SELECT count(*) FROM transaksi").fetchall()       # then idle: no transaction, no lock
+print("open", flush=True)
+time.sleep(120)
+"""
+
+
+def test_an_idle_pos_is_named_and_restore_anyway_asks_first(qtbot, ctx, profile, shop_db):
+    """A POS that keeps the database open without a lock (a connection pool) is named on the
+    close-the-POS page; Retry goes on once it is closed, or the owner restores anyway after
+    reading what that can do."""
+    import subprocess
+    import sys
+
+    from PySide6.QtWidgets import QMessageBox
+
+    snap = backup_id(qtbot, ctx, profile)
+    at_backup = contents(shop_db)
+    mutate(shop_db)
+    now = contents(shop_db)
+    wiz = open_wizard(qtbot, ctx, profile, snap)
+    to_how_page(qtbot, wiz)
+    click_next(qtbot, wiz)
+    pos = subprocess.Popen([sys.executable, "-c", IDLE_POS, str(shop_db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert pos.stdout.readline().strip() == "open"
+        click_next(qtbot, wiz)
+        retry = wiz.findChild(QPushButton, "retryButton")
+        anyway = wiz.findChild(QPushButton, "restoreAnywayButton")
+        qtbot.waitUntil(retry.isVisible, timeout=LONG)
+        msg = text(wiz, "inUseMessage")
+        assert f"({pos.pid}) has the database" in msg and "press Retry" in msg and "--" not in msg, msg
+        assert anyway.isVisible()
+        # Cancel in the question changes nothing
+        anyway.click()
+        box = wiz.findChild(QMessageBox, "restoreAnywayQuestion")
+        qtbot.waitUntil(box.isVisible, timeout=LONG)
+        assert "numbering" in box.text()
+        box.button(QMessageBox.StandardButton.Cancel).click()
+        assert wiz.currentId() == PAGE_CLOSE and contents(shop_db) == now
+        # the owner closes the POS and presses Retry
+    finally:
+        pos.kill()
+        pos.wait()
+    retry.click()
+    wait_result(qtbot, wiz)
+    assert contents(shop_db) == at_backup
+
+
+def test_restore_anyway_goes_ahead_after_the_question(qtbot, ctx, profile, shop_db):
+    import subprocess
+    import sys
+
+    from PySide6.QtWidgets import QMessageBox
+
+    snap = backup_id(qtbot, ctx, profile)
+    at_backup = contents(shop_db)
+    mutate(shop_db)
+    wiz = open_wizard(qtbot, ctx, profile, snap)
+    to_how_page(qtbot, wiz)
+    click_next(qtbot, wiz)
+    pos = subprocess.Popen([sys.executable, "-c", IDLE_POS, str(shop_db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert pos.stdout.readline().strip() == "open"
+        click_next(qtbot, wiz)
+        anyway = wiz.findChild(QPushButton, "restoreAnywayButton")
+        qtbot.waitUntil(anyway.isVisible, timeout=LONG)
+        anyway.click()
+        box = wiz.findChild(QMessageBox, "restoreAnywayQuestion")
+        qtbot.waitUntil(box.isVisible, timeout=LONG)
+        [go] = [b for b in box.buttons() if b.objectName() == "restoreAnywayConfirm"]
+        go.click()
+        wait_result(qtbot, wiz)
+        assert contents(shop_db) == at_backup
+        assert any("went ahead although" in n for n in wiz.result.notes), wiz.result.notes
+    finally:
+        pos.kill()
+        pos.wait()

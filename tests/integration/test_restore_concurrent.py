@@ -64,7 +64,7 @@ def test_open_write_transaction_refuses_then_wait_succeeds(kb, tmp_path, childre
     main_file = sha256_file(db)
 
     proc = restore_live(kb, repo, snap["id"], db)
-    line = assert_one_line_error(proc, "in use", "close the POS")
+    line = assert_one_line_error(proc, f"({holder.pid}) has the database", "Close it")
     assert "--wait" in line
     assert sha256_file(db) == main_file, "the database file changed while another program held it"
     assert [s["kind"] for s in snapshots(kb, repo)] == ["manual"]
@@ -99,7 +99,7 @@ def test_wal_database_held_open_is_in_use(kb, tmp_path, children):
     state = file_state(db)
     for extra in ((), ("--wait", "1")):
         proc = restore_live(kb, repo, snap["id"], db, *extra)
-        assert_one_line_error(proc, "in use", "close the POS")
+        assert_one_line_error(proc, f"({holder.pid}) has the database", "Close it")
         now = file_state(db)
         assert (now["db"], now["-wal"]) == (state["db"], state["-wal"]), "the database changed"
     assert [s["kind"] for s in snapshots(kb, repo)] == ["manual"]
@@ -150,10 +150,14 @@ def writer_rows(path, how: str) -> set[int]:
     return {r[0] for r in rows(path, "SELECT id FROM transaksi WHERE kasir = 'WRITER'", how=how)}
 
 
-@pytest.mark.parametrize("journal_mode,wait", [("delete", None), ("delete", 20), ("wal", 2)],
-                         ids=["rollback-no-wait", "rollback-wait", "wal-held-open"])
-def test_restore_while_a_writer_sells(kb, tmp_path, writers, journal_mode, wait):
-    """writer_proc.py sells every 50 ms (5 s busy timeout) while the restore runs."""
+@pytest.mark.parametrize("journal_mode,extra", [("delete", ()), ("delete", ("--wait", "3")),
+                                                ("delete", ("--even-if-open",)), ("wal", ("--even-if-open",))],
+                         ids=["rollback-refused", "rollback-wait", "rollback-even-if-open", "wal-held-open"])
+def test_restore_while_a_writer_sells(kb, tmp_path, writers, journal_mode, extra):
+    """writer_proc.py sells every 50 ms (5 s busy timeout) while the restore runs. It has the
+    database open all along, so the restore refuses and names it, also after --wait; only
+    --even-if-open goes ahead (rollback journal) — and then the POS hands out ids again, as
+    the override warns. A WAL database held open cannot be restored even then."""
     db = tmp_path / "kasir.db"
     repo = tmp_path / "repo"
     make_pos_db(str(db), 1_000_000, seed=0, journal_mode=journal_mode)
@@ -162,7 +166,6 @@ def test_restore_while_a_writer_sells(kb, tmp_path, writers, journal_mode, wait)
     w = WriterProcess(SUPPORT / "writer_proc.py", db, tmp_path, interval_ms=50, busy_timeout_ms=5000)
     writers.append(w)
     time.sleep(1.0)
-    extra = ("--wait", str(wait)) if wait else ()
     proc = restore_live(kb, repo, snap["id"], db, "--json", *extra)
     time.sleep(1.0)
     stats = w.stop()
@@ -176,15 +179,19 @@ def test_restore_while_a_writer_sells(kb, tmp_path, writers, journal_mode, wait)
         problems.append(f"the POS failed {stats['failures']} sales during the restore: "
                         f"{stats['failure_messages'][:3]} (max stall {stats['max_stall_ms']} ms)")
     if proc.returncode != 0:
-        assert wait is None or journal_mode == "wal", f"with --wait the restore must succeed\n{describe(proc)}"
-        assert_one_line_error(proc, "in use")
+        assert "--even-if-open" not in extra or journal_mode == "wal", \
+            f"with --even-if-open the restore must succeed\n{describe(proc)}"
+        assert_one_line_error(proc, "is in use" if journal_mode == "wal" else f"({w.proc.pid}) has the database")
         assert [s["kind"] for s in snapshots(kb, repo)] == ["manual"]
         missing = set(acked) - writer_rows(db, "ro")
         if missing:
             problems.append(f"acknowledged sales missing after a refused restore: {sorted(missing)}")
     else:
-        assert journal_mode == "delete", "a WAL database held open by the POS cannot be restored"
+        assert journal_mode == "delete" and "--even-if-open" in extra, \
+            "a database held open by the POS is restored only with --even-if-open, never in WAL mode"
         res = parse_json_stdout(proc)
+        if not any("went ahead although" in n for n in res["notes"]):
+            problems.append(f"the result does not say it went ahead under the POS: {res['notes']}")
         safety = restore_new(kb, repo, res["safety_snapshot"], tmp_path / "safety.db")
         in_safety = writer_rows(safety, "immutable")
         in_db = writer_rows(db, "ro")

@@ -27,6 +27,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from ..snapshot.capture import capture_to_file
+from ..snapshot.raw_read import release_idle
 from ..errors import KasirBackupError
 from ..exports.meta import ExportMeta
 from ..restore.identity import DatabaseFacts, IdentityCheck, compare
@@ -39,8 +40,9 @@ from .xlsx import open_xlsx
 from ..repo.manifest import Snapshot
 from ..progress import CancelToken, Progress, no_progress
 from ..repo.repository import Repository
-from ..restore.live import (SafetySnapshotFailed, check_live_target, lock_exclusive, release_lock,
-                           take_safety_snapshot)
+from ..holders import ensure_closed
+from ..restore.live import (SafetySnapshotFailed, check_live_target, lock_exclusive, open_anyway_note,
+                           release_lock, take_safety_snapshot)
 from ..schema import tables
 from ..scratch import clean_scratch, scratch_folder
 from ..sqlitefile import check_source, connect_readonly, first_row_digests, one_line, schema_fingerprint, table_names
@@ -250,11 +252,17 @@ def dry_run_import(plan: ImportPlan, progress: Progress = no_progress,
 
 
 def execute_import(plan: ImportPlan, repo: Repository | None = None, wait_s: float = 0.0,
-                   progress: Progress = no_progress, cancel: CancelToken | None = None) -> ImportReport:
-    """Import for real: exclusive lock, safety snapshot (with ``repo``), one transaction."""
+                   progress: Progress = no_progress, cancel: CancelToken | None = None,
+                   even_if_open: bool = False) -> ImportReport:
+    """Import for real: refused while another program has the database open (see
+    execute_restore), then exclusive lock, safety snapshot (with ``repo``), one transaction."""
     cancel = cancel or CancelToken()
     t0 = time.monotonic()
-    live = lock_exclusive(plan.target, wait_s)
+    release_idle(plan.target)            # our own cached descriptor would hide the others
+    open_by = ensure_closed(plan.target, wait_s, even_if_open)
+    if not open_by.clear:
+        plan.notes.append(open_anyway_note(open_by))
+    live = lock_exclusive(plan.target, max(0.0, wait_s - (time.monotonic() - t0)))
     try:
         if schema_fingerprint(live) != plan.fingerprint:
             raise DatabaseChangedMeanwhile(path=str(plan.target))

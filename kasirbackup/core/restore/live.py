@@ -31,6 +31,7 @@ from pathlib import Path
 
 from ..snapshot.backup import BackupRequest, backup
 from ..snapshot.capture import capture_to_file
+from ..snapshot.raw_read import release_idle
 from .diff import DiffResult, diff_images, facts_of, open_pair
 from ..errors import (DatabaseCorrupt, DiskFull, KasirBackupError, NotADatabase, TargetIsDirectory,
                      VerificationFailed)
@@ -41,6 +42,7 @@ from ..repo.repository import Repository
 from .rows import TableOutcome, restore_rows
 from ..schema import Table, tables
 from ..scratch import clean_scratch, scratch_folder
+from ..holders import Holders, ensure_closed
 from ..sqlitefile import check_source, row_counts
 from ..snapshot.verify import rebuild_image
 
@@ -283,6 +285,13 @@ def lock_exclusive(path: Path, wait_s: float) -> sqlite3.Connection:
             raise NotADatabase(path=str(path)) from exc
 
 
+def open_anyway_note(found: Holders) -> str:
+    if found.unknown:
+        return f"went ahead without knowing whether another program had the database open ({found.unknown})"
+    return (f"went ahead although {found.describe()} had the database open: it keeps its own ids and may "
+            "hand out again ids of sales it already gave; restart it")
+
+
 def release_lock(conn: sqlite3.Connection) -> None:
     try:
         conn.execute("PRAGMA locking_mode = NORMAL")
@@ -348,10 +357,16 @@ def take_safety_snapshot(repo: Repository, live: sqlite3.Connection, target: Pat
 
 
 def execute_restore(repo: Repository, plan: RestorePlan, wait_s: float = 0.0, progress: Progress = no_progress,
-                    cancel: CancelToken | None = None) -> LiveRestoreResult:
+                    cancel: CancelToken | None = None, even_if_open: bool = False) -> LiveRestoreResult:
+    """Restore into the live database: refused while another program has it open (an idle
+    POS holds no lock, yet would go on with its own ids), waiting up to ``wait_s``;
+    ``even_if_open`` goes ahead and says so in the notes."""
     cancel = cancel or CancelToken()
     t0 = time.monotonic()
-    live = lock_exclusive(plan.target, wait_s)
+    release_idle(plan.target)            # our own cached descriptor would hide the others
+    open_by = ensure_closed(plan.target, wait_s, even_if_open)
+    extra = [] if open_by.clear else [open_anyway_note(open_by)]
+    live = lock_exclusive(plan.target, max(0.0, wait_s - (time.monotonic() - t0)))
     try:
         # 1. the safety snapshot, taken while we hold the lock
         safety_image = plan.workdir / "before-restore.db"
@@ -380,7 +395,7 @@ def execute_restore(repo: Repository, plan: RestorePlan, wait_s: float = 0.0, pr
                                              f"backup {safety.short_id}") from exc
             raise RestoreCheckFailed(detail=problem, safety=safety.short_id)
         return LiveRestoreResult(plan.snapshot, plan.target, plan.mode, outcomes, safety,
-                                 time.monotonic() - t0, plan.notes)
+                                 time.monotonic() - t0, plan.notes + extra)
     finally:
         release_lock(live)
 

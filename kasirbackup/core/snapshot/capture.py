@@ -42,7 +42,7 @@ from ..errors import (DatabaseBusy, DatabaseCorrupt, DatabaseTooBusy, KasirBacku
 from ..progress import CancelToken, Progress
 from ..sqlitefile import Header, check_source, connect_readonly, parse_header
 from ..scratch import scratch_file
-from .raw_read import Truncated, open_raw, pread, read_pages
+from .raw_read import Truncated, done_raw, open_raw, pread, read_pages
 
 BATCH_BYTES = 4 * 1024 * 1024
 BLOCK_BYTES = 64 * 1024
@@ -130,6 +130,8 @@ class _Reader:
         self.conn.close()
         if self._close_fd:
             os.close(self.fd)
+        else:
+            done_raw(self.fd)
 
     def acquire(self) -> None:
         try:

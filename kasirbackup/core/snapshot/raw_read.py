@@ -1,7 +1,8 @@
 """Reading a database file's bytes directly, beside SQLite.
 
-Owns: one read-only descriptor per file for the life of the process (on POSIX, closing
-*any* descriptor of a file drops every lock the process holds on it, SQLite's included),
+Owns: one read-only descriptor per file while captures of it run (on POSIX, closing *any*
+descriptor of a file drops every lock the process holds on it, SQLite's included, so
+concurrent captures share one and the last one closes it),
 ``pread`` loops, and reading whole pages without ever touching the lock-byte page (Windows
 refuses reads of locked bytes). Never writes, never takes or releases a lock itself: the
 caller holds SQLite's SHARED lock while it reads.
@@ -17,6 +18,7 @@ from ..sqlitefile import lock_page_number
 
 
 _fd_cache: dict[tuple[int, int], int] = {}
+_fd_users: dict[tuple[int, int], int] = {}       # captures reading through the cached descriptor
 _fd_lock = threading.Lock()
 
 
@@ -24,14 +26,15 @@ def open_raw(path: Path) -> tuple[int, bool]:
     """A read-only descriptor of the database file, and whether the caller must close it.
 
     On POSIX, closing *any* descriptor of a file drops every lock this process holds on it
-    — including SQLite's own (see SQLite's "How To Corrupt"). So descriptors are kept open
-    for the life of the process, one per file, and reused."""
+    — including SQLite's own (see SQLite's "How To Corrupt"). So captures of one file
+    running at the same time share one descriptor; ``done_raw`` closes it after the last."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     if os.name == "nt":
         return fd, True
     st = os.fstat(fd)
     key = (st.st_dev, st.st_ino)
     with _fd_lock:
+        _fd_users[key] = _fd_users.get(key, 0) + 1
         cached = _fd_cache.get(key)
         if cached is not None:
             # the new descriptor holds no SQLite lock yet, so closing it is harmless
@@ -39,6 +42,39 @@ def open_raw(path: Path) -> tuple[int, bool]:
             return cached, False
         _fd_cache[key] = fd
         return fd, False
+
+
+def done_raw(fd: int) -> None:
+    """The caller of ``open_raw`` no longer reads through ``fd`` (it has closed its SQLite
+    connection first). The last one closes the descriptor: a process of ours must not keep
+    the shop's database open between backups — the tray app would look like a program
+    holding it to every restore and import, and would hide other programs from the probe."""
+    if os.name == "nt":
+        return
+    with _fd_lock:
+        for key, cached in _fd_cache.items():
+            if cached == fd:
+                _fd_users[key] = max(0, _fd_users.get(key, 0) - 1)
+                if _fd_users[key] == 0:
+                    os.close(_fd_cache.pop(key))
+                return
+
+
+def release_idle(path: Path) -> None:
+    """Close the cached descriptor of ``path`` unless a capture is reading through it —
+    before asking whether *other* programs have the file open, since an exclusive probe of
+    the file (a Linux lease) counts our own descriptors too. Called only where no SQLite
+    connection of ours holds a lock on the file (closing drops this process's locks)."""
+    if os.name == "nt":
+        return
+    try:
+        st = os.stat(path)
+    except OSError:
+        return
+    key = (st.st_dev, st.st_ino)
+    with _fd_lock:
+        if _fd_users.get(key, 0) == 0 and key in _fd_cache:
+            os.close(_fd_cache.pop(key))
 
 
 def pread(fd: int, n: int, offset: int) -> bytes:

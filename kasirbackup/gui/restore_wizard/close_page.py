@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget, QWizard
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget, QWizard
 
 from ..i18n import error_text, fmt_datetime
 from ..jobs import Job
-from .engine import MERGE, REPLACE, TABLES, in_use, in_use_text, prepare_live
+from .engine import MERGE, REPLACE, TABLES, in_use, in_use_text, open_elsewhere, prepare_live
 from .widgets import ERROR_STYLE, _Busy, _label, _Page, ask_again
 
 
@@ -38,6 +38,13 @@ class ClosePage(_Page):
         self.retry.clicked.connect(self.attempt)
         self.retry.setVisible(False)
         row.addWidget(self.retry)
+        # the owner may go ahead while the POS is open — after reading what that can do
+        self.anyway = QPushButton(self)
+        self.anyway.setObjectName("restoreAnywayButton")
+        self.anyway.clicked.connect(self.ask_anyway)
+        self.anyway.setVisible(False)
+        row.addWidget(self.anyway)
+        self.question: QMessageBox | None = None
         row.addStretch(1)
         lay.addLayout(row)
         lay.addStretch(1)
@@ -50,6 +57,7 @@ class ClosePage(_Page):
         self.setSubTitle(self.tr("The database must not be in use while it is restored."))
         self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Restore now"))
         self.retry.setText(self.tr("Retry"))
+        self.anyway.setText(self.tr("Restore anyway…"))
         w = self.wiz()
         name = Path(w.db_path).name if w is not None else ""
         self.text.setText(self.tr(
@@ -74,6 +82,8 @@ class ClosePage(_Page):
         self._drop_plan()
         self.message.setText("")
         self.retry.setVisible(False)
+        self.anyway.setVisible(False)
+        self.wiz().even_if_open = False
         self._describe()
 
     def cleanupPage(self) -> None:
@@ -96,11 +106,13 @@ class ClosePage(_Page):
             return
         w = self.wiz()
         loc, snap_id, db, mode, tables, force = w.location, w.snapshot.id, w.db_path, w.mode, w.tables, w.force
+        anyway = w.even_if_open
         self.message.setText("")
         self.retry.setVisible(False)
+        self.anyway.setVisible(False)
         self.busy.start(self.tr("Checking that no program is using the database…"))
         self.job = w.run(lambda progress, cancel: prepare_live(loc, snap_id, db, mode, tables, force, progress,
-                                                               cancel),
+                                                               cancel, anyway),
                          "restore-prepare", self._ready, self._failed, self.busy.step, self._cancelled)
         self.completeChanged.emit()
 
@@ -122,6 +134,7 @@ class ClosePage(_Page):
         if in_use(exc):
             self.message.setText(in_use_text(exc, self.wiz().db_path))
             self.retry.setVisible(True)
+            self.anyway.setVisible(open_elsewhere(exc))
         elif ask_again(self, exc):
             self.attempt()
             return
@@ -129,6 +142,26 @@ class ClosePage(_Page):
             self.message.setText(error_text(exc))
             self.retry.setVisible(True)
         self.completeChanged.emit()
+
+    def ask_anyway(self) -> None:
+        """What restoring under an open POS can do, said before the owner chooses it."""
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Restore while the program is open?"), self.tr(
+            "The program that has the database open keeps its own numbering and its own copy of the data. After "
+            "the restore it may give new sales numbers it already gave to other sales, and those sales could "
+            "then be mixed up or lost.\n\nRestore anyway only if you cannot close it, and restart it right after "
+            "the restore."), QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("restoreAnywayQuestion")
+        go = box.addButton(self.tr("Restore anyway"), QMessageBox.ButtonRole.DestructiveRole)
+        go.setObjectName("restoreAnywayConfirm")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def answered(button) -> None:
+            if button is go:
+                self.wiz().even_if_open = True
+                self.attempt()
+        box.buttonClicked.connect(answered)
+        self.question = box
+        box.open()
 
     def _cancelled(self) -> None:
         self.busy.setVisible(False)

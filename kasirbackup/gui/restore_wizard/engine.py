@@ -56,19 +56,25 @@ def compute_preview(location: str, snap_id: str, db_path: str, progress: Progres
     return Preview(snap, diff, identity)
 
 
-def check_free(db_path: str, wait_s: float = PROBE_WAIT_S) -> None:
-    """Raises DatabaseInUse when another program holds a lock on the database (the engine's
-    own exclusive-lock attempt, let go at once: nothing is changed)."""
+def check_free(db_path: str, wait_s: float = PROBE_WAIT_S, even_if_open: bool = False) -> None:
+    """Raises DatabaseOpenElsewhere (naming the program) when another program has the
+    database open — an idle POS holds no lock — or DatabaseOpenUnknown when that cannot be
+    seen; then DatabaseInUse when one holds a lock (the engine's own exclusive-lock attempt,
+    let go at once: nothing is changed). ``even_if_open``: the owner chose to go ahead."""
+    from ...core.holders import ensure_closed
     from ...core.restore.live import lock_exclusive, release_lock
+    from ...core.snapshot.raw_read import release_idle
 
+    release_idle(Path(db_path))
+    ensure_closed(db_path, 0.0, even_if_open)
     release_lock(lock_exclusive(Path(db_path), wait_s))
 
 
 def prepare_live(location: str, snap_id: str, db_path: str, mode: str, tables: list[str] | None, force: bool,
-                 progress: Progress, cancel: CancelToken):
+                 progress: Progress, cancel: CancelToken, even_if_open: bool = False):
     from ...core.restore.live import prepare_restore
 
-    check_free(db_path)
+    check_free(db_path, even_if_open=even_if_open)
     repo = AppContext.open_repo(location)
     plan = prepare_restore(repo, repo.find(snap_id), db_path, MERGE if mode == MERGE else REPLACE,
                            tables if mode == TABLES else None, force, progress, cancel)
@@ -94,14 +100,14 @@ def repo_turn(location: str, progress: Progress, cancel: CancelToken):
         lock.release()
 
 
-def execute_live(location: str, plan, progress: Progress, cancel: CancelToken):
+def execute_live(location: str, plan, progress: Progress, cancel: CancelToken, even_if_open: bool = False):
     from ...core.restore.live import SafetySnapshotFailed, execute_restore
 
     with repo_turn(location, progress, cancel):
         cancel.check()
         repo = AppContext.open_repo(location)
         try:
-            return execute_restore(repo, plan, EXECUTE_WAIT_S, progress, cancel)
+            return execute_restore(repo, plan, EXECUTE_WAIT_S, progress, cancel, even_if_open)
         except SafetySnapshotFailed as exc:
             # a cancel during the safety backup: nothing was restored, the database is unchanged
             if cancel.cancelled and isinstance(exc.__cause__, Cancelled):
@@ -116,45 +122,67 @@ def restore_copy(location: str, snap_id: str, target: str, progress: Progress, c
     return restore_to_new_file(repo, repo.find(snap_id), target, progress, cancel)
 
 
-def undo_restore(location: str, safety_id: str, db_path: str, progress: Progress, cancel: CancelToken):
+def undo_restore(location: str, safety_id: str, db_path: str, progress: Progress, cancel: CancelToken,
+                 even_if_open: bool = False):
     """Restore the ``before-restore`` snapshot into the database: the same engine path."""
     from ...core.restore.live import prepare_restore
 
-    check_free(db_path)
+    check_free(db_path, even_if_open=even_if_open)
     repo = AppContext.open_repo(location)
     # the safety copy is this database as it was a moment ago: no identity question to ask
     with prepare_restore(repo, repo.find(safety_id), db_path, REPLACE, None, True, progress, cancel) as plan:
-        return execute_live(location, plan, progress, cancel)
+        return execute_live(location, plan, progress, cancel, even_if_open)
 
 
 def in_use(exc: BaseException) -> bool:
+    from ...core.holders import DatabaseOpenElsewhere, DatabaseOpenUnknown
     from ...core.restore.live import DatabaseInUse
 
-    return isinstance(exc, (DatabaseInUse, DatabaseBusy))
+    return isinstance(exc, (DatabaseInUse, DatabaseBusy, DatabaseOpenElsewhere, DatabaseOpenUnknown))
+
+
+def open_elsewhere(exc: BaseException) -> bool:
+    """Another program has the database open without a lock (or we cannot tell): the owner
+    may choose to go ahead anyway; a held lock leaves no such choice."""
+    from ...core.holders import DatabaseOpenElsewhere, DatabaseOpenUnknown
+
+    return isinstance(exc, (DatabaseOpenElsewhere, DatabaseOpenUnknown))
 
 
 def in_use_text(exc: BaseException, db_path: str, undo: bool = False) -> str:
     """The engine's sentence, translated, with what to do here (its own hint speaks of a
     command-line option)."""
-    from ...core.restore.live import DatabaseInUse
-
-    p = exc.params if isinstance(exc, KasirBackupError) else {}
+    first = in_use_problem(exc, db_path)
     name = Path(db_path).name
-    if isinstance(exc, DatabaseInUse):
-        first = translate("RestoreWizard", "The database {path} is in use by another program.").format(
-            path=p.get("path", db_path))
-    elif isinstance(exc, DatabaseBusy):
-        first = translate("RestoreWizard", "The database {path} stayed locked by another program for {seconds} "
-                                           "seconds.").format(path=p.get("path", db_path),
-                                                              seconds=p.get("seconds", "?"))
-    else:
-        first = error_text(exc)
     if undo:
         return translate("RestoreWizard", "{problem} Close the POS application (and any other program that uses "
                                           "{name}), then press “Undo this restore” again.").format(problem=first,
                                                                                                   name=name)
     return translate("RestoreWizard", "{problem} Close the POS application (and any other program that uses "
                                       "{name}), then press Retry.").format(problem=first, name=name)
+
+
+def in_use_problem(exc: BaseException, db_path: str) -> str:
+    """What keeps the database from being changed, in one translated sentence."""
+    from ...core.holders import DatabaseOpenElsewhere, DatabaseOpenUnknown
+    from ...core.restore.live import DatabaseInUse
+
+    p = exc.params if isinstance(exc, KasirBackupError) else {}
+    path = p.get("path", db_path)
+    if isinstance(exc, DatabaseOpenElsewhere):
+        programs = p.get("programs", "?").replace("a program of another user",
+                                                  translate("RestoreWizard", "a program of another user"))
+        return translate("RestoreWizard", "{programs} has the database {path} open.").format(programs=programs,
+                                                                                             path=path)
+    if isinstance(exc, DatabaseOpenUnknown):
+        return translate("RestoreWizard", "KasirBackup cannot tell whether another program has the database {path} "
+                                          "open (it may not look at the programs of other users).").format(path=path)
+    if isinstance(exc, DatabaseInUse):
+        return translate("RestoreWizard", "The database {path} is in use by another program.").format(path=path)
+    if isinstance(exc, DatabaseBusy):
+        return translate("RestoreWizard", "The database {path} stayed locked by another program for {seconds} "
+                                          "seconds.").format(path=path, seconds=p.get("seconds", "?"))
+    return error_text(exc)
 
 
 def phase_label(phase: str) -> str:

@@ -96,8 +96,8 @@ class ProgressPage(_Page):
             fn = lambda progress, cancel: restore_copy(loc, snap_id, target, progress, cancel)  # noqa: E731
             self.busy.start(self.tr("Writing the copy…"))
         else:
-            plan = w.plan
-            fn = lambda progress, cancel: execute_live(loc, plan, progress, cancel)  # noqa: E731
+            plan, anyway = w.plan, w.even_if_open
+            fn = lambda progress, cancel: execute_live(loc, plan, progress, cancel, anyway)  # noqa: E731
             self.busy.start(self.tr("Taking the safety backup…"))
         self.job = w.run(fn, "restore", self._done, self._failed, self._progress, self._cancelled)
         w.set_cancel_enabled(True)

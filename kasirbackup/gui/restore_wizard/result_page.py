@@ -130,8 +130,9 @@ class ResultPage(_Page):
         self.undo.setEnabled(False)
         self.undo_message.setText("")
         self.busy.start(self.tr("Putting the database back as it was…"))
-        self.job = w.run(lambda progress, cancel: undo_restore(loc, safety_id, db, progress, cancel), "restore-undo",
-                         self._undone, self._failed, self.busy.step, self._cancelled)
+        anyway = w.even_if_open
+        self.job = w.run(lambda progress, cancel: undo_restore(loc, safety_id, db, progress, cancel, anyway),
+                         "restore-undo", self._undone, self._failed, self.busy.step, self._cancelled)
         w.set_cancel_enabled(True)
         self.completeChanged.emit()
 

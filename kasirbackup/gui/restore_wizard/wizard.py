@@ -38,6 +38,7 @@ class RestoreWizard(QWizard):
         self.snapshot: Snapshot | None = None
         self.preview: Preview | None = None
         self.force = False
+        self.even_if_open = False      # the owner chose to restore while another program has it open
         self.mode = REPLACE
         self.tables: list[str] | None = None
         self.copy_target = ""

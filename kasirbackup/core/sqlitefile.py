@@ -136,6 +136,45 @@ def table_names(conn: sqlite3.Connection) -> list[str]:
         "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")]
 
 
+_SHADOW_SUFFIXES = ("_data", "_idx", "_content", "_docsize", "_config", "_segments", "_segdir", "_stat",
+                    "_node", "_rowid", "_parent")
+
+
+def internal_tables(conn: sqlite3.Connection) -> set[str]:
+    """Tables that hold no data of the shop's own: SQLite's (sqlite_sequence, sqlite_stat1),
+    virtual tables and the shadow tables behind them (an FTS5 index's ``x_data``, ``x_idx``,
+    ``x_config`` … hold rows even in an empty database)."""
+    out = {n for n in table_names(conn) if n.startswith("sqlite_")}
+    try:
+        for _schema, name, kind, *_ in conn.execute("PRAGMA main.table_list"):
+            if kind in ("shadow", "virtual"):
+                out.add(name)
+        return out
+    except sqlite3.Error:        # SQLite before 3.37: tell shadow tables by their names
+        pass
+    virtual = [r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table' "
+                                          "AND sql LIKE 'CREATE VIRTUAL TABLE%'")]
+    out.update(virtual)
+    for name in table_names(conn):
+        if any(name == v + suffix for v in virtual for suffix in _SHADOW_SUFFIXES):
+            out.add(name)
+    return out
+
+
+def holds_rows(conn: sqlite3.Connection) -> bool:
+    """Whether any of the shop's own tables holds a row (internal tables do not count)."""
+    skip = internal_tables(conn)
+    for name in table_names(conn):
+        if name in skip:
+            continue
+        try:
+            if conn.execute(f"SELECT 1 FROM {quote(name)} LIMIT 1").fetchone() is not None:
+                return True
+        except sqlite3.Error:
+            return True          # cannot tell: count it as holding rows
+    return False
+
+
 def row_counts(conn: sqlite3.Connection) -> dict[str, int | None]:
     counts: dict[str, int | None] = {}
     for name in table_names(conn):
@@ -152,8 +191,9 @@ def first_row_digests(conn: sqlite3.Connection, limit: int = 16) -> dict[str, st
     Only the first four ordinary columns count, so that a column added by an upgrade of
     the application (ALTER TABLE ADD COLUMN appends) does not change the digest."""
     out: dict[str, str] = {}
+    skip = internal_tables(conn)             # an FTS index's shadow tables are no shop's data
     for name in table_names(conn):
-        if name.startswith("sqlite_") or len(out) >= limit:
+        if name in skip or len(out) >= limit:
             continue
         try:
             cols = [r[1] for r in conn.execute(f"PRAGMA table_xinfo({quote(name)})") if r[6] == 0][:4]

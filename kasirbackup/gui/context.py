@@ -45,6 +45,7 @@ class Bus(QObject):
     settings_changed = Signal()
     history_changed = Signal()
     repository_changed = Signal(str)              # a repository location whose snapshots changed
+    database_changed = Signal(str)                # a database file a restore, undo or import changed
     language_changed = Signal(str)
     show_window = Signal()                        # a second launch asked for the window
     open_file = Signal(str)                       # ... and passed a database file

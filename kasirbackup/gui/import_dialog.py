@@ -337,6 +337,7 @@ class ImportDialog(QDialog):
                                 "import.").format(id=report.safety.short_id))
             self.ctx.bus.repository_changed.emit(self.location)
         self.status_label.setText(" ".join(text))
+        self.ctx.bus.database_changed.emit(self.profile.db_path)
         self._update_buttons()
         self.import_button.setEnabled(False)
 

@@ -222,6 +222,8 @@ def test_import_preview_then_merge(qtbot, ctx, profile, shop_db, tmp_path, monke
     assert sha(shop_db) == changed                          # the preview changed nothing
     assert dlg.import_button.isEnabled() and "8" in dlg.status_label.text()
 
+    changed_dbs: list[str] = []
+    ctx.bus.database_changed.connect(changed_dbs.append)     # the main window shows the new state
     qtbot.mouseClick(dlg.import_button, Qt.MouseButton.LeftButton)
     box = dlg.confirm_box
     assert box is not None and box.isVisible() and "safety backup" in box.informativeText()
@@ -229,6 +231,7 @@ def test_import_preview_then_merge(qtbot, ctx, profile, shop_db, tmp_path, monke
     qtbot.waitUntil(lambda: dlg.report is not None or (dlg.job is None and dlg.confirm_box is None
                                                        and "Nothing" in dlg.status_label.text()), timeout=WAIT)
     assert dlg.report is not None, dlg.status_label.text()
+    assert changed_dbs == [profile.db_path]
     assert counts(shop_db) == before_changes
     conn = sqlite3.connect(shop_db)
     assert [r[0] for r in conn.execute("SELECT nama FROM produk WHERE id IN (1, 2, 3)")] and not any(

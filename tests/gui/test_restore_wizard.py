@@ -430,3 +430,32 @@ def test_restore_anyway_goes_ahead_after_the_question(qtbot, ctx, profile, shop_
     finally:
         pos.kill()
         pos.wait()
+
+
+def test_the_main_window_shows_the_restored_state_and_the_undone_one(qtbot, ctx, profile, shop_db):
+    """The database panel, the backup list and the banner follow a restore and its undo at
+    once (they kept the old counts until the owner switched databases)."""
+    from kasirbackup.gui.mainwindow import MainWindow
+
+    older = backup_id(qtbot, ctx, profile)
+    mutate(shop_db)
+    sales_now = len(contents(shop_db)["transaksi"])
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win._summary is not None and win.model.rowCount() == 1, timeout=LONG)
+    assert win._summary.tables["transaksi"] == sales_now
+    wiz = RestoreWizard(ctx, profile, older, win)
+    qtbot.addWidget(wiz)
+    wiz.open()
+    to_how_page(qtbot, wiz)
+    click_next(qtbot, wiz)
+    click_next(qtbot, wiz)
+    wait_result(qtbot, wiz)
+    sales_then = len(contents(shop_db)["transaksi"])
+    assert sales_then != sales_now
+    qtbot.waitUntil(lambda: win._summary.tables["transaksi"] == sales_then, timeout=LONG)
+    qtbot.waitUntil(lambda: win.model.rowCount() == 2, timeout=LONG)      # the safety backup is listed
+    wiz.findChild(QPushButton, "undoButton").click()
+    qtbot.waitUntil(lambda: win._summary.tables["transaksi"] == sales_now, timeout=LONG)
+    qtbot.waitUntil(lambda: win.model.rowCount() == 3, timeout=LONG)

@@ -267,3 +267,41 @@ def test_self_references_are_checked_at_the_end(tmp_path, kb):
     out.write_text(json.dumps(doc), encoding="utf-8")
     proc = kb.run("import", "--db", db, "--from", out, "--yes")
     assert proc.returncode == 1 and "kategori" in proc.stderr
+
+
+def test_an_empty_database_with_a_search_index_is_nobodys(tmp_path, kb):
+    """A new, empty database of the same application: its FTS5 index already holds rows in
+    its shadow tables (note_fts_data, note_fts_config …), which are no shop's data. The
+    export of another copy goes in without --force-other-database; a database that does
+    hold rows of another shop is still told apart."""
+    schema = ["CREATE TABLE note (id INTEGER PRIMARY KEY, judul TEXT, isi TEXT)",
+              "CREATE VIRTUAL TABLE note_fts USING fts5(judul, isi, content='note', content_rowid='id')",
+              "CREATE TRIGGER note_ai AFTER INSERT ON note BEGIN INSERT INTO note_fts(rowid, judul, isi) "
+              "VALUES (new.id, new.judul, new.isi); END"]
+    shop, empty, other = tmp_path / "toko.db", tmp_path / "baru.db", tmp_path / "lain.db"
+    for path in (shop, empty, other):
+        conn = sqlite3.connect(path)
+        for stmt in schema:
+            conn.execute(stmt)
+        conn.commit()
+        conn.close()
+    for path, rows in ((shop, [("stok", "kopi tinggal 3"), ("kas", "setor 500 rb")]), (other, [("x", "y")])):
+        conn = sqlite3.connect(path)
+        conn.executemany("INSERT INTO note (judul, isi) VALUES (?, ?)", rows)
+        conn.commit()
+        conn.close()
+    conn = sqlite3.connect(empty)
+    shadow_rows = conn.execute("SELECT count(*) FROM note_fts_data").fetchone()[0]
+    conn.close()
+    assert shadow_rows > 0                      # the index's shadow tables are not empty
+    out = tmp_path / "toko.json"
+    kb.run("export", "--db", shop, "--format", "json", "--out", out, check=True)
+    proc = kb.run("import", "--db", empty, "--from", out, "--repo", tmp_path / "repo", "--yes")
+    assert proc.returncode == 0, proc.stderr
+    conn = sqlite3.connect(empty)
+    assert conn.execute("SELECT judul FROM note ORDER BY id").fetchall() == [("stok",), ("kas",)]
+    assert conn.execute("SELECT rowid FROM note_fts WHERE note_fts MATCH 'kopi'").fetchall() == [(1,)]
+    conn.close()
+    refused = kb.run("import", "--db", other, "--from", out, "--repo", tmp_path / "repo", "--yes")
+    assert refused.returncode == 1 and "different database" in refused.stderr, refused.stderr
+    assert "note_fts" not in refused.stderr

@@ -45,7 +45,8 @@ from ..restore.live import (SafetySnapshotFailed, check_live_target, lock_exclus
                            release_lock, take_safety_snapshot)
 from ..schema import tables
 from ..scratch import clean_scratch, scratch_folder
-from ..sqlitefile import check_source, connect_readonly, first_row_digests, one_line, schema_fingerprint, table_names
+from ..sqlitefile import (check_source, connect_readonly, first_row_digests, holds_rows, one_line,
+                          schema_fingerprint, table_names)
 
 MODES = ("merge", "replace")
 
@@ -151,7 +152,7 @@ def open_file(path: str | os.PathLike, limits: ImportLimits | None = None) -> Im
 def database_facts(conn: sqlite3.Connection, path: str) -> DatabaseFacts:
     """What identifies a database, read with a few short queries (no full table reads)."""
     return DatabaseFacts(path, conn.execute("PRAGMA application_id").fetchone()[0], schema_fingerprint(conn),
-                         first_row_digests(conn), {n: None for n in table_names(conn)})
+                         first_row_digests(conn), {n: None for n in table_names(conn)}, not holds_rows(conn))
 
 
 def check_identity(meta: ExportMeta | None, facts: DatabaseFacts) -> IdentityCheck:

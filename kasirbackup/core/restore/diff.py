@@ -15,7 +15,7 @@ from pathlib import Path
 from .identity import DatabaseFacts
 from ..repo.manifest import Snapshot
 from ..schema import Table, tables
-from ..sqlitefile import first_row_digests, quote, row_counts, schema_fingerprint, parse_header
+from ..sqlitefile import first_row_digests, holds_rows, quote, row_counts, schema_fingerprint, parse_header
 
 
 @dataclass(slots=True)
@@ -81,7 +81,7 @@ def facts_of(conn: sqlite3.Connection, path: str, header_bytes: bytes) -> Databa
     hdr = parse_header(header_bytes)
     return DatabaseFacts(path=path, application_id=hdr.application_id if hdr else 0,
                          schema_fingerprint=schema_fingerprint(conn),
-                         first_rows=first_row_digests(conn), tables=row_counts(conn))
+                         first_rows=first_row_digests(conn), tables=row_counts(conn), empty=not holds_rows(conn))
 
 
 def open_pair(current_image: Path, snapshot_image: Path) -> sqlite3.Connection:

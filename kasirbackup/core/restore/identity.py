@@ -24,6 +24,7 @@ class DatabaseFacts:
     schema_fingerprint: str
     first_rows: dict[str, str]
     tables: dict[str, int | None]
+    empty: bool = False             # none of its own tables holds a row: it is nobody's yet
 
 
 @dataclass(slots=True)
@@ -37,8 +38,8 @@ def compare(snap: Snapshot, live: DatabaseFacts) -> IdentityCheck:
     diffs: list[str] = []
     notes: list[str] = []
     db = snap.database
-    if not live.tables:
-        return IdentityCheck(True, [], ["the database is empty, so there is nothing to compare"])
+    if not live.tables or live.empty:
+        return IdentityCheck(True, [], ["the database holds no rows yet, so there is nothing to compare"])
     if db.application_id and live.application_id and db.application_id != live.application_id:
         diffs.append(f"it belongs to another application (application id {db.application_id:#x} in the "
                      f"backup, {live.application_id:#x} here)")

@@ -4,6 +4,7 @@ and the actions Backup now / Restore… / Verify / Export… / Import… / Open 
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QMainWindow, QWidget
 
 from ...app.history import Result
 from ...app.runner import RunResult
+from ...app.safety import same_file
 from ...app.settings import Profile, ProfileUnusable
 from ...core.repo.manifest import Snapshot
 from ..context import AppContext, outcome_text
@@ -25,6 +27,8 @@ from .layout import WindowLayout
 from .loading import DataLoading, RepoListing
 
 log = logging.getLogger("kasirbackup.gui")
+
+ACTIVATION_REFRESH_S = 2.0      # the summary is read again when the window comes back, at most this often
 
 PHASES = ("copy", "verify", "compress", "upload", "prune")
 
@@ -46,6 +50,7 @@ class MainWindow(WindowLayout, DataLoading, DialogActions, QMainWindow):
         self._list_job = None
         self._summary_job = None
         self._task_job = None            # verify / other long task shown in the progress area
+        self._activated_at = time.monotonic()
         self._build()
         self._connect_bus()
         self.retranslate()
@@ -90,7 +95,22 @@ class MainWindow(WindowLayout, DataLoading, DialogActions, QMainWindow):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        elif event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            # back from another window (a restore from the command line, the POS itself):
+            # the summary shows the database as it is now
+            now = time.monotonic()
+            if now - self._activated_at > ACTIVATION_REFRESH_S and self.current_profile() is not None:
+                self._activated_at = now
+                self.refresh_summary()
         super().changeEvent(event)
+
+    def _database_changed(self, db_path: str) -> None:
+        """A restore, undo or import changed a database: if it is the one shown, show it anew."""
+        p = self.current_profile()
+        if p is not None and same_file(p.db_path, db_path):
+            self.refresh_summary()
+            self.refresh_backups()
+            self.refresh_status()
 
     def _connect_bus(self) -> None:
         bus = self.ctx.bus
@@ -102,6 +122,7 @@ class MainWindow(WindowLayout, DataLoading, DialogActions, QMainWindow):
         bus.settings_changed.connect(self.reload_profiles)
         bus.history_changed.connect(self.refresh_status)
         bus.repository_changed.connect(self._repository_changed)
+        bus.database_changed.connect(self._database_changed)
 
     # -- profiles -----------------------------------------------------------------------------
     def current_profile(self) -> Profile | None:

@@ -91,8 +91,10 @@ class RestoreWizard(QWizard):
         self.button(QWizard.WizardButton.CancelButton).setEnabled(enabled)
 
     def announce(self) -> None:
-        """The repository has a new before-restore snapshot; the database changed."""
+        """The repository has a new before-restore snapshot; the database changed: every
+        view (summary, backup list, banner, tray) shows the new state."""
         self.ctx.bus.repository_changed.emit(self.location)
+        self.ctx.bus.database_changed.emit(self.db_path)
         self.ctx.bus.history_changed.emit()
 
     # -- closing ------------------------------------------------------------------------------

@@ -1539,8 +1539,16 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>{table}: {n} baris dikembalikan, {kept} yang diubah sejak itu dipertahankan, {same} tidak berubah</translation>
     </message>
     <message>
-        <source>, {n} skipped ({why})</source>
-        <translation>, {n} dilewati ({why})</translation>
+        <source>, {n} not brought back: their number was given again to a newer row</source>
+        <translation>, {n} tidak dikembalikan: nomornya sudah dipakai lagi oleh baris yang lebih baru</translation>
+    </message>
+    <message>
+        <source>, {n} held back: they belonged to a row that is another one now</source>
+        <translation>, {n} ditahan: baris induknya sekarang sudah baris lain</translation>
+    </message>
+    <message>
+        <source> ({n} of them came back under a new number)</source>
+        <translation> ({n} di antaranya kembali dengan nomor baru)</translation>
     </message>
     <message>
         <source>{table}: {removed} rows removed, {n} rows restored</source>
@@ -2934,6 +2942,14 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>Nothing was changed (the change was rolled back). The safety backup {safety} holds the database as it was.</source>
         <translation>Tidak ada yang diubah (perubahan dibatalkan). Cadangan pengaman {safety} menyimpan database seperti semula.</translation>
+    </message>
+    <message>
+        <source>The merge would attach rows of {table} to other rows than in the backup ({detail}).</source>
+        <translation>Penggabungan akan menempelkan baris {table} ke baris lain daripada di cadangan ({detail}).</translation>
+    </message>
+    <message>
+        <source>Nothing was changed. Restore the backup as a copy and compare it with the database by hand.</source>
+        <translation>Tidak ada yang diubah. Pulihkan cadangan sebagai salinan lalu bandingkan dengan database secara manual.</translation>
     </message>
     <message>
         <source>Restoring {tables} alone would leave rows pointing at rows that do not exist: {detail}.</source>

@@ -77,8 +77,12 @@ def cmd_restore(args) -> int:
         if tables or args.mode == "merge":
             for t in result.tables:
                 if args.mode == "merge":
+                    extra = "".join([f", {t.conflicts} conflicts" if t.conflicts else "",
+                                     f", {t.held_back} held back" if t.held_back else ""])
                     print(f"  {t.name}: {t.inserted} rows brought back, {t.kept_newer} changed since kept, "
-                          f"{t.identical} unchanged" + (f", {t.conflicts} skipped ({t.note})" if t.conflicts else ""))
+                          f"{t.identical} unchanged{extra}" + (f" ({t.note})" if t.note else ""))
+                    for detail in t.details:
+                        print(f"    {detail}")
                 else:
                     print(f"  {t.name}: {t.removed} rows removed, {t.inserted} rows restored")
         print(f"Restored backup {snap.short_id} of {local_time(snap.created_at)} into {plan.target}.")

@@ -163,6 +163,8 @@ QT_TRANSLATE_NOOP("errors", "The restored database did not pass its check ({deta
 QT_TRANSLATE_NOOP("errors", "Nothing was lost. Try an older backup, and keep the safety backup {safety}.")  # live.RestoreCheckFailed (restore-check-failed)
 QT_TRANSLATE_NOOP("errors", "The restore into {path} could not be completed: {reason}.")  # live.RestoreFailed (restore-failed)
 QT_TRANSLATE_NOOP("errors", "Nothing was changed (the change was rolled back). The safety backup {safety} holds the database as it was.")  # live.RestoreFailed (restore-failed)
+QT_TRANSLATE_NOOP("errors", "The merge would attach rows of {table} to other rows than in the backup ({detail}).")  # merge.MergeWouldMix (merge-would-mix)
+QT_TRANSLATE_NOOP("errors", "Nothing was changed. Restore the backup as a copy and compare it with the database by hand.")  # merge.MergeWouldMix (merge-would-mix)
 QT_TRANSLATE_NOOP("errors", "Restoring {tables} alone would leave rows pointing at rows that do not exist: {detail}.")  # rows.ForeignKeyBroken (foreign-key-broken)
 QT_TRANSLATE_NOOP("errors", "Nothing was changed. Include the related tables as well (for example: {suggest}).")  # rows.ForeignKeyBroken (foreign-key-broken)
 QT_TRANSLATE_NOOP("errors", "{text} is not a duration.")  # policy.BadDuration (bad-duration)

@@ -6,12 +6,14 @@ counters never go backwards, and foreign keys are checked before COMMIT."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import KasirBackupError
 from ..schema import Table, parent_first_order, tables, triggers_on
 from ..sqlitefile import quote
+from .links import links, with_links_as_parents
+from .merge import TableMerge
 
 
 class ForeignKeyBroken(KasirBackupError):
@@ -27,8 +29,11 @@ class TableOutcome:
     inserted: int = 0         # rows written from the snapshot
     kept_newer: int = 0       # merge: rows changed since the backup, kept as they are now
     identical: int = 0        # merge: rows already equal
-    conflicts: int = 0        # merge: rows skipped because they clash with newer rows (UNIQUE)
+    conflicts: int = 0        # merge: the id or a unique value was given again to a newer row
+    held_back: int = 0        # merge: rows of a parent that is not the same row now
+    renumbered: int = 0       # merge: of ``inserted``, rows that came back under a new id
     note: str = ""
+    details: list[str] = field(default_factory=list)   # merge: the first conflicts and held-back rows
 
 
 def _fk_problems(live: sqlite3.Connection, names: set[str]) -> set[tuple]:
@@ -65,16 +70,33 @@ def _restore_rows_in_transaction(live: sqlite3.Connection, mode: str, names: lis
         _recreate_table(live, old[n])
     if recreated:
         cur = tables(live, "main")
-    order = parent_first_order(cur, names)
+    found = links(live, "main", cur) if mode == "merge" else {}
+    order = parent_first_order(with_links_as_parents(cur, found), names)
     # foreign keys of the touched tables and of the tables that point at them
     touched = set(order) | {n for n, t in cur.items() if t.parents & set(order)}
     before = _fk_problems(live, touched)
     outcomes = []
-    for name in order:
-        out = _restore_table(live, cur[name], old[name], mode)
-        if name in recreated:
-            out.note = "the table was removed since the backup and was created again"
-        outcomes.append(out)
+    merges: list[TableMerge] = []
+    try:
+        for i, name in enumerate(order):
+            merge = None
+            if mode == "merge":
+                parents = [lk for lk in found.get(name, []) if lk.parent != name]
+                parents = [lk for lk in parents if lk.parent in old]     # a parent new since: no backup rows
+                referenced = any(lk.parent == name for ls in found.values() for lk in ls) or \
+                    any(name in t.parents for t in cur.values())
+                merge = TableMerge(live, cur[name], old[name], parents, cur, old, i, referenced)
+                merges.append(merge)
+            out = _restore_table(live, cur[name], old[name], mode, merge)
+            if name in recreated:
+                out.note = "; ".join(filter(None, ["the table was removed since the backup and was created again",
+                                                   out.note]))
+            outcomes.append(out)
+        for merge in merges:        # every row brought back hangs under the parent it had
+            merge.check()
+    finally:
+        for merge in merges:
+            merge.drop()
     new = _fk_problems(live, touched) - before
     if new:
         sample = sorted(new)[:3]
@@ -84,7 +106,8 @@ def _restore_rows_in_transaction(live: sqlite3.Connection, mode: str, names: lis
     return outcomes
 
 
-def _restore_table(live: sqlite3.Connection, cur: Table, old: Table, mode: str) -> TableOutcome:
+def _restore_table(live: sqlite3.Connection, cur: Table, old: Table, mode: str,
+                   merge: TableMerge | None = None) -> TableOutcome:
     out = TableOutcome(cur.name)
     q = quote(cur.name)
     cols = [c for c in old.stored_columns if c in set(cur.stored_columns)]
@@ -103,25 +126,8 @@ def _restore_table(live: sqlite3.Connection, cur: Table, old: Table, mode: str) 
         before = live.total_changes
         live.execute(f"INSERT INTO main.{q} ({col_list}) SELECT {col_list} FROM snap.{q}")
         out.inserted = live.total_changes - before
-    else:
-        match = " AND ".join(f"m.{quote(k)} {'=' if k == 'rowid' else 'IS'} s.{quote(k)}" for k in cur.key)
-        missing = f"NOT EXISTS (SELECT 1 FROM main.{q} AS m WHERE {match})"
-        candidates = live.execute(f"SELECT count(*) FROM snap.{q} AS s WHERE {missing}").fetchone()[0]
-        ins_cols = col_list
-        sel_cols = ", ".join(f"s.{quote(c)}" for c in cols)
-        live.execute(f"INSERT OR IGNORE INTO main.{q} ({ins_cols}) SELECT {sel_cols} FROM snap.{q} AS s "
-                     f"WHERE {missing}")
-        out.inserted = live.total_changes - before
-        out.conflicts = candidates - out.inserted
-        row_m = ", ".join(f"m.{quote(c)}" for c in cols)
-        row_s = ", ".join(f"s.{quote(c)}" for c in cols)
-        differs = f"({row_m}) IS NOT ({row_s})" if len(cols) > 1 else f"m.{quote(cols[0])} IS NOT s.{quote(cols[0])}"
-        both, changed = live.execute(f"SELECT count(*), coalesce(sum({differs}), 0) FROM snap.{q} AS s "
-                                     f"JOIN main.{q} AS m ON {match}").fetchone()
-        out.kept_newer = changed
-        out.identical = both - changed - out.inserted
-        if out.conflicts:
-            out.note = f"{out.conflicts} rows clash with newer rows (a unique value is taken) and were skipped"
+    elif merge is not None:
+        merge.run(out)
     for _, sql in trig:
         live.execute(sql)
     _keep_autoincrement(live, cur)

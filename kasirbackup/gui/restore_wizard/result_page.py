@@ -91,11 +91,19 @@ class ResultPage(_Page):
                     table=t.name, n=fmt_number(t.inserted), kept=fmt_number(t.kept_newer),
                     same=fmt_number(t.identical))
                 if t.conflicts:
-                    line += self.tr(", {n} skipped ({why})").format(n=fmt_number(t.conflicts), why=t.note)
+                    line += self.tr(", {n} not brought back: their number was given again to a newer row").format(
+                        n=fmt_number(t.conflicts))
+                if t.held_back:
+                    line += self.tr(", {n} held back: they belonged to a row that is another one now").format(
+                        n=fmt_number(t.held_back))
+                if t.renumbered:
+                    line += self.tr(" ({n} of them came back under a new number)").format(n=fmt_number(t.renumbered))
             else:
                 line = self.tr("{table}: {removed} rows removed, {n} rows restored").format(
                     table=t.name, removed=fmt_number(t.removed), n=fmt_number(t.inserted))
             lines.append("• " + line)
+            # the engine's own words for what it could not bring back (which sale, which code)
+            lines += [f"    – {d}" for d in t.details]
         self.details.setText("\n".join(lines))
         self.safety.setText(self.tr("A safety backup of the database as it was just before the restore was kept: "
                                     "backup {id} (“Before restore”) in {location}. “Undo this restore” puts it "

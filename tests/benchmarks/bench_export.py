@@ -2,7 +2,8 @@
 """Export / import benchmark of KasirBackup against baselines measured in the same run.
 
     .venv/bin/python tests/benchmarks/bench_export.py [--rows 5000000] [--xlsx-rows 1000000]
-                                                      [--json-rows 1000000] [--work DIR] [--only csv]
+                                                      [--json-rows 1000000] [--replace-rows 12000]
+                                                      [--work DIR] [--only csv|xlsx|json|replace]
 
 Builds one table shaped like a POS ``transaksi`` table (11 columns: integers, codes,
 ISO date-time texts, payment method, cashier, a nullable customer id) and measures:
@@ -18,6 +19,12 @@ ISO date-time texts, payment method, cashier, a nullable customer id) and measur
    against the same JSON loaded with ``json.load`` and written by a plain Python loop of
    ``INSERT OR REPLACE`` statements in one transaction (both in their own process).
    Target: at most 3x its time. Both results are checked to be the same database.
+4. Replace import (issue 13): ``kasirbackup import --mode replace --yes --json`` of a
+   12,000-row JSON export (the whole command: parse and stage outside the lock, safety
+   backup, the one transaction), against the same baseline as 3. Targets: at most 1.5 s
+   in all and the database held exclusively at most 1 s (``lock_s`` of its report). Then
+   once more with ``--even-if-open`` while a POS-like writer commits a sale every 50 ms
+   (5 s busy timeout): none of its sales may fail.
 
 Same method as bench_backup.py: warm page cache, ``--repeat`` interleaved runs, medians,
 waiting for other processes to go quiet, and the cores other processes used. Prints a
@@ -212,6 +219,96 @@ def json_import(rep: Report, work: Path, rows: int, n: int) -> None:
     rm(full, changed, base_db, our_db, export)
 
 
+WRITER = r'''
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], timeout=5.0, isolation_level=None)
+ok = failed = 0
+print("ready", flush=True)
+end = time.monotonic() + float(sys.argv[2])
+while time.monotonic() < end:
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO transaksi (kode, tanggal, subtotal, total, bayar, kembalian, metode) "
+                     "VALUES ('POS' || hex(randomblob(6)), datetime('now'), 1000, 1000, 1000, 0, 'TUNAI')")
+        conn.execute("COMMIT")
+        ok += 1
+    except sqlite3.Error:
+        failed += 1
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    time.sleep(0.05)
+print(ok, failed, flush=True)
+'''
+
+
+def replace_import(rep: Report, work: Path, rows: int, n: int) -> None:
+    import json
+
+    full, changed = work / "full12.db", work / "changed12.db"
+    make_table(full, rows)
+    export = work / "t12.json"
+    rm(export)
+    run(kb("export", "--db", full, "--format", "json", "--out", export))
+    shutil.copy(full, changed)
+    conn = sqlite3.connect(changed)
+    conn.execute("DELETE FROM transaksi WHERE id % 20 = 0")
+    conn.execute("UPDATE transaksi SET kasir = 'Rina' WHERE id % 20 = 1")
+    conn.execute("INSERT INTO transaksi SELECT id + 1000000, kode || 'X', tanggal, subtotal, diskon, total, bayar, "
+                 "kembalian, metode, kasir, pelanggan_id FROM transaksi WHERE id % 50 = 2")
+    conn.commit()
+    conn.close()
+    rep.add("4 replace import", "file", f"{fmt_b(export.stat().st_size)}, {rows:,} rows; the database lacks 5 %, "
+                                        "has 5 % changed and 2 % more")
+    base_db, our_db = work / "base12.db", work / "ours12.db"
+    script = work / "baseline_import.py"
+    script.write_text(BASELINE_IMPORT, encoding="utf-8")
+    env = dict(os.environ, KASIRBACKUP_DATA_DIR=str(work / "data12"), KASIRBACKUP_CONFIG_DIR=str(work / "cfg12"))
+    locks: list[float] = []
+
+    def prep(target):
+        def p(i):
+            rm(target)
+            shutil.copy(changed, target)
+            settle(target, export)
+        return p
+
+    def ours(i):
+        proc = subprocess.run(kb("import", "--db", our_db, "--from", export, "--mode", "replace", "--yes", "--json"),
+                              env=env, check=True, capture_output=True, text=True)
+        locks.append(json.loads(proc.stdout)["lock_s"])
+
+    res = interleaved(n, {
+        "baseline": (prep(base_db), lambda i: run([PY, str(script), str(base_db), str(export)])),
+        "ours": (prep(our_db), ours),
+    })
+    b, o = med(res["baseline"]), med(res["ours"])
+    rep.add("4 replace import", "baseline: json.load + INSERT OR REPLACE loop (one transaction)", fmt_s(b),
+            others=worst(res["baseline"]), raw=runs(res["baseline"]))
+    rep.add("4 replace import", f"kasirbackup import --mode replace --yes, {rows:,} rows (whole command)", fmt_s(o),
+            ratio=f"{o / b:.2f}x time", target="<= 1.5 s", ok=o <= 1.5, others=worst(res["ours"]),
+            raw=runs(res["ours"]))
+    lock = sorted(locks)[len(locks) // 2]
+    rep.add("4 replace import", "database held exclusively (lock_s, median)", fmt_s(lock), target="<= 1 s",
+            ok=lock <= 1.0, raw={"runs": locks})
+    conn = sqlite3.connect(our_db)
+    extra = conn.execute("SELECT count(*) FROM transaksi WHERE id > 1000000").fetchone()[0]
+    conn.close()
+    same = content(our_db) == content(full) and extra == 0
+    rep.add("4 replace import", "the database holds exactly the file's rows afterwards", "yes" if same else "NO",
+            ok=same)
+    # a POS selling every 50 ms meanwhile (the override: it has the database open)
+    prep(our_db)(0)
+    writer = subprocess.Popen([PY, "-c", WRITER, str(our_db), "6"], stdout=subprocess.PIPE, text=True)
+    writer.stdout.readline()
+    time.sleep(1.0)
+    subprocess.run(kb("import", "--db", our_db, "--from", export, "--mode", "replace", "--yes", "--even-if-open"),
+                   env=env, check=True, capture_output=True)
+    sold, failed = map(int, writer.communicate(timeout=60)[0].split())
+    rep.add("4 replace import", "a POS committing every 50 ms (5 s busy timeout) during the import",
+            f"{sold} sales, {failed} failed", target="0 failed", ok=failed == 0 and sold > 0)
+    rm(full, changed, base_db, our_db, export)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=5_000_000, help="rows of the CSV table")
@@ -223,10 +320,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quiet-wait", type=float, default=60.0)
     ap.add_argument("--nice", type=int, default=-10)
     ap.add_argument("--json-out", type=Path)
-    ap.add_argument("--only", choices=["csv", "xlsx", "json"], action="append",
+    ap.add_argument("--replace-rows", type=int, default=12_000)
+    ap.add_argument("--only", choices=["csv", "xlsx", "json", "replace"], action="append",
                     help="run only these parts (repeatable; default: all)")
     args = ap.parse_args(argv)
-    parts = set(args.only or ["csv", "xlsx", "json"])
+    parts = set(args.only or ["csv", "xlsx", "json", "replace"])
     args.size_mb = None
     rep, work = start(args, "kasirbench-export-", "KasirBackup export/import benchmark")
     rep.facts.update({"rows": args.rows, "xlsx_rows": args.xlsx_rows, "json_rows": args.json_rows})
@@ -237,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
             xlsx_memory(rep, work, args.xlsx_rows)
         if "json" in parts:
             json_import(rep, work, args.json_rows, args.repeat)
+        if "replace" in parts:
+            replace_import(rep, work, args.replace_rows, max(args.repeat, 5))
     finally:
         if args.keep:
             print(f"scratch files kept in {work}")

@@ -120,6 +120,7 @@ class ImportReport:
     duration_s: float = 0.0
     safety: Snapshot | None = None
     notes: list[str] = field(default_factory=list)
+    lock_s: float = 0.0               # how long the database was held exclusively (other programs wait)
 
     def total(self, what: str) -> int:
         return sum(getattr(t, what) for t in self.tables)
@@ -133,7 +134,7 @@ class ImportReport:
                 "tables": [t.to_json() for t in self.tables],
                 "totals": {k: self.total(k) for k in ("inserted", "updated", "unchanged", "removed", "rejected")},
                 "safety_snapshot": self.safety.id if self.safety else None,
-                "duration_s": round(self.duration_s, 3), "notes": self.notes}
+                "duration_s": round(self.duration_s, 3), "lock_s": round(self.lock_s, 3), "notes": self.notes}
 
 
 def open_file(path: str | os.PathLike, limits: ImportLimits | None = None) -> ImportFile:
@@ -264,6 +265,7 @@ def execute_import(plan: ImportPlan, repo: Repository | None = None, wait_s: flo
     if not open_by.clear:
         plan.notes.append(open_anyway_note(open_by))
     live = lock_exclusive(plan.target, max(0.0, wait_s - (time.monotonic() - t0)))
+    locked = time.monotonic()
     try:
         if schema_fingerprint(live) != plan.fingerprint:
             raise DatabaseChangedMeanwhile(path=str(plan.target))
@@ -274,10 +276,12 @@ def execute_import(plan: ImportPlan, repo: Repository | None = None, wait_s: flo
         reports = _run(live, plan, keep=True, progress=progress, cancel=cancel)
     finally:
         release_lock(live)
+        lock_s = time.monotonic() - locked
     notes = list(plan.notes)
     if repo is None:
         notes.append("no safety backup was taken (no repository given)")
-    return ImportReport(plan.file, plan.target, plan.mode, False, reports, time.monotonic() - t0, safety, notes)
+    return ImportReport(plan.file, plan.target, plan.mode, False, reports, time.monotonic() - t0, safety, notes,
+                        lock_s)
 
 
 def _safety_snapshot(repo: Repository, plan: ImportPlan, live: sqlite3.Connection, progress: Progress,

@@ -175,6 +175,11 @@ def stage_table(st: StagedTable, feed: TableFeed, conn: sqlite3.Connection, path
             conn.execute("ROLLBACK")
         raise
     _mark_duplicates(st, conn)
+    if st.key:
+        # outside the lock: the replace's "rows no longer in the file" and every match by key
+        # look the staged rows up by key (a scan per row made 12,000 rows take 5 s under the lock)
+        cols = ", ".join(f"c{i} COLLATE {c}" for i, c in zip(st.key, st.collations))
+        conn.execute(f"CREATE INDEX {st.stage}_key ON {st.stage} ({cols})")
 
 
 def _insert(conn: sqlite3.Connection, sql: str, batch: list, st: StagedTable, path: str) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..core.errors import KasirBackupError
 from ..core.restore.to_file import restore_to_new_file
-from ..core.restore.live import execute_restore, prepare_restore, preview
+from ..core.restore.live import execute_restore, prepare_restore, preview, preview_mode
 from ..core.scratch import clean_scratch, scratch_folder
 
 from .common import (confirm, human_bytes, local_time, open_repo, print_json, progress_bar, undo_command,
@@ -17,14 +17,26 @@ from .common import (confirm, human_bytes, local_time, open_repo, print_json, pr
 log = logging.getLogger("kasirbackup.cli")
 
 
-def _print_preview(diff, identity, plan_notes=()) -> None:
+MODE_TITLES = {"replace": "What the restore of the whole database does",
+               "tables": "What the restore of these tables does",
+               "merge": "What the merge does (worked out by merging a scratch copy)"}
+
+
+def _print_preview(diff, identity, plan_notes=(), mode_preview=None) -> None:
     print(f"Backup {diff.snapshot_id[:8]} of {diff.snapshot_time} compared with {diff.db_path}:")
     for t in diff.tables:
         now = "-" if t.in_current is None else t.in_current
         then = "-" if t.in_snapshot is None else t.in_snapshot
         print(f"  {t.name:<28} backup {then!s:>9}   now {now!s:>9}")
-    for line in diff.summary_lines():
-        print(f"  * {line}")
+    if mode_preview is None:
+        for line in diff.summary_lines():
+            print(f"  * {line}")
+    else:
+        print(f"{MODE_TITLES[mode_preview.mode]}:")
+        for line in mode_preview.lines():
+            print(f"  * {line}")
+        for line in mode_preview.row_lines():
+            print(f"  {line}")
     for note in dict.fromkeys([*identity.notes, *plan_notes]):
         print(f"  note: {note}")
 
@@ -53,12 +65,13 @@ def cmd_restore(args) -> int:
         return 0
 
     try:
-        plan = prepare_restore(repo, snap, target, args.mode, tables, args.force_other_database, bar)
+        plan = prepare_restore(repo, snap, target, args.mode, tables, args.force_other_database, bar,
+                               sample_rows=args.rows)
     finally:
         bar.done()
     with plan:
         if not args.json:
-            _print_preview(plan.preview, plan.identity, plan.notes)
+            _print_preview(plan.preview, plan.identity, plan.notes, plan.mode_preview)
         what = ("the tables " + ", ".join(tables)) if tables else "the whole database"
         verb = "Merge" if args.mode == "merge" else "Replace"
         if not confirm(f"{verb} {what} in {plan.target} with backup {snap.short_id}? "
@@ -144,19 +157,24 @@ def cmd_diff(args) -> int:
     bar = progress_bar(args)
     clean_scratch()
     workdir = scratch_folder("diff")
+    tables = [t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else None
     try:
-        diff, identity, _, _ = preview(repo, snap, args.db, workdir, bar)
+        diff, identity, image, current = preview(repo, snap, args.db, workdir, bar)
+        mode_preview = preview_mode(current, image, diff, args.mode, tables, workdir, args.rows)
     finally:
         bar.done()
         shutil.rmtree(workdir, ignore_errors=True)
+    if tables:
+        diff.tables = [t for t in diff.tables if t.name in set(tables)]
     if args.json:
         out = diff.to_json()
         out["same_database"] = identity.same
         out["identity_differences"] = identity.differences
         out["notes"] = identity.notes
+        out["preview"] = mode_preview.to_json()
         print_json(out)
     else:
-        _print_preview(diff, identity)
+        _print_preview(diff, identity, mode_preview=mode_preview)
         for d in identity.differences:
             print(f"  WARNING: this backup looks like it is from another database: {d}")
     return 0
@@ -166,6 +184,11 @@ def add_even_if_open(sp, verb: str) -> None:
     sp.add_argument("--even-if-open", action="store_true",
                     help=f"{verb} even while another program (the POS) has the database open: that program keeps "
                          "its own ids and may hand out again ids of sales it already gave; restart it afterwards")
+
+
+def add_rows(sp) -> None:
+    sp.add_argument("--rows", type=int, default=5, metavar="N",
+                    help="list the first N rows of each kind of change (default 5; 0: counts only)")
 
 
 def register(sub, add) -> None:
@@ -183,6 +206,7 @@ def register(sub, add) -> None:
     sp.add_argument("--force-other-database", action="store_true",
                     help="restore even though the backup comes from a different database")
     add_even_if_open(sp, "restore")
+    add_rows(sp)
     sp.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     sp.add_argument("--json", action="store_true")
 
@@ -200,4 +224,8 @@ def register(sub, add) -> None:
     sp.add_argument("--repo", required=True)
     sp.add_argument("--snapshot", required=True, metavar="ID")
     sp.add_argument("--db", required=True, metavar="PATH")
+    sp.add_argument("--mode", choices=["replace", "merge"], default="replace",
+                    help="the restore to preview (merge: worked out by merging a scratch copy)")
+    sp.add_argument("--tables", metavar="T1,T2", help="preview a restore of these tables only")
+    add_rows(sp)
     sp.add_argument("--json", action="store_true")

@@ -39,6 +39,7 @@ from .identity import IdentityCheck, OtherDatabase, compare
 from ..repo.manifest import Kind, Snapshot
 from ..progress import CancelToken, Progress, no_progress
 from ..repo.repository import Repository
+from .mode_preview import ModePreview, preview_merge, preview_replace
 from .rows import TableOutcome, restore_rows
 from ..schema import Table, tables
 from ..scratch import clean_scratch, scratch_folder
@@ -95,6 +96,7 @@ class RestorePlan:
     image: Path
     workdir: Path
     notes: list[str] = field(default_factory=list)
+    mode_preview: ModePreview | None = None     # what this mode will do, with the first rows
 
     @property
     def whole(self) -> bool:
@@ -181,7 +183,8 @@ def preview(repo: Repository, snap: Snapshot, db: str | os.PathLike, workdir: Pa
 
 def prepare_restore(repo: Repository, snap: Snapshot, target: str | os.PathLike, mode: str = "replace",
                     table_names: list[str] | None = None, force_other_database: bool = False,
-                    progress: Progress = no_progress, cancel: CancelToken | None = None) -> RestorePlan:
+                    progress: Progress = no_progress, cancel: CancelToken | None = None,
+                    sample_rows: int = 5) -> RestorePlan:
     path = check_live_target(target)
     notes = []
     if _hot_journal(path):
@@ -200,13 +203,22 @@ def prepare_restore(repo: Repository, snap: Snapshot, target: str | os.PathLike,
                 _check_tables(conn, mode, table_names)
             finally:
                 conn.close()
+        mode_preview = preview_mode(current, image, diff, mode, table_names, workdir, sample_rows)
         if table_names:
             diff.tables = [t for t in diff.tables if t.name in set(table_names)]
         current.unlink()
-        return RestorePlan(snap, path, mode, table_names, diff, identity, image, workdir, notes)
+        return RestorePlan(snap, path, mode, table_names, diff, identity, image, workdir, notes, mode_preview)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
+
+
+def preview_mode(current: Path, image: Path, diff: DiffResult, mode: str, table_names: list[str] | None,
+                 scratch: Path, sample_rows: int) -> ModePreview:
+    """What the chosen mode will do (a merge is run on a scratch copy to know exactly)."""
+    if mode == "merge":
+        return preview_merge(current, image, diff, scratch, sample_rows)
+    return preview_replace(current, image, diff, table_names, sample_rows, "tables" if table_names else "replace")
 
 
 def _check_tables(conn: sqlite3.Connection, mode: str, names: list[str] | None) -> None:

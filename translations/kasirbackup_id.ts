@@ -125,6 +125,10 @@ Database: {path}
 Yang terjadi: {what}</translation>
     </message>
     <message>
+        <source>Working out what the merge will do…</source>
+        <translation>Menghitung apa yang akan dilakukan penggabungan…</translation>
+    </message>
+    <message>
         <source>Checking that no program is using the database…</source>
         <translation>Memastikan tidak ada program yang memakai database…</translation>
     </message>
@@ -1438,6 +1442,50 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>{problem} Close the POS application (and any other program that uses {name}), then press “Undo this restore” again.</source>
         <translation>{problem} Tutup aplikasi kasir (dan program lain yang memakai {name}), lalu tekan “Batalkan pemulihan ini” lagi.</translation>
+    </message>
+    <message>
+        <source>{n} rows added since the backup will be removed</source>
+        <translation>{n} baris yang ditambahkan sejak cadangan akan dihapus</translation>
+    </message>
+    <message>
+        <source>{n} rows changed since stay as they are now</source>
+        <translation>{n} baris yang berubah sejak cadangan tetap seperti sekarang</translation>
+    </message>
+    <message>
+        <source>{n} rows are not brought back: their number was given again to a newer row</source>
+        <translation>{n} baris tidak dikembalikan: nomornya sudah dipakai lagi oleh baris yang lebih baru</translation>
+    </message>
+    <message>
+        <source>{n} rows are held back: they belong to a row that is another one now</source>
+        <translation>{n} baris ditahan: baris induknya sekarang sudah baris lain</translation>
+    </message>
+    <message>
+        <source>Nothing would change: the database has the same rows as the backup.</source>
+        <translation>Tidak ada yang berubah: isi database sama dengan cadangan.</translation>
+    </message>
+    <message>
+        <source>removed ({n})</source>
+        <translation>dihapus ({n})</translation>
+    </message>
+    <message>
+        <source>come back ({n})</source>
+        <translation>kembali ({n})</translation>
+    </message>
+    <message>
+        <source>set back ({n})</source>
+        <translation>dikembalikan ke nilai lama ({n})</translation>
+    </message>
+    <message>
+        <source>kept as now ({n})</source>
+        <translation>tetap seperti sekarang ({n})</translation>
+    </message>
+    <message>
+        <source>number given again ({n})</source>
+        <translation>nomor sudah dipakai lagi ({n})</translation>
+    </message>
+    <message>
+        <source>held back ({n})</source>
+        <translation>ditahan ({n})</translation>
     </message>
     <message>
         <source>{problem} Close the POS application (and any other program that uses {name}), then press Retry.</source>

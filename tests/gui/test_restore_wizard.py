@@ -459,3 +459,33 @@ def test_the_main_window_shows_the_restored_state_and_the_undone_one(qtbot, ctx,
     wiz.findChild(QPushButton, "undoButton").click()
     qtbot.waitUntil(lambda: win._summary.tables["transaksi"] == sales_now, timeout=LONG)
     qtbot.waitUntil(lambda: win.model.rowCount() == 3, timeout=LONG)
+
+
+def test_the_preview_opens_on_the_rows_and_the_merge_says_what_it_does(qtbot, ctx, profile, shop_db):
+    """The owner sees which sales come back or go, not only counts; for a merge, what the
+    merge itself will do (worked out on a copy), with the sale whose number was given again."""
+    snap = backup_id(qtbot, ctx, profile)
+    execute(shop_db, "DELETE FROM transaksi_detail WHERE transaksi_id >= (SELECT max(id) - 2 FROM transaksi)",
+            "DELETE FROM transaksi WHERE id >= (SELECT max(id) - 2 FROM transaksi)",
+            "INSERT INTO transaksi (kode, tanggal, subtotal, total, bayar, kembalian, metode) "
+            "VALUES ('TRX-BARU', '2026-12-05 10:00:00', 5000, 5000, 5000, 0, 'TUNAI')")
+    wiz = open_wizard(qtbot, ctx, profile, snap)
+    qtbot.waitUntil(lambda: wiz.currentPage().isComplete(), timeout=LONG)
+    click_next(qtbot, wiz)
+    qtbot.waitUntil(lambda: wiz.page(PAGE_PREVIEW).isComplete(), timeout=LONG)
+    tree = wiz.page(PAGE_PREVIEW).table
+    [sales] = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
+               if tree.topLevelItem(i).text(0) == "transaksi"]
+    kinds = {sales.child(i).text(0): [sales.child(i).child(j).text(0) for j in range(sales.child(i).childCount())]
+             for i in range(sales.childCount())}
+    assert "come back (2)" in kinds and "set back (1)" in kinds, kinds
+    assert all("TRX" in r for r in kinds["come back (2)"]), kinds
+    click_next(qtbot, wiz)
+    wiz.page(PAGE_HOW).radios["merge"].click()
+    click_next(qtbot, wiz)
+    assert wiz.currentId() == PAGE_CLOSE
+    qtbot.waitUntil(lambda: "come back" in text(wiz, "closeWhat"), timeout=LONG)
+    what = text(wiz, "closeWhat")
+    assert "transaksi: 2 rows deleted since will come back" in what, what
+    assert "number given again (1)" in what and "TRX-BARU" in what, what
+    assert "will be removed" not in what

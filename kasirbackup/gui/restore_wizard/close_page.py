@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QMessageBox, QPushButton, QVB
 
 from ..i18n import error_text, fmt_datetime
 from ..jobs import Job
-from .engine import MERGE, REPLACE, TABLES, in_use, in_use_text, open_elsewhere, prepare_live
+from .engine import (MERGE, REPLACE, TABLES, category_title, compute_merge_preview, in_use, in_use_text, mode_lines,
+                     open_elsewhere, prepare_live)
 from .widgets import ERROR_STYLE, _Busy, _label, _Page, ask_again
 
 
@@ -50,6 +51,9 @@ class ClosePage(_Page):
         lay.addStretch(1)
         self.plan = None
         self.job: Job | None = None
+        self.merge_job: Job | None = None
+        self.merge_preview = None        # what the merge will do (the merge on a scratch copy)
+        self._after_preview = False      # "Restore now" was pressed while it was worked out
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -75,10 +79,32 @@ class ClosePage(_Page):
                 MERGE: self.tr("rows deleted since the backup are brought back"),
                 TABLES: self.tr("only these tables are replaced: {tables}").format(
                     tables=", ".join(w.tables or []))}.get(w.mode, "")
-        self.what.setText(self.tr("Backup: {when}\nDatabase: {path}\nWhat happens: {what}").format(
-            when=fmt_datetime(w.snapshot.created_at), path=w.db_path, what=what))
+        text = self.tr("Backup: {when}\nDatabase: {path}\nWhat happens: {what}").format(
+            when=fmt_datetime(w.snapshot.created_at), path=w.db_path, what=what)
+        if w.mode == MERGE:
+            mp = self.merge_preview
+            if mp is None:
+                text += "\n\n" + self.tr("Working out what the merge will do…")
+            else:
+                lines = ["• " + line for line in mode_lines(mp)]
+                for t in mp.tables:
+                    for cat in ("conflicts", "held_back"):
+                        rows = t.rows.get(cat) or []
+                        if rows:
+                            lines.append(f"{t.name}, {category_title(cat, t.counts.get(cat, len(rows)))}:")
+                            lines += [f"    – {r}" for r in rows[:5]]
+                text += "\n\n" + "\n".join(lines)
+        self.what.setText(text)
 
     def initializePage(self) -> None:
+        w = self.wiz()
+        self.merge_preview = None
+        self._after_preview = False
+        if w.mode == MERGE and (self.merge_job is None or self.merge_job.done):
+            loc, snap_id, db = w.location, w.snapshot.id, w.db_path
+            self.merge_job = w.run(lambda progress, cancel: compute_merge_preview(loc, snap_id, db, progress, cancel),
+                                   "restore-merge-preview", self._merge_previewed,
+                                   lambda exc: self._preview_ended(), lambda *a: None, self._preview_ended)
         self._drop_plan()
         self.message.setText("")
         self.retry.setVisible(False)
@@ -103,6 +129,13 @@ class ClosePage(_Page):
 
     def attempt(self) -> None:
         if self.busy_now():
+            return
+        if self.merge_job is not None and not self.merge_job.done:
+            # the merge preview reads the database: our own reading would hide other programs
+            # from the check that comes next, so it goes first
+            self._after_preview = True
+            self.busy.start(self.tr("Checking that no program is using the database…"))
+            self.completeChanged.emit()
             return
         w = self.wiz()
         loc, snap_id, db, mode, tables, force = w.location, w.snapshot.id, w.db_path, w.mode, w.tables, w.force
@@ -143,6 +176,17 @@ class ClosePage(_Page):
             self.retry.setVisible(True)
         self.completeChanged.emit()
 
+    def _merge_previewed(self, mp) -> None:
+        self.merge_preview = mp
+        self._describe()
+        self._preview_ended()
+
+    def _preview_ended(self) -> None:
+        if self._after_preview:
+            self._after_preview = False
+            self.busy.setVisible(False)
+            self.attempt()
+
     def ask_anyway(self) -> None:
         """What restoring under an open POS can do, said before the owner chooses it."""
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Restore while the program is open?"), self.tr(
@@ -169,7 +213,7 @@ class ClosePage(_Page):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return not self.busy_now()
+        return not self.busy_now() and not self._after_preview
 
     def validatePage(self) -> bool:
         if self.plan is not None:

@@ -35,6 +35,9 @@ class Preview:
     snapshot: Snapshot
     diff: DiffResult
     identity: IdentityCheck
+    rows: object = None              # ModePreview of a whole replace, with the first rows of each change
+
+PREVIEW_ROWS = 20                    # rows listed per table and kind of change
 
 
 def load_snapshots(location: str) -> list[Snapshot]:
@@ -42,7 +45,7 @@ def load_snapshots(location: str) -> list[Snapshot]:
 
 
 def compute_preview(location: str, snap_id: str, db_path: str, progress: Progress, cancel: CancelToken) -> Preview:
-    from ...core.restore.live import preview
+    from ...core.restore.live import preview, preview_mode
     from ...core.scratch import clean_scratch, scratch_folder
 
     repo = AppContext.open_repo(location)
@@ -50,10 +53,57 @@ def compute_preview(location: str, snap_id: str, db_path: str, progress: Progres
     clean_scratch()
     workdir = scratch_folder("diff")
     try:
-        diff, identity, _, _ = preview(repo, snap, db_path, workdir, progress, cancel)
+        diff, identity, image, current = preview(repo, snap, db_path, workdir, progress, cancel)
+        rows = preview_mode(current, image, diff, REPLACE, None, workdir, PREVIEW_ROWS)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    return Preview(snap, diff, identity)
+    return Preview(snap, diff, identity, rows)
+
+
+def compute_merge_preview(location: str, snap_id: str, db_path: str, progress: Progress, cancel: CancelToken):
+    """What a merge will do: the merge itself on a scratch copy (a ModePreview)."""
+    from ...core.restore.live import preview, preview_mode
+    from ...core.scratch import clean_scratch, scratch_folder
+
+    repo = AppContext.open_repo(location)
+    snap = repo.find(snap_id)
+    workdir = scratch_folder("diff")
+    try:
+        diff, _, image, current = preview(repo, snap, db_path, workdir, progress, cancel)
+        return preview_mode(current, image, diff, MERGE, None, workdir, PREVIEW_ROWS)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def mode_lines(mp) -> list[str]:
+    """The engine's ModePreview in the user's language: one sentence per table."""
+    words = {
+        "removed": translate("RestoreWizard", "{n} rows added since the backup will be removed"),
+        "back": translate("RestoreWizard", "{n} rows deleted since will come back"),
+        "set_back": translate("RestoreWizard", "{n} rows changed since will be set back"),
+        "kept": translate("RestoreWizard", "{n} rows changed since stay as they are now"),
+        "conflicts": translate("RestoreWizard", "{n} rows are not brought back: their number was given again to "
+                                                "a newer row"),
+        "held_back": translate("RestoreWizard", "{n} rows are held back: they belong to a row that is another one "
+                                                "now"),
+    }
+    out = []
+    for t in mp.tables:
+        parts = [words[c].format(n=fmt_number(n)) for c, n in t.counts.items() if n]
+        if parts:
+            out.append("{}: {}".format(t.name, "; ".join(parts)))
+    return out or [translate("RestoreWizard", "Nothing would change: the database has the same rows as the backup.")]
+
+
+def category_title(cat: str, n: int) -> str:
+    return {
+        "removed": translate("RestoreWizard", "removed ({n})"),
+        "back": translate("RestoreWizard", "come back ({n})"),
+        "set_back": translate("RestoreWizard", "set back ({n})"),
+        "kept": translate("RestoreWizard", "kept as now ({n})"),
+        "conflicts": translate("RestoreWizard", "number given again ({n})"),
+        "held_back": translate("RestoreWizard", "held back ({n})"),
+    }[cat].format(n=fmt_number(n))
 
 
 def check_free(db_path: str, wait_s: float = PROBE_WAIT_S, even_if_open: bool = False) -> None:

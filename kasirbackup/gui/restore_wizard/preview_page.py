@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QCheckBox, QFrame, QHeaderView, QPlainTextEdit, Q
 
 from ..i18n import error_text, fmt_datetime, fmt_number
 from ..jobs import Job
-from .engine import Preview, compute_preview, summary_lines
+from .engine import Preview, category_title, compute_preview, summary_lines
 from .widgets import ERROR_STYLE, WARNING_FRAME, _bold, _Busy, _label, _Page, ask_again
 
 
@@ -42,7 +42,7 @@ class PreviewPage(_Page):
         self.table = QTreeWidget(self)
         self.table.setObjectName("previewTable")
         self.table.setColumnCount(3)
-        self.table.setRootIsDecorated(False)
+        self.table.setRootIsDecorated(True)       # a table opens on the rows that change
         self.table.setAlternatingRowColors(True)
         self.table.header().setStretchLastSection(False)
         self.table.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -143,6 +143,7 @@ class PreviewPage(_Page):
                 for c in range(3):
                     item.setFont(c, f)
             self.table.addTopLevelItem(item)
+            self._add_rows(item, t.name)
         when = fmt_datetime(r.snapshot.created_at)
         self.summary.setPlainText("\n".join("• " + line for line in summary_lines(r.diff, when)))
         if not r.identity.same:
@@ -151,6 +152,24 @@ class PreviewPage(_Page):
                 "picked the right backup and the right database. What differs:") + "\n"
                 + "\n".join("• " + d for d in r.identity.differences))
         self.notes.setText("\n".join(self.tr("Note: {text}").format(text=n) for n in r.identity.notes))
+
+    def _add_rows(self, item: QTreeWidgetItem, table: str) -> None:
+        """Under a table: each kind of change with its first rows (key and identifying columns)."""
+        mp = self.result.rows if self.result is not None else None
+        tp = next((t for t in mp.tables if t.name == table), None) if mp is not None else None
+        if tp is None:
+            return
+        for cat, rows in tp.rows.items():
+            if not rows:
+                continue
+            head = QTreeWidgetItem([category_title(cat, tp.counts.get(cat, len(rows)))])
+            item.addChild(head)
+            head.setFirstColumnSpanned(True)
+            for r in rows:
+                leaf = QTreeWidgetItem([r])
+                leaf.setToolTip(0, r)
+                head.addChild(leaf)
+                leaf.setFirstColumnSpanned(True)
 
     def isComplete(self) -> bool:
         return self.result is not None

@@ -129,6 +129,14 @@ def shoot(app, lang: str, work: Path, out: Path) -> None:
     rw.show()
     for n, name in enumerate(("06-restore-choose", "07-restore-preview", "08-restore-how", "09-restore-close")):
         pump(app, lambda: rw.currentPage().isComplete())
+        if name == "07-restore-preview":          # open the tables on the rows that change
+            tree = rw.currentPage().table
+            for i in range(tree.topLevelItemCount()):
+                item = tree.topLevelItem(i)
+                if item.childCount():
+                    item.setExpanded(True)
+                    for j in range(item.childCount()):
+                        item.child(j).setExpanded(True)
         save(app, rw, out, name)
         button = rw.button(QWizard.WizardButton.CommitButton if rw.currentPage().isCommitPage()
                            else QWizard.WizardButton.NextButton)
@@ -136,6 +144,44 @@ def shoot(app, lang: str, work: Path, out: Path) -> None:
         button.click()
     pump(app, lambda: rw.currentId() == rw.pageIds()[-1], timeout=300)
     save(app, rw, out, "10-restore-result")
+    rw.close()
+
+    # 3b. a merge while the POS still has the database open: named, Retry or restore anyway
+    import subprocess
+
+    conn = sqlite3.connect(db)
+    # two sales gone since the backup, and a new sale under the number of one of them (as
+    # after a restore under the open POS)
+    last = [r[0] for r in conn.execute("SELECT id FROM penjualan ORDER BY id DESC LIMIT 2")]
+    conn.execute(f"DELETE FROM penjualan_detail WHERE penjualan_id IN ({last[0]}, {last[1]})")
+    conn.execute(f"DELETE FROM penjualan WHERE id IN ({last[0]}, {last[1]})")
+    conn.execute("INSERT INTO penjualan (id, kode_transaksi, tanggal, kasir_id, subtotal, total, bayar, kembalian, "
+                 "metode_pembayaran) VALUES (?, 'TRX-BARU-0001', datetime('now'), 1, 25000, 25000, 30000, 5000, "
+                 "'TUNAI')", (last[1],))
+    conn.commit()
+    conn.close()
+    newest = sorted(win.model.snapshots(), key=lambda s: s.created_utc)[-1]
+    rw = RestoreWizard(ctx, profile, newest.id, win)
+    rw.resize(820, 620)
+    rw.show()
+    pos = subprocess.Popen([sys.executable, "-c", "import sqlite3, sys, time\n"
+                            "c = sqlite3.connect(sys.argv[1]); c.execute('SELECT 1 FROM produk').fetchall()\n"
+                            "print('open', flush=True); time.sleep(300)", db], stdout=subprocess.PIPE, text=True)
+    try:
+        pos.stdout.readline()
+        for _ in range(2):
+            pump(app, lambda: rw.currentPage().isComplete())
+            rw.button(QWizard.WizardButton.NextButton).click()
+        rw.currentPage().radios["merge"].click()
+        rw.button(QWizard.WizardButton.NextButton).click()
+        close_page = rw.currentPage()
+        pump(app, lambda: close_page.merge_preview is not None)
+        rw.button(QWizard.WizardButton.CommitButton).click()
+        pump(app, lambda: close_page.retry.isVisible())
+        save(app, rw, out, "09b-restore-merge-pos-open")
+    finally:
+        pos.kill()
+        pos.wait()
     rw.close()
 
     # 4. schedule, settings, history

@@ -1464,6 +1464,22 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Tidak ada yang berubah: isi database sama dengan cadangan.</translation>
     </message>
     <message>
+        <source>{table} {key} is {now} now and was {then} in the backup: its number was given again; kept as it is now</source>
+        <translation>{table} {key} sekarang {now}, di cadangan {then}: nomornya sudah dipakai lagi; dibiarkan seperti sekarang</translation>
+    </message>
+    <message>
+        <source>{table} {key} belongs to {parent} {now} now and belonged to {then} in the backup: its number was given again; kept as it is now</source>
+        <translation>{table} {key} sekarang milik {parent} {now}, di cadangan milik {then}: nomornya sudah dipakai lagi; dibiarkan seperti sekarang</translation>
+    </message>
+    <message>
+        <source>{count} rows of {table} in the backup have a code that a newer row has now; not brought back</source>
+        <translation>{count} baris {table} di cadangan memakai kode yang sekarang dipakai baris yang lebih baru; tidak dikembalikan</translation>
+    </message>
+    <message>
+        <source>{table} {key} is held back: the row it belonged to is another one now</source>
+        <translation>{table} {key} ditahan: baris induknya sekarang sudah baris lain</translation>
+    </message>
+    <message>
         <source>removed ({n})</source>
         <translation>dihapus ({n})</translation>
     </message>

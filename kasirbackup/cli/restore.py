@@ -9,6 +9,7 @@ from pathlib import Path
 from ..core.errors import KasirBackupError
 from ..core.restore.to_file import restore_to_new_file
 from ..core.restore.live import execute_restore, prepare_restore, preview, preview_mode
+from ..core.restore.merge import detail_text
 from ..core.scratch import clean_scratch, scratch_folder
 
 from .common import (confirm, human_bytes, local_time, open_repo, print_json, progress_bar, undo_command,
@@ -95,7 +96,7 @@ def cmd_restore(args) -> int:
                     print(f"  {t.name}: {t.inserted} rows brought back, {t.kept_newer} changed since kept, "
                           f"{t.identical} unchanged{extra}" + (f" ({t.note})" if t.note else ""))
                     for detail in t.details:
-                        print(f"    {detail}")
+                        print(f"    {detail_text(detail)}")
                 else:
                     print(f"  {t.name}: {t.removed} rows removed, {t.inserted} rows restored")
         print(f"Restored backup {snap.short_id} of {local_time(snap.created_at)} into {plan.target}.")

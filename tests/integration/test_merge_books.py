@@ -109,7 +109,7 @@ def test_a_merge_after_ids_were_reused_keeps_every_sale_whole(kb, tmp_path):
         assert sorted(after["items"][s]) == sorted(newer["items"][s])
     t = out["transaksi"]
     assert (t["inserted"], t["conflicts"], t["kept_newer"]) == (5, 5, 0), t
-    assert any("TRX-B-" in d and "TRX-C-" in d for d in t["details"]), t["details"]
+    assert any("TRX-B-" in d["then"] and "TRX-C-" in d["now"] for d in t["details"]), t["details"]
     items = out["transaksi_item"]
     old_items_of_reused = sum(len(acknowledged["items"][s]) for s in range(11, 16))
     assert items["held_back"] + items["conflicts"] == old_items_of_reused, items

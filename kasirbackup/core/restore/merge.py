@@ -122,8 +122,7 @@ class TableMerge:
                             f"ORDER BY {self._key_of('s')}").fetchall()
         out.held_back = len(held)
         for values in held[:SAMPLES]:
-            out.details.append(f"held back: {self.cur.name} {self._describe_key(values)} (it belonged to a row "
-                               "that is not the same row now)")
+            out.details.append({"kind": "held_back", "table": self.cur.name, "key": self._describe_key(values)})
         candidates = live.execute(f"SELECT count(*) FROM {self.cand}").fetchone()[0]
         before = live.total_changes
         col_list = ", ".join(quote(c) for c in self.cols)
@@ -147,8 +146,7 @@ class TableMerge:
             out.inserted += out.renumbered
         out.conflicts = reused + taken
         if taken:
-            out.details.append(f"conflict: {taken} rows of {self.cur.name} in the backup have a unique value "
-                               "that a newer row has now; they were not brought back")
+            out.details.append({"kind": "taken", "table": self.cur.name, "count": taken})
         notes = []
         if reused:
             notes.append(f"{reused} rows have the same id as newer, different rows (the id was given again) and "
@@ -194,8 +192,8 @@ class TableMerge:
             for row in self.live.execute(f"SELECT {self._key_of('s')}, {shown} FROM snap.{q} AS s "
                                          f"JOIN main.{q} AS m ON {self.match} {where}"):
                 now, then = row[k:k + len(cols)], row[k + len(cols):]
-                out.details.append(f"conflict: {self.cur.name} {self._describe_key(row[:k])} is {_show(now)} now "
-                                   f"and was {_show(then)} in the backup (the id was given again); kept as it is now")
+                out.details.append({"kind": "conflict", "table": self.cur.name, "key": self._describe_key(row[:k]),
+                                    "now": _show(now), "then": _show(then)})
             return
         lk = self.parents[0]
         pq = quote(lk.parent)
@@ -208,9 +206,8 @@ class TableMerge:
                                      f"JOIN main.{q} AS m ON {self.match} LEFT JOIN main.{pq} AS pm ON {on_m} "
                                      f"LEFT JOIN snap.{pq} AS ps ON {on_s} {where}"):
             now, then = row[k:k + len(ident)], row[k + len(ident):]
-            out.details.append(f"conflict: {self.cur.name} {self._describe_key(row[:k])} belongs to {lk.parent} "
-                               f"{_show(now)} now and belonged to {_show(then)} in the backup (the id was given "
-                               "again); kept as it is now")
+            out.details.append({"kind": "conflict_parent", "table": self.cur.name, "key": self._describe_key(row[:k]),
+                                "parent": lk.parent, "now": _show(now), "then": _show(then)})
 
     def _changed_parents(self, in_cand: str) -> str:
         """Rules of the application (stock kept in produk) cannot be known: say plainly which
@@ -249,6 +246,21 @@ class TableMerge:
 
     def drop(self) -> None:
         self.live.execute(f"DROP TABLE IF EXISTS {self.cand}")
+
+
+def detail_text(d: dict) -> str:
+    """One conflict or held-back row of a merge, in words (the desktop app has its own)."""
+    kind, table = d["kind"], d["table"]
+    if kind == "conflict":
+        return (f"conflict: {table} {d['key']} is {d['now']} now and was {d['then']} in the backup (the id was "
+                "given again); kept as it is now")
+    if kind == "conflict_parent":
+        return (f"conflict: {table} {d['key']} belongs to {d['parent']} {d['now']} now and belonged to "
+                f"{d['then']} in the backup (the id was given again); kept as it is now")
+    if kind == "taken":
+        return (f"conflict: {d['count']} rows of {table} in the backup have a unique value that a newer row has "
+                "now; they were not brought back")
+    return f"held back: {table} {d['key']} (it belonged to a row that is not the same row now)"
 
 
 def _show(values: tuple) -> str:

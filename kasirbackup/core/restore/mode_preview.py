@@ -19,6 +19,7 @@ from ..schema import Table, tables
 from ..sqlitefile import quote
 from .diff import DiffResult, open_pair
 from .links import identity_columns
+from .merge import detail_text
 
 SUMMARY_COLUMNS = 4
 
@@ -29,6 +30,7 @@ class TablePreview:
     counts: dict[str, int] = field(default_factory=dict)   # category -> rows
     rows: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    details: list[dict] = field(default_factory=list)      # merge: conflicts and held-back rows, structured
 
 
 @dataclass(slots=True)
@@ -151,8 +153,9 @@ def preview_merge(current: Path, image: Path, diff: DiffResult, scratch: Path, n
                     cols = [c for c in t.stored_columns if c not in t.key][:SUMMARY_COLUMNS]
                     tp.rows["back"] = _sample(pair, f"FROM snap.{q} AS a WHERE NOT EXISTS (SELECT 1 FROM main.{q} "
                                               f"AS b WHERE {match})", t, cols, "a", min(n_rows, o.inserted))
-                conflicts = [d for d in o.details if d.startswith("conflict")][:n_rows]
-                held = [d for d in o.details if d.startswith("held back")][:n_rows]
+                tp.details = list(o.details)
+                conflicts = [detail_text(d) for d in o.details if d["kind"] != "held_back"][:n_rows]
+                held = [detail_text(d) for d in o.details if d["kind"] == "held_back"][:n_rows]
                 if conflicts:
                     tp.rows["conflicts"] = conflicts
                 if held:

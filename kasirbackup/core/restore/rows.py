@@ -33,7 +33,8 @@ class TableOutcome:
     held_back: int = 0        # merge: rows of a parent that is not the same row now
     renumbered: int = 0       # merge: of ``inserted``, rows that came back under a new id
     note: str = ""
-    details: list[str] = field(default_factory=list)   # merge: the first conflicts and held-back rows
+    details: list[dict] = field(default_factory=list)  # merge: the first conflicts and held-back rows
+                                                       # (merge.detail_text says them in words)
 
 
 def _fk_problems(live: sqlite3.Connection, names: set[str]) -> set[tuple]:

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QMessageBox, QPushButton, QVB
 
 from ..i18n import error_text, fmt_datetime
 from ..jobs import Job
-from .engine import (MERGE, REPLACE, TABLES, category_title, compute_merge_preview, in_use, in_use_text, mode_lines,
-                     open_elsewhere, prepare_live)
+from .engine import (MERGE, REPLACE, TABLES, category_title, compute_merge_preview, detail_line, in_use, in_use_text,
+                     mode_lines, open_elsewhere, prepare_live)
 from .widgets import ERROR_STYLE, _Busy, _label, _Page, ask_again
 
 
@@ -88,11 +88,12 @@ class ClosePage(_Page):
             else:
                 lines = ["• " + line for line in mode_lines(mp)]
                 for t in mp.tables:
-                    for cat in ("conflicts", "held_back"):
-                        rows = t.rows.get(cat) or []
-                        if rows:
-                            lines.append(f"{t.name}, {category_title(cat, t.counts.get(cat, len(rows)))}:")
-                            lines += [f"    – {r}" for r in rows[:5]]
+                    for cat, kinds in (("conflicts", ("conflict", "conflict_parent", "taken")),
+                                       ("held_back", ("held_back",))):
+                        found = [d for d in t.details if d["kind"] in kinds][:5]
+                        if found:
+                            lines.append(f"{t.name}, {category_title(cat, t.counts.get(cat, len(found)))}:")
+                            lines += [f"    – {detail_line(d)}" for d in found]
                 text += "\n\n" + "\n".join(lines)
         self.what.setText(text)
 

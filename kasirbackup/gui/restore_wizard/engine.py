@@ -95,6 +95,22 @@ def mode_lines(mp) -> list[str]:
     return out or [translate("RestoreWizard", "Nothing would change: the database has the same rows as the backup.")]
 
 
+def detail_line(d: dict) -> str:
+    """One conflict or held-back row of a merge, in the user's language."""
+    kind = d.get("kind")
+    if kind == "conflict":
+        return translate("RestoreWizard", "{table} {key} is {now} now and was {then} in the backup: its number was "
+                                          "given again; kept as it is now").format(**d)
+    if kind == "conflict_parent":
+        return translate("RestoreWizard", "{table} {key} belongs to {parent} {now} now and belonged to {then} in the "
+                                          "backup: its number was given again; kept as it is now").format(**d)
+    if kind == "taken":
+        return translate("RestoreWizard", "{count} rows of {table} in the backup have a code that a newer row has "
+                                          "now; not brought back").format(**d)
+    return translate("RestoreWizard", "{table} {key} is held back: the row it belonged to is another one now").format(
+        **d)
+
+
 def category_title(cat: str, n: int) -> str:
     return {
         "removed": translate("RestoreWizard", "removed ({n})"),

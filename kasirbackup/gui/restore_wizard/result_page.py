@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWi
 
 from ..i18n import error_text, fmt_datetime, fmt_number, fmt_size
 from ..jobs import Job
-from .engine import COPY, MERGE, in_use, in_use_text, undo_restore
+from .engine import COPY, MERGE, detail_line, in_use, in_use_text, undo_restore
 from .widgets import ERROR_STYLE, _bold, _Busy, _label, _Page, ask_again
 
 
@@ -103,7 +103,7 @@ class ResultPage(_Page):
                     table=t.name, removed=fmt_number(t.removed), n=fmt_number(t.inserted))
             lines.append("• " + line)
             # the engine's own words for what it could not bring back (which sale, which code)
-            lines += [f"    – {d}" for d in t.details]
+            lines += [f"    – {detail_line(d)}" for d in t.details]
         self.details.setText("\n".join(lines))
         self.safety.setText(self.tr("A safety backup of the database as it was just before the restore was kept: "
                                     "backup {id} (“Before restore”) in {location}. “Undo this restore” puts it "

@@ -1001,6 +1001,18 @@ Jadwal: {when}</translation>
         <translation>Catatan: {note}</translation>
     </message>
     <message>
+        <source>{table}: rows the file adds</source>
+        <translation>{table}: baris yang ditambahkan file</translation>
+    </message>
+    <message>
+        <source>{table}: rows the file changes</source>
+        <translation>{table}: baris yang diubah file</translation>
+    </message>
+    <message>
+        <source>{table}: rows that will be removed</source>
+        <translation>{table}: baris yang akan dihapus</translation>
+    </message>
+    <message>
         <source>Import the file into {name} ({mode})? {rows} rows will change.</source>
         <translation>Impor file ke {name} ({mode})? {rows} baris akan berubah.</translation>
     </message>

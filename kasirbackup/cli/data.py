@@ -13,7 +13,7 @@ import logging
 import sys
 
 from .common import NotConfirmed, confirm, human_bytes, open_repo, print_json, progress_bar, undo_command
-from .restore import add_even_if_open
+from .restore import add_even_if_open, add_rows
 from ..core.errors import KasirBackupError
 from ..core.exports.exporter import FORMATS, ExportRequest, export
 from ..core.imports.importer import ImportReport, dry_run_import, execute_import, prepare_import
@@ -77,6 +77,13 @@ def _print_report(report: ImportReport) -> None:
             print(f"  rejected: {t.name}: … and {t.rejected - len(t.reasons)} more")
         for note in t.notes:
             print(f"  note: {t.name}: {note}")
+    words = {"new": "rows the file adds", "changed": "rows the file changes", "removed": "rows that will be removed"}
+    for t in report.tables:
+        for kind, rows in t.samples.items():
+            if rows:
+                print(f"  {t.name}, {words[kind]}:")
+                for row in rows:
+                    print(f"      {row}")
     for note in dict.fromkeys(report.notes):
         print(f"  note: {note}")
 
@@ -102,7 +109,7 @@ def cmd_import(args) -> int:
             if not args.dry_run and not sys.stdin.isatty():
                 raise NotConfirmed()
             try:
-                preview = dry_run_import(plan, bar)
+                preview = dry_run_import(plan, bar, sample=args.rows)
             finally:
                 bar.done()
             if args.json and args.dry_run:
@@ -157,6 +164,7 @@ def register(sub, add) -> None:
                     help="merge: add and update rows by primary key (default); replace: the tables in the "
                          "file get exactly the file's rows")
     sp.add_argument("--dry-run", action="store_true", help="only report what would change")
+    add_rows(sp)
     sp.add_argument("--repo", metavar="REPO", help="take the safety backup into this repository (default: the "
                                                    "database's profile's backups, else a per-user safety folder)")
     sp.add_argument("--force-other-database", action="store_true",

@@ -283,6 +283,14 @@ class ImportDialog(QDialog):
                 lines.append(self.tr("Note on {table}: {note}").format(table=t.name, note=note))
         for note in dict.fromkeys(report.notes):
             lines.append(self.tr("Note: {note}").format(note=note))
+        if report.dry_run:          # which rows, not only how many
+            words = {"new": self.tr("{table}: rows the file adds"), "changed": self.tr("{table}: rows the file changes"),
+                     "removed": self.tr("{table}: rows that will be removed")}
+            for t in report.tables:
+                for kind, rows in t.samples.items():
+                    if rows:
+                        lines.append(words[kind].format(table=t.name))
+                        lines += [f"\u2003– {row}" for row in rows]
         self.details.setHtml("<br>".join(escape(line) for line in lines))
         self.details.setVisible(bool(lines))
 

@@ -220,6 +220,9 @@ def test_import_preview_then_merge(qtbot, ctx, profile, shop_db, tmp_path, monke
     assert rows["pelanggan"]["New"] == rows["pelanggan"]["Changed"] == "0"
     assert "Removed" not in rows["produk"]                  # merge never removes
     assert sha(shop_db) == changed                          # the preview changed nothing
+    shown = dlg.details.toPlainText()                       # which rows, not only how many
+    assert "transaksi_detail: rows the file adds" in shown and "produk: rows the file changes" in shown, shown
+    assert "(baru)" in shown or "id 1" in shown
     assert dlg.import_button.isEnabled() and "8" in dlg.status_label.text()
 
     changed_dbs: list[str] = []

@@ -90,3 +90,21 @@ def test_a_table_restore_preview_speaks_only_of_its_tables(kb, shop):
     assert "What the restore of these tables does" in out
     assert "produk: 2 rows changed since will be set back" in out
     assert "transaksi:" not in out.split("does:")[1], out
+
+
+def test_an_import_dry_run_lists_the_rows_it_adds_changes_and_removes(kb, tmp_path, pos_db):
+    exported = tmp_path / "kasir.json"
+    kb.run("export", "--db", pos_db, "--format", "json", "--out", exported, check=True)
+    conn = sqlite3.connect(pos_db)
+    conn.execute("DELETE FROM transaksi_detail WHERE id IN (5, 6)")
+    conn.execute("UPDATE produk SET nama = 'Gula Pasir 2 kg' WHERE id = 3")
+    conn.execute("INSERT INTO pelanggan (id, nama) VALUES (999, 'Pelanggan baru')")
+    conn.commit()
+    conn.close()
+    report = kb.json("import", "--db", pos_db, "--from", exported, "--mode", "replace", "--dry-run", "--json")
+    samples = {t["name"]: t["samples"] for t in report["tables"]}
+    assert [r.split(" · ")[0] for r in samples["transaksi_detail"]["new"]] == ["id 5", "id 6"]
+    assert samples["produk"]["changed"][0].startswith("id 3 ·")
+    assert samples["pelanggan"]["removed"][0].startswith("id 999 · Pelanggan baru")
+    text = kb.run("import", "--db", pos_db, "--from", exported, "--mode", "replace", "--dry-run").stdout
+    assert "transaksi_detail, rows the file adds:" in text and "pelanggan, rows that will be removed:" in text

@@ -40,6 +40,7 @@ class TableReport:
     rejected: int = 0
     reasons: list[str] = field(default_factory=list)     # the first few rejections, with their place
     notes: list[str] = field(default_factory=list)
+    samples: dict[str, list[str]] = field(default_factory=dict)   # dry run: new/changed/removed -> first rows
 
     def reject(self, text: str) -> None:
         self.rejected += 1
@@ -58,7 +59,7 @@ def _fk_problems(conn: sqlite3.Connection, names: set[str]) -> set[tuple]:
 
 
 def apply_staged(conn: sqlite3.Connection, staged: list[StagedTable], mode: str, sequences: dict[str, int],
-                 progress: Progress, cancel: CancelToken) -> list[TableReport]:
+                 progress: Progress, cancel: CancelToken, sample: int = 0) -> list[TableReport]:
     """Apply in the open transaction of ``conn`` (the staging database attached as kbstage)."""
     current = tables(conn, "main")
     by_name = {st.name: st for st in staged}
@@ -74,7 +75,7 @@ def apply_staged(conn: sqlite3.Connection, staged: list[StagedTable], mode: str,
     reports = {}
     for i, name in enumerate(order):
         progress("import", i, len(order))
-        reports[name] = _apply_table(conn, by_name[name], mode, cancel)
+        reports[name] = _apply_table(conn, by_name[name], mode, cancel, sample)
     for problem in sorted(_fk_problems(conn, watched) - before, key=repr):
         child, rowid, parent, _ = problem
         rep = reports.get(child)
@@ -94,7 +95,8 @@ def apply_staged(conn: sqlite3.Connection, staged: list[StagedTable], mode: str,
     return [reports[n] for n in order]
 
 
-def _apply_table(conn: sqlite3.Connection, st: StagedTable, mode: str, cancel: CancelToken) -> TableReport:
+def _apply_table(conn: sqlite3.Connection, st: StagedTable, mode: str, cancel: CancelToken,
+                 sample: int = 0) -> TableReport:
     rep = TableReport(st.name, rows_in_file=st.rows, notes=list(st.notes))
     q = f"main.{quote(st.name)}"
     x = f"{STAGE_SCHEMA}.{st.stage}"
@@ -123,6 +125,8 @@ def _apply_table(conn: sqlite3.Connection, st: StagedTable, mode: str, cancel: C
         f"NOT (m.{tcol[i]} IS x.c{i} COLLATE BINARY)"
         + (f" OR typeof(m.{tcol[i]}) <> typeof(x.c{i})" if st.affinities[i] == "BLOB" else "")
         for i in range(n) if i != st.rowid_index) or "0"
+    if sample:
+        _sample_rows(conn, st, rep, sample, q, x, ok, match, missing, differs, mode)
     if mode == "replace":
         conn.execute(f"DELETE FROM {q} AS m WHERE NOT EXISTS (SELECT 1 FROM {x} AS x WHERE {ok} AND {match})")
         rep.removed = conn.total_changes - before
@@ -148,6 +152,30 @@ def _apply_table(conn: sqlite3.Connection, st: StagedTable, mode: str, cancel: C
         rep.inserted = 0
         _row_by_row(conn, st, rep, tcol, new_only=True)
     return rep
+
+
+def _sample_rows(conn: sqlite3.Connection, st: StagedTable, rep: TableReport, n: int, q: str, x: str, ok: str,
+                 match: str, missing: str, differs: str, mode: str) -> None:
+    """The first rows the import would add, change and (replace) remove, by key with their
+    first columns, as the dry run's preview shows them."""
+    show = list(st.key) + [i for i in range(len(st.columns)) if i not in st.key][:3]
+    names = [st.columns[i] for i in show]
+
+    def fmt(row: tuple) -> str:
+        k = len(st.key)
+        keys = ", ".join(f"{names[i]} {row[i]}" for i in range(k))
+        rest = ["NULL" if v is None else f"<{len(v)} bytes>" if isinstance(v, bytes) else str(v)[:30] for v in row[k:]]
+        return " · ".join([keys, *rest])
+
+    xs = ", ".join(f"x.c{i}" for i in show)
+    ms = ", ".join(f"m.{st.target_expr(i)}" for i in show)
+    rep.samples["new"] = [fmt(r) for r in conn.execute(
+        f"SELECT {xs} FROM {x} AS x WHERE {ok} AND {missing} ORDER BY x._kb_pos LIMIT {n}")]
+    rep.samples["changed"] = [fmt(r) for r in conn.execute(
+        f"SELECT {xs} FROM {x} AS x JOIN {q} AS m ON {match} WHERE {ok} AND ({differs}) ORDER BY x._kb_pos LIMIT {n}")]
+    if mode == "replace":
+        rep.samples["removed"] = [fmt(r) for r in conn.execute(
+            f"SELECT {ms} FROM {q} AS m WHERE NOT EXISTS (SELECT 1 FROM {x} AS x WHERE {ok} AND {match}) LIMIT {n}")]
 
 
 def _same(old: tuple, new: tuple) -> bool:

@@ -208,14 +208,14 @@ def prepare_import(db: str | os.PathLike, file: str | os.PathLike, mode: str = "
 
 
 def _run(conn: sqlite3.Connection, plan: ImportPlan, keep: bool, progress: Progress,
-         cancel: CancelToken) -> list[TableReport]:
+         cancel: CancelToken, sample: int = 0) -> list[TableReport]:
     """Apply the plan in one transaction; commit only if ``keep`` and nothing was rejected."""
     conn.execute(f"ATTACH DATABASE ? AS {STAGE_SCHEMA}", (str(plan.staging),))
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
             reports = apply_staged(conn, plan.staged, plan.mode, plan.meta.sequences if plan.meta else {},
-                                   progress, cancel)
+                                   progress, cancel, sample)
             rejected = sum(r.rejected for r in reports)
             if keep and rejected:
                 first = next(r for r in reports if r.rejected)
@@ -233,15 +233,16 @@ def _run(conn: sqlite3.Connection, plan: ImportPlan, keep: bool, progress: Progr
 
 
 def dry_run_import(plan: ImportPlan, progress: Progress = no_progress,
-                   cancel: CancelToken | None = None) -> ImportReport:
-    """What the import would do, found by doing it on a copy of the database."""
+                   cancel: CancelToken | None = None, sample: int = 5) -> ImportReport:
+    """What the import would do, found by doing it on a copy of the database; with the
+    first ``sample`` rows it would add, change and remove in each table."""
     cancel = cancel or CancelToken()
     t0 = time.monotonic()
     copy = plan.workdir / "current.db"
     capture_to_file(plan.target, copy, progress, cancel)
     conn = sqlite3.connect(copy, isolation_level=None, check_same_thread=False)
     try:
-        reports = _run(conn, plan, keep=False, progress=progress, cancel=cancel)
+        reports = _run(conn, plan, keep=False, progress=progress, cancel=cancel, sample=sample)
     finally:
         conn.close()
         for suffix in ("", "-journal", "-wal", "-shm"):

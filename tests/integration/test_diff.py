@@ -75,7 +75,8 @@ def test_diff_counts_and_summary_for_a_day_of_sales(kb, tmp_path):
     assert "3 rows changed since will be set back" in summary, summary
 
     proc = assert_ok(run(kb, "diff", "--repo", repo, "--snapshot", snap["id"], "--db", db))
-    assert "16 rows newer than the backup" in proc.stdout
+    assert "What the restore of the whole database does" in proc.stdout
+    assert "16 rows added since the backup" in proc.stdout and "transaksi, rows added since" in proc.stdout
     assert proc.stderr == ""
 
 

@@ -46,9 +46,11 @@ class TableMerge:
     """The merge of one table inside the caller's transaction (``snap`` attached)."""
 
     def __init__(self, live: sqlite3.Connection, cur: Table, old: Table, parents: list[Link],
-                 tabs: dict[str, Table], old_tabs: dict[str, Table], n: int, referenced: bool = True) -> None:
+                 tabs: dict[str, Table], old_tabs: dict[str, Table], n: int, referenced: bool = True,
+                 shared: dict[str, list[str]] | None = None) -> None:
         self.live, self.cur, self.old, self.parents, self.tabs = live, cur, old, parents, tabs
         self.old_tabs = old_tabs
+        self.identities: dict[str, list[str]] = shared if shared is not None else {}
         # a line that no other row points at, keyed by its rowid, may come back under a new id
         self.movable = bool(parents) and not referenced and (cur.rowid_alias is not None or cur.keeps_hidden_rowid)
         self.q = quote(cur.name)
@@ -64,7 +66,7 @@ class TableMerge:
     def _parent_ok(self, lk: Link) -> str:
         """SQL true when the backup row ``s`` may hang under its parent by ``lk`` now."""
         pq = quote(lk.parent)
-        ident = identity_columns(self.live, "main", self.tabs[lk.parent], self._common(lk.parent))
+        ident = self._identity_of(lk.parent)
         on = " AND ".join(f"pm.{quote(pc)} = ps.{quote(pc)}" for pc in lk.parent_cols)
         ref = " AND ".join(f"ps.{quote(pc)} = s.{quote(cc)}" for pc, cc in zip(lk.parent_cols, lk.child_cols))
         ref_m = " AND ".join(f"pm.{quote(pc)} = s.{quote(cc)}" for pc, cc in zip(lk.parent_cols, lk.child_cols))
@@ -74,6 +76,12 @@ class TableMerge:
         nowhere = f"(NOT EXISTS (SELECT 1 FROM snap.{pq} AS ps WHERE {ref}) AND " \
                   f"NOT EXISTS (SELECT 1 FROM main.{pq} AS pm WHERE {ref_m}))"
         return f"({null} OR {same_parent} OR {nowhere})"
+
+    def _identity_of(self, table: str) -> list[str]:
+        """A parent's identity columns, worked out once per merge (it may scan the table)."""
+        if table not in self.identities:
+            self.identities[table] = identity_columns(self.live, "main", self.tabs[table], self._common(table))
+        return self.identities[table]
 
     def _common(self, table: str) -> set[str]:
         """The columns of ``table`` that exist now and in the backup."""
@@ -87,7 +95,7 @@ class TableMerge:
         parts = [f"NOT ({_same(self.identity, 'm', 's')})"] if self.identity else []
         for lk in self.parents:
             pq = quote(lk.parent)
-            ident = identity_columns(self.live, "main", self.tabs[lk.parent], self._common(lk.parent))
+            ident = self._identity_of(lk.parent)
             ref_s = " AND ".join(f"ps.{quote(pc)} = s.{quote(cc)}" for pc, cc in zip(lk.parent_cols, lk.child_cols))
             ref_m = " AND ".join(f"pm.{quote(pc)} = m.{quote(cc)}" for pc, cc in zip(lk.parent_cols, lk.child_cols))
             nulls = " AND ".join(f"s.{quote(cc)} IS NULL AND m.{quote(cc)} IS NULL" for cc in lk.child_cols)
@@ -100,6 +108,12 @@ class TableMerge:
 
     def _all_parents_ok(self) -> str:
         return " AND ".join(self._parent_ok(lk) for lk in self.parents) or "1"
+
+    def _cands(self) -> str:
+        """FROM … WHERE over the backup rows that were missing now (the candidates), driven by
+        the small candidate table: a filter over the whole backup table would scan it."""
+        on = " AND ".join(f"s.{quote(k)} {'=' if k == 'rowid' else 'IS'} c.k{i}" for i, k in enumerate(self.key))
+        return f"{self.cand} AS c CROSS JOIN snap.{self.q} AS s WHERE {on}"
 
     def _key_of(self, alias: str) -> str:
         return ", ".join(f"{alias}.{quote(k)}" for k in self.key)
@@ -118,7 +132,7 @@ class TableMerge:
         in_cand = f"({self._key_of('s')}) IN (SELECT {keycols} FROM {self.cand})" if len(self.key) > 1 else \
                   f"s.{quote(self.key[0])} IN (SELECT k0 FROM {self.cand})"
         ok = self._all_parents_ok()
-        held = live.execute(f"SELECT {self._key_of('s')} FROM snap.{q} AS s WHERE {in_cand} AND NOT ({ok}) "
+        held = live.execute(f"SELECT {self._key_of('s')} FROM {self._cands()} AND NOT ({ok}) "
                             f"ORDER BY {self._key_of('s')}").fetchall()
         out.held_back = len(held)
         for values in held[:SAMPLES]:
@@ -128,15 +142,20 @@ class TableMerge:
         col_list = ", ".join(quote(c) for c in self.cols)
         live.execute(f"INSERT OR IGNORE INTO main.{q} ({col_list}) SELECT "
                      + ", ".join(f"s.{quote(c)}" for c in self.cols)
-                     + f" FROM snap.{q} AS s WHERE {in_cand} AND {ok}")
+                     + f" FROM {self._cands()} AND {ok}")
         out.inserted = live.total_changes - before
         taken = candidates - out.held_back - out.inserted          # a unique value is taken by a newer row
         # rows present in both: identical, changed since (kept), or another row under the same id
         differs = f"NOT ({_same(self.cols, 'm', 's')})"
         other = self._other_row()
-        both, changed, reused = live.execute(
-            f"SELECT count(*), coalesce(sum({differs}), 0), coalesce(sum({differs} AND {other}), 0) "
+        both, changed = live.execute(
+            f"SELECT count(*), coalesce(sum({differs}), 0) "
             f"FROM snap.{q} AS s JOIN main.{q} AS m ON {self.match} WHERE NOT ({in_cand})").fetchone()
+        # who a changed row is, asked only of the few changed rows (a WHERE stops at the first
+        # false term; a sum() would have run the parent lookups for every row)
+        reused = live.execute(
+            f"SELECT count(*) FROM snap.{q} AS s JOIN main.{q} AS m ON {self.match} "
+            f"WHERE NOT ({in_cand}) AND {differs} AND {other}").fetchone()[0] if changed else 0
         out.identical = both - changed
         out.kept_newer = changed - reused
         if reused:
@@ -197,7 +216,7 @@ class TableMerge:
             return
         lk = self.parents[0]
         pq = quote(lk.parent)
-        ident = identity_columns(self.live, "main", self.tabs[lk.parent], self._common(lk.parent)) or \
+        ident = self._identity_of(lk.parent) or \
             list(lk.parent_cols)
         shown = ", ".join([f"pm.{quote(c)}" for c in ident] + [f"ps.{quote(c)}" for c in ident])
         on_m = " AND ".join(f"pm.{quote(pc)} = m.{quote(cc)}" for pc, cc in zip(lk.parent_cols, lk.child_cols))
@@ -220,9 +239,9 @@ class TableMerge:
             ref_m = " AND ".join(f"pm.{quote(pc)} = s.{quote(cc)}" for pc, cc in zip(lk.parent_cols, lk.child_cols))
             on = " AND ".join(f"pm.{quote(pc)} = ps.{quote(pc)}" for pc in lk.parent_cols)
             n = self.live.execute(
-                f"SELECT count(DISTINCT {', '.join(f'pm.{quote(pc)}' for pc in lk.parent_cols)}) "
-                f"FROM snap.{q} AS s JOIN main.{pq} AS pm ON {ref_m} JOIN snap.{pq} AS ps ON {on} "
-                f"WHERE {in_cand} AND NOT ({_same(pcols, 'pm', 'ps')}) AND EXISTS "
+                f"SELECT count(DISTINCT {', '.join(f's.{quote(cc)}' for cc in lk.child_cols)}) "
+                f"FROM {self._cands()} AND EXISTS (SELECT 1 FROM main.{pq} AS pm JOIN snap.{pq} AS ps ON {on} "
+                f"WHERE {ref_m} AND NOT ({_same(pcols, 'pm', 'ps')})) AND EXISTS "
                 f"(SELECT 1 FROM main.{q} AS m WHERE {self.match})").fetchone()[0]
             if n:
                 parts.append(f"the rows brought back refer to {n} rows of {lk.parent} that changed since and are "
@@ -239,7 +258,7 @@ class TableMerge:
                   f"s.{quote(self.key[0])} IN (SELECT k0 FROM {self.cand})"
         for lk in self.parents:
             bad = self.live.execute(
-                f"SELECT count(*) FROM snap.{q} AS s WHERE {in_cand} AND EXISTS (SELECT 1 FROM main.{q} AS m "
+                f"SELECT count(*) FROM {self._cands()} AND EXISTS (SELECT 1 FROM main.{q} AS m "
                 f"WHERE {self.match} AND {_same(self.cols, 'm', 's')}) AND NOT {self._parent_ok(lk)}").fetchone()[0]
             if bad:
                 raise MergeWouldMix(table=self.cur.name, detail=f"{bad} rows by {lk.describe()}")

@@ -78,6 +78,7 @@ def _restore_rows_in_transaction(live: sqlite3.Connection, mode: str, names: lis
     before = _fk_problems(live, touched)
     outcomes = []
     merges: list[TableMerge] = []
+    identities: dict[str, list[str]] = {}       # per table, shared by the merges of its children
     try:
         for i, name in enumerate(order):
             merge = None
@@ -86,7 +87,7 @@ def _restore_rows_in_transaction(live: sqlite3.Connection, mode: str, names: lis
                 parents = [lk for lk in parents if lk.parent in old]     # a parent new since: no backup rows
                 referenced = any(lk.parent == name for ls in found.values() for lk in ls) or \
                     any(name in t.parents for t in cur.values())
-                merge = TableMerge(live, cur[name], old[name], parents, cur, old, i, referenced)
+                merge = TableMerge(live, cur[name], old[name], parents, cur, old, i, referenced, identities)
                 merges.append(merge)
             out = _restore_table(live, cur[name], old[name], mode, merge)
             if name in recreated:

@@ -151,3 +151,13 @@ def test_is_stale_rules(dead_pid):
     assert RepoLock.is_stale({**other, "time": now - STALE_AFTER - 60}, now) is True
     assert RepoLock.is_stale({**me, "pid": "not-a-pid"}, now) is True
     assert RepoLock.is_stale({**me, "time": "yesterday"}, now) is True
+
+
+def test_a_lock_of_another_computer_is_trusted_for_twelve_hours(dead_pid):
+    """The value, not only the name: a backup of another PC that runs for hours (a big
+    database to a slow disk) must not have its lock taken over after minutes."""
+    now = time.time()
+    other = {"host": "KASIR-PC-LAIN", "pid": dead_pid}
+    assert STALE_AFTER == 12 * 3600
+    assert RepoLock.is_stale({**other, "time": now - 11 * 3600 - 59 * 60}, now) is False
+    assert RepoLock.is_stale({**other, "time": now - 12 * 3600 - 60}, now) is True

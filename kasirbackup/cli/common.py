@@ -125,10 +125,10 @@ def undo_command(db, repo_location: str) -> str:
     return f"kasirbackup undo --db {shell_word(str(db))} --repo {shell_word(repo_location)}"
 
 
-def open_repo(args, create: bool = False) -> Repository:
-    """Open ``args.repo``; an encrypted repository gets its passphrase from the
-    environment, --passphrase-file, the credential store or a prompt (in that order)."""
-    return Repository.open(args.repo, create=create,
+def open_repo(args, create: bool = False, location: str | None = None) -> Repository:
+    """Open ``location`` (default ``args.repo``); an encrypted repository gets its passphrase
+    from the environment, --passphrase-file, the credential store or a prompt (in that order)."""
+    return Repository.open(location or args.repo, create=create,
                            passphrase=passphrase_source(getattr(args, "passphrase_file", None)))
 
 

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 
@@ -96,8 +95,7 @@ def cmd_import(args) -> int:
     place = None if args.repo or args.dry_run else safety_place(args.db)
     repo = None
     if not args.dry_run:
-        repo = open_repo(args if args.repo else argparse.Namespace(**{**vars(args), "repo": place.location}),
-                         create=True)
+        repo = open_repo(args, create=True, location=None if args.repo else place.location)
     bar = progress_bar(args)
     try:
         plan = prepare_import(args.db, args.source, args.mode, args.force_other_database,

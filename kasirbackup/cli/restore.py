@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 
 from ..core.errors import KasirBackupError
 from ..core.restore.to_file import restore_to_new_file
-from ..core.restore.live import execute_restore, prepare_restore, preview, preview_mode
+from ..core.restore.live import execute_restore, prepare_restore, preview_for_mode
 from ..core.restore.merge import detail_text
-from ..core.scratch import clean_scratch, scratch_folder
 
 from .common import (confirm, human_bytes, local_time, open_repo, print_json, progress_bar, undo_command,
                      warn_problems)
@@ -114,7 +112,7 @@ def cmd_undo(args) -> int:
 
     target = Path(args.db).expanduser()
     place = args.repo or safety_place(target).location
-    repo = open_repo(argparse_namespace(args, repo=place))
+    repo = open_repo(args, location=place)
     snap = newest_safety(repo, target)
     bar = progress_bar(args)
     try:
@@ -139,12 +137,6 @@ def cmd_undo(args) -> int:
     return 0
 
 
-def argparse_namespace(args, **changes):
-    import argparse
-
-    return argparse.Namespace(**{**vars(args), **changes})
-
-
 class NeedsExistingDatabase(KasirBackupError):
     code = "needs-existing-database"
     template = "{path} does not exist; --tables and --mode merge restore into an existing database."
@@ -156,15 +148,11 @@ def cmd_diff(args) -> int:
     snap = repo.find(args.snapshot)
     warn_problems(repo)
     bar = progress_bar(args)
-    clean_scratch()
-    workdir = scratch_folder("diff")
     tables = [t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else None
     try:
-        diff, identity, image, current = preview(repo, snap, args.db, workdir, bar)
-        mode_preview = preview_mode(current, image, diff, args.mode, tables, workdir, args.rows)
+        diff, identity, mode_preview = preview_for_mode(repo, snap, args.db, args.mode, tables, args.rows, bar)
     finally:
         bar.done()
-        shutil.rmtree(workdir, ignore_errors=True)
     if tables:
         diff.tables = [t for t in diff.tables if t.name in set(tables)]
     if args.json:

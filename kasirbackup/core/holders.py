@@ -62,13 +62,15 @@ class Holders:
             names.append("a program of another user")
         return ", ".join(names)
 
-    def to_json(self) -> dict:
-        return {"programs": [{"pid": h.pid, "name": h.name, "title": h.title} for h in self.programs],
-                "unnamed": self.unnamed, "unknown": self.unknown}
-
 
 def _norm(path: str) -> str:
     return os.path.normcase(os.path.realpath(path))
+
+
+def _listed(path: str) -> str:
+    """An open file as the OS lists it: already the real path (Linux reads it from /proc,
+    Windows from the handle), so no file-system lookup per open file of every process."""
+    return os.path.normcase(path)
 
 
 def find_holders(db: str | os.PathLike) -> Holders:
@@ -95,7 +97,7 @@ def find_holders(db: str | os.PathLike) -> Holders:
         except OSError as exc:          # a process that went away or a /proc race
             log.debug("open files of %s: %s", pid, exc)
             continue
-        if any(_norm(f.path) in wanted for f in files):
+        if any(_listed(f.path) in wanted for f in files):
             found[pid] = Holder(pid, proc.info["name"] or f"pid {pid}")
     result = Holders(sorted(found.values(), key=lambda h: h.pid))
     if result.programs:
@@ -114,7 +116,7 @@ def _mine(wanted: set[str]) -> bool:
     import psutil
 
     try:
-        return any(_norm(f.path) in wanted for f in psutil.Process().open_files())
+        return any(_listed(f.path) in wanted for f in psutil.Process().open_files())
     except (psutil.Error, OSError):
         return True
 

@@ -136,6 +136,15 @@ def table_names(conn: sqlite3.Connection) -> list[str]:
         "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")]
 
 
+def remove_db_files(path: str | os.PathLike) -> None:
+    """Remove a scratch database of ours and its -journal/-wal/-shm, whatever is there."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        try:
+            os.unlink(os.fspath(path) + suffix)
+        except OSError:
+            pass
+
+
 _SHADOW_SUFFIXES = ("_data", "_idx", "_content", "_docsize", "_config", "_segments", "_segdir", "_stat",
                     "_node", "_rowid", "_parent")
 

@@ -27,7 +27,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from ..snapshot.capture import capture_to_file
-from ..snapshot.raw_read import release_idle
 from ..errors import KasirBackupError
 from ..exports.meta import ExportMeta
 from ..restore.identity import DatabaseFacts, IdentityCheck, compare
@@ -46,7 +45,7 @@ from ..restore.live import (SafetySnapshotFailed, check_live_target, lock_exclus
 from ..schema import tables
 from ..scratch import clean_scratch, scratch_folder
 from ..sqlitefile import (check_source, connect_readonly, first_row_digests, holds_rows, one_line,
-                          schema_fingerprint, table_names)
+                          remove_db_files, schema_fingerprint, table_names)
 
 MODES = ("merge", "replace")
 
@@ -245,11 +244,7 @@ def dry_run_import(plan: ImportPlan, progress: Progress = no_progress,
         reports = _run(conn, plan, keep=False, progress=progress, cancel=cancel, sample=sample)
     finally:
         conn.close()
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            try:
-                os.unlink(str(copy) + suffix)
-            except OSError:
-                pass
+        remove_db_files(copy)
     return ImportReport(plan.file, plan.target, plan.mode, True, reports, time.monotonic() - t0,
                         notes=list(plan.notes))
 
@@ -261,7 +256,6 @@ def execute_import(plan: ImportPlan, repo: Repository | None = None, wait_s: flo
     execute_restore), then exclusive lock, safety snapshot (with ``repo``), one transaction."""
     cancel = cancel or CancelToken()
     t0 = time.monotonic()
-    release_idle(plan.target)            # our own cached descriptor would hide the others
     open_by = ensure_closed(plan.target, wait_s, even_if_open)
     if not open_by.clear:
         plan.notes.append(open_anyway_note(open_by))

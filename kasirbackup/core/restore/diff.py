@@ -94,7 +94,8 @@ def open_pair(current_image: Path, snapshot_image: Path) -> sqlite3.Connection:
     return conn
 
 
-def _key_match(t: Table, a: str, b: str) -> str:
+def key_match(t: Table, a: str, b: str) -> str:
+    """SQL matching row ``a`` with row ``b`` by the table's key (rowid by ``=``, else ``IS``)."""
     return " AND ".join(f"{a}.{quote(k)} {'=' if k == 'rowid' else 'IS'} {b}.{quote(k)}" for k in t.key)
 
 
@@ -111,7 +112,7 @@ def compare_table(conn: sqlite3.Connection, name: str, cur: Table | None, old: T
         return d
     cols = [c for c in old.stored_columns if c in set(cur.stored_columns)]
     q = quote(name)
-    match = _key_match(cur, "s", "m")
+    match = key_match(cur, "s", "m")
     row_m = ", ".join(f"m.{quote(c)}" for c in cols)
     row_s = ", ".join(f"s.{quote(c)}" for c in cols)
     differs = f"({row_m}) IS NOT ({row_s})" if len(cols) > 1 else f"m.{quote(cols[0])} IS NOT s.{quote(cols[0])}" \

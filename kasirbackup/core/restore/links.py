@@ -100,7 +100,7 @@ def identity_columns(conn: sqlite3.Connection, schema: str, t: Table, common: se
     if not texts:
         return []
     q = quote(t.name)
-    counts = conn.execute(f"SELECT count(*), " + ", ".join(f"count(DISTINCT {quote(c)}), count({quote(c)})"
+    counts = conn.execute("SELECT count(*), " + ", ".join(f"count(DISTINCT {quote(c)}), count({quote(c)})"
                                                           for c in texts) + f" FROM {data}.{q}").fetchone()
     total = counts[0]
     if total < 2:

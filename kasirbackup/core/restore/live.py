@@ -31,7 +31,6 @@ from pathlib import Path
 
 from ..snapshot.backup import BackupRequest, backup
 from ..snapshot.capture import capture_to_file
-from ..snapshot.raw_read import release_idle
 from .diff import DiffResult, diff_images, facts_of, open_pair
 from ..errors import (DatabaseCorrupt, DiskFull, KasirBackupError, NotADatabase, TargetIsDirectory,
                      VerificationFailed)
@@ -221,6 +220,19 @@ def preview_mode(current: Path, image: Path, diff: DiffResult, mode: str, table_
     return preview_replace(current, image, diff, table_names, sample_rows, "tables" if table_names else "replace")
 
 
+def preview_for_mode(repo: Repository, snap: Snapshot, db: str | os.PathLike, mode: str,
+                     table_names: list[str] | None, sample_rows: int, progress: Progress = no_progress,
+                     cancel: CancelToken | None = None) -> tuple[DiffResult, IdentityCheck, ModePreview]:
+    """The preview of ``diff`` and of the wizard, in its own scratch folder (changes nothing)."""
+    clean_scratch()
+    workdir = scratch_folder("diff")
+    try:
+        diff, identity, image, current = preview(repo, snap, db, workdir, progress, cancel)
+        return diff, identity, preview_mode(current, image, diff, mode, table_names, workdir, sample_rows)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def _check_tables(conn: sqlite3.Connection, mode: str, names: list[str] | None) -> None:
     cur, old = tables(conn, "main"), tables(conn, "snap")
     if names is not None:
@@ -375,7 +387,6 @@ def execute_restore(repo: Repository, plan: RestorePlan, wait_s: float = 0.0, pr
     ``even_if_open`` goes ahead and says so in the notes."""
     cancel = cancel or CancelToken()
     t0 = time.monotonic()
-    release_idle(plan.target)            # our own cached descriptor would hide the others
     open_by = ensure_closed(plan.target, wait_s, even_if_open)
     extra = [] if open_by.clear else [open_anyway_note(open_by)]
     live = lock_exclusive(plan.target, max(0.0, wait_s - (time.monotonic() - t0)))

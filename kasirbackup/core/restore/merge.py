@@ -23,6 +23,7 @@ import sqlite3
 from ..errors import KasirBackupError
 from ..schema import Table
 from ..sqlitefile import quote
+from .diff import key_match
 from .links import Link, identity_columns
 
 SAMPLES = 5
@@ -59,7 +60,7 @@ class TableMerge:
             self.cols = ["rowid", *self.cols]      # keep row ids, which other rows may point at
         self.key = cur.key
         self.identity = identity_columns(live, "main", cur, set(self.cols) - {"rowid"})
-        self.match = " AND ".join(f"m.{quote(k)} {'=' if k == 'rowid' else 'IS'} s.{quote(k)}" for k in self.key)
+        self.match = key_match(cur, "m", "s")
         self.cand = f"temp.kb_merge_{n}"
 
     # -- conditions -------------------------------------------------------------------------------
@@ -125,12 +126,11 @@ class TableMerge:
     def run(self, out) -> None:
         live, q = self.live, self.q
         missing = f"NOT EXISTS (SELECT 1 FROM main.{q} AS m WHERE {self.match})"
-        keycols = ", ".join(f"k{i}" for i in range(len(self.key)))
         live.execute(f"CREATE TEMP TABLE {self.cand.split('.')[1]} AS SELECT "
                      + ", ".join(f"s.{quote(k)} AS k{i}" for i, k in enumerate(self.key))
                      + f" FROM snap.{q} AS s WHERE {missing}")
-        in_cand = f"({self._key_of('s')}) IN (SELECT {keycols} FROM {self.cand})" if len(self.key) > 1 else \
-                  f"s.{quote(self.key[0])} IN (SELECT k0 FROM {self.cand})"
+        keycols = ", ".join(f"k{i}" for i in range(len(self.key)))
+        in_cand = f"({self._key_of('s')}) IN (SELECT {keycols} FROM {self.cand})"
         ok = self._all_parents_ok()
         held = live.execute(f"SELECT {self._key_of('s')} FROM {self._cands()} AND NOT ({ok}) "
                             f"ORDER BY {self._key_of('s')}").fetchall()
@@ -177,7 +177,7 @@ class TableMerge:
                          "they still belong to the same rows as in the backup)")
         if out.held_back:
             notes.append(f"{out.held_back} rows belong to rows that are not the same now and were held back")
-        changed_parents = self._changed_parents(in_cand)
+        changed_parents = self._changed_parents()
         if changed_parents:
             notes.append(changed_parents)
         out.note = "; ".join(notes)
@@ -228,7 +228,7 @@ class TableMerge:
             out.details.append({"kind": "conflict_parent", "table": self.cur.name, "key": self._describe_key(row[:k]),
                                 "parent": lk.parent, "now": _show(now), "then": _show(then)})
 
-    def _changed_parents(self, in_cand: str) -> str:
+    def _changed_parents(self) -> str:
         """Rules of the application (stock kept in produk) cannot be known: say plainly which
         parents of the rows brought back changed since and are kept as they are now."""
         parts = []
@@ -239,10 +239,10 @@ class TableMerge:
             ref_m = " AND ".join(f"pm.{quote(pc)} = s.{quote(cc)}" for pc, cc in zip(lk.parent_cols, lk.child_cols))
             on = " AND ".join(f"pm.{quote(pc)} = ps.{quote(pc)}" for pc in lk.parent_cols)
             n = self.live.execute(
-                f"SELECT count(DISTINCT {', '.join(f's.{quote(cc)}' for cc in lk.child_cols)}) "
+                f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(f's.{quote(cc)}' for cc in lk.child_cols)} "
                 f"FROM {self._cands()} AND EXISTS (SELECT 1 FROM main.{pq} AS pm JOIN snap.{pq} AS ps ON {on} "
                 f"WHERE {ref_m} AND NOT ({_same(pcols, 'pm', 'ps')})) AND EXISTS "
-                f"(SELECT 1 FROM main.{q} AS m WHERE {self.match})").fetchone()[0]
+                f"(SELECT 1 FROM main.{q} AS m WHERE {self.match}))").fetchone()[0]
             if n:
                 parts.append(f"the rows brought back refer to {n} rows of {lk.parent} that changed since and are "
                              "kept as they are now (totals kept there, such as stock, are not recalculated)")
@@ -253,9 +253,6 @@ class TableMerge:
         if not self.parents:
             return
         q = self.q
-        keycols = ", ".join(f"k{i}" for i in range(len(self.key)))
-        in_cand = f"({self._key_of('s')}) IN (SELECT {keycols} FROM {self.cand})" if len(self.key) > 1 else \
-                  f"s.{quote(self.key[0])} IN (SELECT k0 FROM {self.cand})"
         for lk in self.parents:
             bad = self.live.execute(
                 f"SELECT count(*) FROM {self._cands()} AND EXISTS (SELECT 1 FROM main.{q} AS m "

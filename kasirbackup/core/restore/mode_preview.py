@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..schema import Table, tables
-from ..sqlitefile import quote
-from .diff import DiffResult, open_pair
+from ..sqlitefile import quote, remove_db_files
+from .diff import DiffResult, key_match, open_pair
 from .links import identity_columns
 from .merge import detail_text
 
@@ -109,7 +109,7 @@ def preview_replace(current: Path, image: Path, diff: DiffResult, names: list[st
                 common = set(cur.stored_columns) & set(old.stored_columns)
                 cols = _summary_columns(conn, cur, common)
                 q = quote(d.name)
-                match = " AND ".join(f"a.{quote(k)} {'=' if k == 'rowid' else 'IS'} b.{quote(k)}" for k in cur.key)
+                match = key_match(cur, "a", "b")
                 same = f"({', '.join(f'a.{quote(c)}' for c in sorted(common))}) IS " \
                        f"({', '.join(f'b.{quote(c)}' for c in sorted(common))})" if len(common) > 1 else "1"
                 tp.rows["removed"] = _sample(conn, f"FROM main.{q} AS a WHERE NOT EXISTS (SELECT 1 FROM snap.{q} "
@@ -149,7 +149,7 @@ def preview_merge(current: Path, image: Path, diff: DiffResult, scratch: Path, n
                 t = cur_t.get(o.name)
                 if t is not None and t.key and o.inserted:
                     q = quote(o.name)
-                    match = " AND ".join(f"a.{quote(k)} {'=' if k == 'rowid' else 'IS'} b.{quote(k)}" for k in t.key)
+                    match = key_match(t, "a", "b")
                     cols = [c for c in t.stored_columns if c not in t.key][:SUMMARY_COLUMNS]
                     tp.rows["back"] = _sample(pair, f"FROM snap.{q} AS a WHERE NOT EXISTS (SELECT 1 FROM main.{q} "
                                               f"AS b WHERE {match})", t, cols, "a", min(n_rows, o.inserted))
@@ -165,8 +165,4 @@ def preview_merge(current: Path, image: Path, diff: DiffResult, scratch: Path, n
             pair.close()
         return out
     finally:
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            try:
-                Path(str(copy) + suffix).unlink()
-            except OSError:
-                pass
+        remove_db_files(copy)

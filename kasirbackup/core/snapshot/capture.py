@@ -40,7 +40,7 @@ import xxhash
 from ..errors import (DatabaseBusy, DatabaseCorrupt, DatabaseTooBusy, KasirBackupError, NotADatabase,
                       SourceUnreadable)
 from ..progress import CancelToken, Progress
-from ..sqlitefile import Header, check_source, connect_readonly, parse_header
+from ..sqlitefile import Header, check_source, connect_readonly, parse_header, remove_db_files
 from ..scratch import scratch_file
 from .raw_read import Truncated, done_raw, open_raw, pread, read_pages
 
@@ -384,11 +384,7 @@ def capture_connection(conn: sqlite3.Connection, store: PageStore, progress: Pro
         result.copy_s = copy_s
         return result
     finally:
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            try:
-                os.unlink(str(tmp) + suffix)
-            except OSError:
-                pass
+        remove_db_files(tmp)
 
 
 def _capture_wal(path: Path, store: PageStore, progress: Progress, cancel: CancelToken,

@@ -60,23 +60,6 @@ def done_raw(fd: int) -> None:
                 return
 
 
-def release_idle(path: Path) -> None:
-    """Close the cached descriptor of ``path`` unless a capture is reading through it —
-    before asking whether *other* programs have the file open, since an exclusive probe of
-    the file (a Linux lease) counts our own descriptors too. Called only where no SQLite
-    connection of ours holds a lock on the file (closing drops this process's locks)."""
-    if os.name == "nt":
-        return
-    try:
-        st = os.stat(path)
-    except OSError:
-        return
-    key = (st.st_dev, st.st_ino)
-    with _fd_lock:
-        if _fd_users.get(key, 0) == 0 and key in _fd_cache:
-            os.close(_fd_cache.pop(key))
-
-
 def pread(fd: int, n: int, offset: int) -> bytes:
     """``n`` bytes at ``offset``, fewer only at the end of the file."""
     if hasattr(os, "pread"):

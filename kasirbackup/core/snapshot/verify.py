@@ -22,7 +22,7 @@ from ..repo.packs import BLOB_TREE, FormatError
 from ..progress import CancelToken, Progress, no_progress
 from ..repo.repository import Repository
 from ..scratch import scratch_dir, scratch_file
-from ..sqlitefile import ImageFacts, inspect_image, one_line
+from ..sqlitefile import ImageFacts, inspect_image, one_line, remove_db_files
 
 WRITE_CHUNK = 1024 * 1024
 
@@ -208,8 +208,4 @@ def drill(repo: Repository, snap: Snapshot, progress: Progress = no_progress,
         return DrillResult(ver, facts, sha, image if keep else None)
     finally:
         if not keep:
-            for suffix in ("", "-journal", "-wal", "-shm"):
-                try:
-                    os.unlink(str(image) + suffix)
-                except OSError:
-                    pass
+            remove_db_files(image)

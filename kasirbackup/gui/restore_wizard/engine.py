@@ -4,7 +4,6 @@ write a copy, undo; and the translated texts built from their results and errors
 
 from __future__ import annotations
 
-import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,34 +44,20 @@ def load_snapshots(location: str) -> list[Snapshot]:
 
 
 def compute_preview(location: str, snap_id: str, db_path: str, progress: Progress, cancel: CancelToken) -> Preview:
-    from ...core.restore.live import preview, preview_mode
-    from ...core.scratch import clean_scratch, scratch_folder
+    from ...core.restore.live import preview_for_mode
 
     repo = AppContext.open_repo(location)
     snap = repo.find(snap_id)
-    clean_scratch()
-    workdir = scratch_folder("diff")
-    try:
-        diff, identity, image, current = preview(repo, snap, db_path, workdir, progress, cancel)
-        rows = preview_mode(current, image, diff, REPLACE, None, workdir, PREVIEW_ROWS)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    diff, identity, rows = preview_for_mode(repo, snap, db_path, REPLACE, None, PREVIEW_ROWS, progress, cancel)
     return Preview(snap, diff, identity, rows)
 
 
 def compute_merge_preview(location: str, snap_id: str, db_path: str, progress: Progress, cancel: CancelToken):
     """What a merge will do: the merge itself on a scratch copy (a ModePreview)."""
-    from ...core.restore.live import preview, preview_mode
-    from ...core.scratch import clean_scratch, scratch_folder
+    from ...core.restore.live import preview_for_mode
 
     repo = AppContext.open_repo(location)
-    snap = repo.find(snap_id)
-    workdir = scratch_folder("diff")
-    try:
-        diff, _, image, current = preview(repo, snap, db_path, workdir, progress, cancel)
-        return preview_mode(current, image, diff, MERGE, None, workdir, PREVIEW_ROWS)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    return preview_for_mode(repo, repo.find(snap_id), db_path, MERGE, None, PREVIEW_ROWS, progress, cancel)[2]
 
 
 def mode_lines(mp) -> list[str]:
@@ -129,9 +114,7 @@ def check_free(db_path: str, wait_s: float = PROBE_WAIT_S, even_if_open: bool = 
     let go at once: nothing is changed). ``even_if_open``: the owner chose to go ahead."""
     from ...core.holders import ensure_closed
     from ...core.restore.live import lock_exclusive, release_lock
-    from ...core.snapshot.raw_read import release_idle
 
-    release_idle(Path(db_path))
     ensure_closed(db_path, 0.0, even_if_open)
     release_lock(lock_exclusive(Path(db_path), wait_s))
 

@@ -43,7 +43,7 @@ from .rows import TableOutcome, restore_rows
 from ..schema import Table, tables
 from ..scratch import clean_scratch, scratch_folder
 from ..holders import Holders, ensure_closed
-from ..sqlitefile import check_source, row_counts
+from ..sqlitefile import check_source, one_line, row_counts
 from ..snapshot.verify import rebuild_image
 
 
@@ -426,7 +426,7 @@ def execute_restore(repo: Repository, plan: RestorePlan, wait_s: float = 0.0, pr
 def _check_after(live: sqlite3.Connection, plan: RestorePlan) -> str:
     problems = [r[0] for r in live.execute("PRAGMA quick_check(10)")]
     if problems != ["ok"]:
-        return "SQLite reports: " + "; ".join(problems)
+        return one_line("SQLite reports: " + "; ".join(problems))     # its report spans lines
     if plan.whole:
         counts = row_counts(live)
         wrong = [f"{t}: {plan.snapshot.tables.get(t)} expected, {counts.get(t)} found"

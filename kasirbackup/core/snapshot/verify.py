@@ -184,7 +184,8 @@ def drill(repo: Repository, snap: Snapshot, progress: Progress = no_progress,
         if not problems:
             facts = inspect_image(image, full_integrity=full)
             if facts.integrity != "ok":
-                problems.append(f"SQLite reports the image damaged: {facts.integrity}")
+                # every page came back as captured: the damage was in the database itself
+                problems.append("the database was already damaged when it was copied: " + facts.integrity)
             elif snap.tables:
                 diffs = [f"{t}: {snap.tables.get(t)} in the manifest, {facts.tables.get(t)} in the image"
                          for t in sorted(set(snap.tables) | set(facts.tables))
@@ -194,8 +195,6 @@ def drill(repo: Repository, snap: Snapshot, progress: Progress = no_progress,
         ok = not problems
         sha_word = "matches" if snap.image_sha256 else "recorded"
         problems = [one_line(p) for p in problems]
-        if not report.bad_pages and not report.problems and facts is not None and facts.integrity != "ok":
-            problems[0] = "the database was already damaged when it was copied: " + facts.integrity
         detail = ("; ".join(problems) if problems else
                   f"{report.pages} pages match their checksums, SHA-256 {sha_word}, "
                   f"{'integrity_check' if full else 'quick_check'} ok, {len(facts.tables)} table counts checked")

@@ -1,0 +1,108 @@
+"""Two stored frames of the same length swapped inside one pack file (issue 18, survivor 1).
+
+Every frame is still a valid compressed (or sealed) frame; on an unencrypted repository
+each one even decompresses to the right length, so the pages simply come back in the
+wrong places. A restore of a verified snapshot skips re-hashing every page (for speed):
+on that path the SHA-256 of the whole rebuilt image is the only check, and it must stop
+the restore — to a new file and into the live database — on both kinds of repository."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kasirbackup.core.errors import KasirBackupError, VerificationFailed
+from kasirbackup.core.repo import crypto
+from kasirbackup.core.repo.packs import FrameEntry, pack_trailer
+from kasirbackup.core.repo.repository import Repository
+from kasirbackup.core.restore.live import execute_restore, prepare_restore
+from kasirbackup.core.restore.to_file import restore_to_new_file
+from kasirbackup.core.snapshot.backup import BackupRequest, backup
+from kasirbackup.core.snapshot.verify import drill
+
+PW = "uji-sandi-rahasia 42"
+
+
+def photo_db(path: Path, rows: int = 260) -> None:
+    """Pages full of random bytes: their frames all compress to the same stored length."""
+    rng = random.Random(7)
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE foto (id INTEGER PRIMARY KEY, nama TEXT, isi BLOB)")
+    conn.executemany("INSERT INTO foto (nama, isi) VALUES (?, ?)",
+                     [(f"produk-{i}", rng.randbytes(3800)) for i in range(rows)])
+    conn.commit()
+    conn.close()
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(params=["plain", "encrypted"])
+def stored(request, tmp_path, monkeypatch):
+    """A verified snapshot of photo_db, then two same-length frames of different content
+    swapped in its pack. Returns (repository opener, snapshot, database)."""
+    monkeypatch.setattr(crypto, "KDF_DEFAULT", {"name": "argon2id", "memory_kib": 8, "iterations": 1, "lanes": 1})
+    db = tmp_path / "foto.db"
+    photo_db(db)
+    repo_dir = tmp_path / "repo"
+    encrypted = request.param == "encrypted"
+    repo = Repository.init(repo_dir, encrypt_with=PW) if encrypted else Repository.open(repo_dir, create=True)
+    snap = backup(repo, BackupRequest(db_path=str(db))).snapshot
+    assert snap.verified and snap.image_sha256
+
+    (pack,) = [p for p in (repo_dir / "data").glob("*/*") if p.is_file()]
+    data = pack.read_bytes()
+    by_len: dict[tuple[int, int], list[FrameEntry]] = {}
+    for f in pack_trailer(data, repo.codec):
+        by_len.setdefault((f.length, f.raw_length), []).append(f)
+    a, b = next(v for v in by_len.values() if len(v) >= 2)[:2]
+    fa, fb = data[a.offset:a.offset + a.length], data[b.offset:b.offset + b.length]
+    assert fa != fb
+    swapped = bytearray(data)
+    swapped[a.offset:a.offset + a.length] = fb
+    swapped[b.offset:b.offset + b.length] = fa
+    pack.write_bytes(bytes(swapped))
+
+    def reopen() -> Repository:
+        return Repository.open(repo_dir, passphrase=(lambda cfg, loc: PW) if encrypted else None)
+
+    return reopen, snap, db
+
+
+def test_restore_to_a_new_file_refuses(stored, tmp_path):
+    reopen, snap, _ = stored
+    repo = reopen()
+    target = tmp_path / "kembali.db"
+    with pytest.raises(VerificationFailed) as err:
+        restore_to_new_file(repo, repo.find(snap.id), target)
+    assert snap.short_id in err.value.message()
+    assert not target.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".kembali.db")]
+
+
+def test_restore_into_the_live_database_refuses_and_changes_nothing(stored):
+    reopen, snap, db = stored
+    conn = sqlite3.connect(db)
+    conn.execute("DELETE FROM foto WHERE id > 200")
+    conn.commit()
+    conn.close()
+    before = sha(db)
+    repo = reopen()
+    with pytest.raises(KasirBackupError) as err:
+        with prepare_restore(repo, repo.find(snap.id), db) as plan:
+            execute_restore(repo, plan)
+    assert snap.short_id in err.value.message() or "damaged" in err.value.message()
+    assert sha(db) == before
+
+
+def test_the_drill_names_the_damage(stored):
+    reopen, snap, _ = stored
+    repo = reopen()
+    result = drill(repo, repo.find(snap.id))
+    assert result.verification.ok is False
+    assert "damaged" in result.verification.detail or "SHA-256" in result.verification.detail

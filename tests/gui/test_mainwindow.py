@@ -183,14 +183,19 @@ def test_summary_of_a_database_in_use(qtbot, ctx, profile, shop_db):
     """The summary reads with a short lock; a writer holding the database shows a message
     instead of freezing the window."""
     conn = sqlite3.connect(shop_db)
-    conn.execute("BEGIN EXCLUSIVE")
+    conn.execute("BEGIN EXCLUSIVE")        # no reader gets in while this is held
     try:
         w = MainWindow(ctx)
         qtbot.addWidget(w)
-        qtbot.waitUntil(lambda: "locked" in w.db_info.text().lower() or w._summary is not None, timeout=30000)
+        qtbot.waitUntil(lambda: "locked by another program" in w.db_info.text(), timeout=30000)
+        assert w._summary is None
+        assert "Close the POS application" in w.db_info.text()     # says what to do
     finally:
         conn.rollback()
         conn.close()
+    w.refresh_summary()                    # once the other program lets go, the summary comes
+    qtbot.waitUntil(lambda: w._summary is not None, timeout=30000)
+    assert "locked" not in w.db_info.text() and "Size:" in w.db_info.text()
 
 
 def test_a_profile_that_does_not_load_is_named_in_the_window(qtbot, ctx, profile, tmp_path):

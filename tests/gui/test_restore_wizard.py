@@ -97,6 +97,34 @@ def snapshots(profile):
 
 
 @pytest.fixture
+def engine_calls(monkeypatch):
+    """What the wizard asks of the engine: the real functions, each call recorded as
+    (what, arguments that decide what is done)."""
+    from kasirbackup.gui.restore_wizard import close_page, progress_page
+
+    calls: list[tuple] = []
+    real_prepare, real_execute, real_copy = close_page.prepare_live, progress_page.execute_live, \
+        progress_page.restore_copy
+
+    def prepare(location, snap_id, db_path, mode, tables, force, progress, cancel, even_if_open=False):
+        calls.append(("prepare", snap_id, db_path, mode, tables, force, even_if_open))
+        return real_prepare(location, snap_id, db_path, mode, tables, force, progress, cancel, even_if_open)
+
+    def execute(location, plan, progress, cancel, even_if_open=False):
+        calls.append(("execute", plan.snapshot.id, str(plan.target), plan.mode, even_if_open))
+        return real_execute(location, plan, progress, cancel, even_if_open)
+
+    def copy(location, snap_id, target, progress, cancel):
+        calls.append(("copy", snap_id, str(target)))
+        return real_copy(location, snap_id, target, progress, cancel)
+
+    monkeypatch.setattr(close_page, "prepare_live", prepare)
+    monkeypatch.setattr(progress_page, "execute_live", execute)
+    monkeypatch.setattr(progress_page, "restore_copy", copy)
+    return calls
+
+
+@pytest.fixture
 def announced(ctx):
     seen = []
     ctx.bus.repository_changed.connect(lambda loc: seen.append(("repo", loc)))
@@ -106,7 +134,8 @@ def announced(ctx):
 
 # -- the whole database, and undo -----------------------------------------------------------------
 
-def test_replace_restores_the_snapshot_and_undo_puts_back_the_state_before(qtbot, ctx, profile, shop_db, announced):
+def test_replace_restores_the_snapshot_and_undo_puts_back_the_state_before(qtbot, ctx, profile, shop_db, announced,
+                                                                           engine_calls):
     older = backup_id(qtbot, ctx, profile)
     at_backup = contents(shop_db)
     mutate(shop_db)
@@ -130,9 +159,14 @@ def test_replace_restores_the_snapshot_and_undo_puts_back_the_state_before(qtbot
     assert wiz.page(PAGE_HOW).mode() == "replace"
     click_next(qtbot, wiz)
     assert wiz.currentId() == PAGE_CLOSE
+    assert engine_calls == []          # nothing is done before "Restore now"
     click_next(qtbot, wiz)             # "Restore now"
     wait_result(qtbot, wiz)
 
+    # the same database: never "restore into another database anyway", never "even if open"
+    assert engine_calls == [("prepare", older, str(shop_db), "replace", None, False, False),
+                            ("execute", older, str(shop_db), "replace", False)]
+    assert wiz.result.snapshot.id == older and str(wiz.result.target) == str(shop_db)
     assert contents(shop_db) == at_backup
     assert text(wiz, "resultLocation") == str(shop_db)
     safety = [s for s in snapshots(profile) if s.kind.value == "before-restore"]
@@ -156,7 +190,7 @@ def test_replace_restores_the_snapshot_and_undo_puts_back_the_state_before(qtbot
 
 # -- a copy in a new file -------------------------------------------------------------------------
 
-def test_restore_as_a_copy_leaves_the_database_alone(qtbot, ctx, profile, shop_db, tmp_path):
+def test_restore_as_a_copy_leaves_the_database_alone(qtbot, ctx, profile, shop_db, tmp_path, engine_calls):
     snap = backup_id(qtbot, ctx, profile)
     at_backup = contents(shop_db)
     mutate(shop_db)
@@ -173,6 +207,8 @@ def test_restore_as_a_copy_leaves_the_database_alone(qtbot, ctx, profile, shop_d
     click_next(qtbot, wiz)
     assert wiz.currentId() == PAGE_PROGRESS, "a copy does not need the POS closed"
     wait_result(qtbot, wiz)
+    assert engine_calls == [("copy", snap, str(target))]     # the live database is not even prepared
+    assert wiz.result.path == target
     assert contents(target) == at_backup
     assert contents(shop_db) == now
     assert text(wiz, "resultLocation") == str(target)
@@ -329,7 +365,8 @@ def test_engine_error_is_shown_in_plain_words_and_nothing_changes(qtbot, ctx, pr
 
 # -- a backup of another database -------------------------------------------------------------------
 
-def test_backup_of_another_database_is_flagged_and_needs_confirmation(qtbot, ctx, profile, shop_db, tmp_path):
+def test_backup_of_another_database_is_flagged_and_needs_confirmation(qtbot, ctx, profile, shop_db, tmp_path,
+                                                                      engine_calls):
     from kasirbackup.core.snapshot.backup import BackupRequest, backup
     from tests.support.dbgen import make_pos_db
 
@@ -348,6 +385,14 @@ def test_backup_of_another_database_is_flagged_and_needs_confirmation(qtbot, ctx
     click_next(qtbot, wiz)
     assert how.radios["replace"].isEnabled() and how.radios["merge"].isEnabled()
     assert not how.problem.isVisible()
+    how.radios["replace"].click()
+    click_next(qtbot, wiz)
+    assert wiz.currentId() == PAGE_CLOSE
+    click_next(qtbot, wiz)
+    wait_result(qtbot, wiz)
+    assert engine_calls == [("prepare", snap.id, str(shop_db), "replace", None, True, False),
+                            ("execute", snap.id, str(shop_db), "replace", False)]
+    assert contents(shop_db) == contents(other)       # what the owner confirmed, and only then
 
 
 IDLE_POS = """
@@ -401,7 +446,7 @@ def test_an_idle_pos_is_named_and_restore_anyway_asks_first(qtbot, ctx, profile,
     assert contents(shop_db) == at_backup
 
 
-def test_restore_anyway_goes_ahead_after_the_question(qtbot, ctx, profile, shop_db):
+def test_restore_anyway_goes_ahead_after_the_question(qtbot, ctx, profile, shop_db, engine_calls):
     import subprocess
     import sys
 
@@ -427,6 +472,10 @@ def test_restore_anyway_goes_ahead_after_the_question(qtbot, ctx, profile, shop_
         wait_result(qtbot, wiz)
         assert contents(shop_db) == at_backup
         assert any("went ahead although" in n for n in wiz.result.notes), wiz.result.notes
+        # "even if open" only after the owner said so, never "another database"
+        assert engine_calls == [("prepare", snap, str(shop_db), "replace", None, False, False),
+                                ("prepare", snap, str(shop_db), "replace", None, False, True),
+                                ("execute", snap, str(shop_db), "replace", True)]
     finally:
         pos.kill()
         pos.wait()

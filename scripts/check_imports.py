@@ -39,7 +39,7 @@ CORE_ALLOWED: dict[str, set[str]] = {
     "imports": {"exports", "restore", "snapshot", "repo", "storage"},
 }
 #: modules directly in core/ that any core module may use
-CORE_LEAVES = {"errors", "progress", "sqlitefile", "schema", "scratch", "processes", "holders"}
+CORE_LEAVES = {"errors", "progress", "sqlitefile", "schema", "scratch", "processes", "holders", "faults"}
 
 #: top-level layer → layers it may import (``None``: the package root, e.g. ``__version__``)
 LAYERS: dict[str, set[str]] = {

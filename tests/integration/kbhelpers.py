@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -40,6 +41,16 @@ class KB:
     def popen(self, *args: str) -> subprocess.Popen:
         return subprocess.Popen(self.argv(*args), env=self.env, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, cwd=str(ROOT))
+
+    def killed_at(self, point: str, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+        """Run the command and let it SIGKILL itself at the engine's fault point ``point``
+        (``NAME`` or ``NAME:N``, see kasirbackup/core/faults.py); asserts that it got there."""
+        env = dict(self.env, KASIRBACKUP_TEST_KILL_AT=point)
+        proc = subprocess.run(self.argv(*args), env=env, capture_output=True, text=True, timeout=timeout,
+                              cwd=str(ROOT))
+        assert proc.returncode == -signal.SIGKILL, \
+            f"kasirbackup {args[0]} did not reach {point}: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+        return proc
 
 
 def make_kb(workdir: Path) -> KB:

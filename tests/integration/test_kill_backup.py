@@ -19,6 +19,7 @@ capture, packing, index, restore drill, manifest, plain copy). After every kill:
 from __future__ import annotations
 
 import json
+import os
 import random
 import signal
 import sqlite3
@@ -220,21 +221,16 @@ def test_next_backup_takes_over_the_lock_of_a_killed_backup(tmp_path, kb):
     (not verify) is the first to meet the stale lock and must take it over by itself."""
     db = tmp_path / "kasir.db"
     repo = tmp_path / "repo"
-    make_pos_db(str(db), 20_000_000, seed=5)
+    make_pos_db(str(db), 2_000_000, seed=5)
     assert kb.json("backup", "--db", db, "--repo", repo)["verified"]
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("UPDATE transaksi SET diskon = diskon + 1")
     conn.close()
     lock_file = repo / "locks" / "exclusive"
-    proc = kb.popen("backup", "--db", db, "--repo", repo)
-    while proc.poll() is None and not lock_file.exists():
-        time.sleep(0.001)
-    time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate()
-    assert proc.returncode == -signal.SIGKILL, "the backup finished before it could be killed"
+    proc = kb.killed_at("backup.locked", "backup", "--db", db, "--repo", repo)
     info = json.loads(lock_file.read_text())
-    assert info["pid"] == proc.pid and info["command"] == "backup"
+    assert info["command"] == "backup" and info["pid"] != os.getpid()
+    assert proc.stdout == ""
 
     out = kb.json("backup", "--db", db, "--repo", repo)      # no verify, no unlock before it
     assert out["verified"]
@@ -248,26 +244,51 @@ def test_kill_during_restore_drill_leaves_no_copy_of_the_database_behind(tmp_pat
     killed run belong in the repository's tmp/, which the next run empties under its lock."""
     db = tmp_path / "kasir.db"
     repo = tmp_path / "repo"
-    make_pos_db(str(db), 60_000_000, seed=4)
+    make_pos_db(str(db), 12_000_000, seed=4)
     places = [kb.tmpdir, repo / "tmp"]
 
-    def drill_files() -> list[Path]:
-        return [p for d in places if d.is_dir() for p in d.iterdir() if "drill" in p.name]
+    def drill_files() -> list[tuple[str, int]]:
+        return [(str(p), p.stat().st_size) for d in places if d.is_dir() for p in d.rglob("drill*")]
 
-    proc = kb.popen("backup", "--db", db, "--repo", repo)
-    caught = []
-    deadline = time.monotonic() + 120
-    while proc.poll() is None and time.monotonic() < deadline:
-        files = drill_files()
-        if files and files[0].exists() and files[0].stat().st_size > 8_000_000:
-            proc.send_signal(signal.SIGKILL)
-            caught = files
-            break
-        time.sleep(0.002)
-    proc.communicate()
-    if not caught:
-        pytest.skip("the backup finished before its drill could be interrupted")
+    kb.killed_at("rebuild.chunk:8", "backup", "--db", db, "--repo", repo)   # 8 MiB of the image written
+    caught = drill_files()
+    assert caught and max(size for _, size in caught) >= 8 << 20, caught
     nxt = kb.run("backup", "--db", db, "--repo", repo, "--json")
     assert nxt.returncode == 0, nxt.stderr
-    left = [(str(p), p.stat().st_size) for p in drill_files()]
+    left = drill_files()
     assert not left, f"a partial copy of the database survives the next backup: {left}"
+
+
+# Every stage of a backup, each killed exactly there: what the earlier backups and the next
+# one must survive (the random trials above spread kills over time; these place them).
+STAGES = ["backup.locked", "backup.packed", "backup.indexed", "rebuild.chunk:2", "backup.recorded"]
+
+
+@pytest.mark.parametrize("point", STAGES)
+def test_kill_at_each_stage_of_a_backup(tmp_path, kb, point):
+    db = tmp_path / "kasir.db"
+    repo = tmp_path / "repo"
+    make_pos_db(str(db), 4_000_000, seed=6)
+    kb.run("init", "--repo", repo, "--plain-copy", check=True)
+    first = kb.json("backup", "--db", db, "--repo", repo)
+    pos = Pos(db, "delete")
+    try:
+        pos.change(random.Random(point))
+        sidecars = pos.sidecars()
+        kb.killed_at(point, "backup", "--db", db, "--repo", repo)
+        assert pos.sidecars() == sidecars, "the source's journal changed"
+    finally:
+        pos.close()
+    assert source_check(db) == ["ok"]
+    ver = kb.run("verify", "--repo", repo, "--all", "--json")
+    assert ver.returncode == 0, ver.stdout + ver.stderr
+    after = listed(kb, repo)
+    # the killed backup counts only once its manifest is saved, and then it is a whole one
+    assert set(after) == {first["id"]} if point != "backup.recorded" else len(after) == 2
+    assert all(s["verified"] for s in after.values())
+    for f in (repo / "latest").glob("*.db"):
+        assert integrity(f) == ["ok"], f"the plain copy {f.name} is not a whole database"
+    nxt = kb.json("backup", "--db", db, "--repo", repo)
+    assert nxt["verified"]
+    assert not (repo / "locks" / "exclusive").exists()
+    assert sorted(p.name for p in (repo / "tmp").iterdir()) == []

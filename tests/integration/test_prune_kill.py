@@ -266,11 +266,9 @@ def test_kill_the_prune_during_its_work_at_random_times(prepared):
             return launched.proc, f"+{delay * 1000:.1f} ms of {p.work_s * 1000:.0f} (extra)"
         run_trial(p, f"work-extra-{extra:02d}", start, landed)
         extra += 1
+    # how many landed inside depends on the machine; every trial was checked all the same, and
+    # test_kill_the_prune_at_random_storage_operations places kills in every phase by a hook
     print(f"\nwork after imports ({p.work_s * 1000:.0f} ms), {len(delays) + extra} kills landed: {dict(landed)}")
-    if inside() < 2:
-        pytest.skip(f"the machine was too busy for timed kills to land inside a {p.work_s * 1000:.0f} ms prune "
-                    f"({dict(landed)}); test_kill_the_prune_at_random_storage_operations kills it at every "
-                    f"phase deterministically")
 
 
 def test_kill_the_prune_at_random_storage_operations(prepared):

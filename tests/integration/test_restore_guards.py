@@ -21,7 +21,6 @@ from kasirbackup.core.restore.live import (RestoreCheckFailed, SafetySnapshotFai
 from kasirbackup.core.snapshot import verify
 from kasirbackup.core.snapshot.backup import BackupRequest, backup
 from kasirbackup.core.snapshot.verify import drill
-from kasirbackup.core.errors import DatabaseCorrupt
 from kasirbackup.core.restore.to_file import restore_to_new_file
 from tests.support.checks import assert_one_line_error
 from tests.support.corrupt import quick_check, swap_table_leaves

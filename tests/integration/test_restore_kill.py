@@ -168,3 +168,39 @@ def test_kill_restore_at_random_moments(kb, tmp_path, journal_mode):
     # what the killed runs left in the temporary folder (copies of the shop's data) is gone
     left = [str(p.relative_to(kb.tmpdir)) for p in kb.tmpdir.rglob("*") if p.is_file()]
     assert left == [], f"temporary files of killed restores were not cleaned up: {left[:10]}"
+
+
+# Each stage of a live restore, killed exactly there (the random trials above spread kills
+# over time; these place them, so every stage is reached on any machine).
+STAGES = [("rebuild.chunk:2", "old"),    # rebuilding the backup's image into scratch space
+          ("backup.recorded", "old"),    # the safety backup's manifest is saved
+          ("restore.safety", "old"),     # the safety backup is complete, nothing copied yet
+          ("restore.copying", "old"),    # the copy is half written inside its transaction
+          ("restore.copied", "snapshot")]  # the copy is committed, not yet checked
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("journal_mode", ["delete", "wal"])
+def test_kill_restore_at_each_stage(kb, tmp_path, journal_mode):
+    db = tmp_path / "kasir.db"
+    repo = tmp_path / "repo"
+    make_pos_db(str(db), 18_000_000, seed=0, journal_mode=journal_mode)   # > 4096 pages: two copy steps at least
+    snap = backup(kb, db, repo)
+    make_old_state(db)
+    pristine = tmp_path / "pristine-old.db"
+    shutil.copyfile(db, pristine)
+    old = contents(pristine, "immutable")
+    new = contents(restore_new(kb, repo, snap["id"], tmp_path / "ref.db"), "immutable")
+    argv = ("restore", "--repo", repo, "--snapshot", snap["id"], "--to", db, "--yes")
+    for point, expected in STAGES:
+        reset_target(pristine, db)
+        kb.killed_at(point, *argv)
+        got = settle(db)
+        state = "old" if got == old else "snapshot" if got == new else "a mix"
+        assert state == expected, f"killed at {point}: the database is {state}"
+    assert_ok(run(kb, "verify", "--repo", repo, "--all"))
+    reset_target(pristine, db)
+    assert_ok(run(kb, *argv))            # and the next restore cleans up after the killed ones
+    assert settle(db) == new
+    left = [str(p.relative_to(kb.tmpdir)) for p in kb.tmpdir.rglob("*") if p.is_file()]
+    assert left == [], f"temporary files of killed restores were not cleaned up: {left[:10]}"

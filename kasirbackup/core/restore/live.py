@@ -32,6 +32,7 @@ from pathlib import Path
 from ..snapshot.backup import BackupRequest, backup
 from ..snapshot.capture import capture_to_file
 from .diff import DiffResult, diff_images, facts_of, open_pair
+from ..faults import reached
 from ..errors import (DatabaseCorrupt, DiskFull, KasirBackupError, NotADatabase, TargetIsDirectory,
                      VerificationFailed)
 from .identity import IdentityCheck, OtherDatabase, compare
@@ -351,8 +352,12 @@ def _copy_image_into(image: Path, live: sqlite3.Connection, progress: Progress, 
             # the backup API cannot change the page size of a WAL database: leave WAL for the
             # copy (the image's own header decides the journal mode afterwards)
             live.execute("PRAGMA journal_mode = DELETE")
-        src.backup(live, pages=4096, progress=lambda status, remaining, total:
-                   progress(phase, total - remaining, total))
+        def step(status: int, remaining: int, total: int) -> None:
+            if remaining:
+                reached("restore.copying")
+            progress(phase, total - remaining, total)
+
+        src.backup(live, pages=4096, progress=step)
     finally:
         src.close()
 
@@ -395,6 +400,7 @@ def execute_restore(repo: Repository, plan: RestorePlan, wait_s: float = 0.0, pr
         safety_image = plan.workdir / "before-restore.db"
         safety = take_safety_snapshot(repo, live, plan.target, safety_image,
                                       f"before restoring {plan.snapshot.short_id}", progress, cancel)
+        reached("restore.safety")
         cancel.check()       # the last moment a cancel leaves everything as it was
 
         # 2. the restore itself, one transaction
@@ -406,6 +412,7 @@ def execute_restore(repo: Repository, plan: RestorePlan, wait_s: float = 0.0, pr
                 outcomes = restore_rows(live, plan.image, plan.mode, plan.tables)
         except sqlite3.Error as exc:
             raise _sqlite_to_user(exc, plan.target, safety) from exc
+        reached("restore.copied")
 
         # 3. the check; on failure put the safety copy back
         problem = _check_after(live, plan)

@@ -15,6 +15,7 @@ from pathlib import Path
 from ... import __version__
 from .capture import CaptureOptions, capture, capture_own_file
 from ..errors import DatabaseCorrupt, KasirBackupError
+from ..faults import reached
 from ..repo.manifest import DatabaseInfo, Kind, Snapshot
 from ..progress import CancelToken, Progress, no_progress
 from ..repo.repository import BlobSink, Repository, build_trees
@@ -92,6 +93,7 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
         source, _ = check_source(req.db_path)
     lock = repo.lock("backup")
     try:
+        reached("backup.locked")
         repo.clean_temp()
         clean_scratch()
         if repo.config.plain_copy and not repo.codec.encrypted and repo.temp_dir() is not None:
@@ -128,6 +130,7 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
             cancel.check()
             root = build_trees(cap.page_ids, repo.config.segment_pages, sink)
             packs = writer.finish()
+            reached("backup.packed")
         except BaseException:
             writer.abort()
             repo.remove_packs(name for name, _ in writer.written)
@@ -146,6 +149,7 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
             if packs:
                 index_name, size = repo.save_index(packs)
                 added += size
+                reached("backup.indexed")
             del packs
             snap, result = _verify_and_record(repo, req, source, created, cap, page_count, root, added,
                                               progress, cancel)
@@ -196,6 +200,7 @@ def _verify_and_record(repo: Repository, req: BackupRequest, source: Path, creat
     snap.added_bytes = added + len(snap.dumps())
     snap.added_bytes = added + len(snap.dumps())
     repo.save_snapshot(snap)
+    reached("backup.recorded")
     return snap, result
 
 

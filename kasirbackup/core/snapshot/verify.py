@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import KasirBackupError
+from ..faults import reached
 from ..repo.manifest import Snapshot, Verification
 from ..repo.packs import BLOB_TREE, FormatError
 from ..progress import CancelToken, Progress, no_progress
@@ -123,6 +124,7 @@ def rebuild_image(repo: Repository, snap: Snapshot, out: Path, progress: Progres
             if buffered >= WRITE_CHUNK:
                 _write_all(fd, b"".join(buf))
                 buf, buffered = [], 0
+                reached("rebuild.chunk")
                 cancel.check()
                 progress("verify", n + 1, total)
         if buf:

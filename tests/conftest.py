@@ -37,3 +37,11 @@ def pos_db(tmp_path) -> Path:
 def repo_dir(tmp_path) -> Path:
     """Where a repository may be created (missing for now)."""
     return tmp_path / "backups" / "kasir-repo"
+
+
+def pytest_report_header(config):
+    from tests.support.privileges import EVERYTHING, describe
+
+    import os
+
+    return [f"privileges: {describe()}" + (" (required by scripts/test.sh)" if os.environ.get(EVERYTHING) else "")]

@@ -18,6 +18,7 @@ from kasirbackup.core.repo.crypto import PassphraseNeeded
 from kasirbackup.core.repo.repository import Repository
 from kasirbackup.gui.setup_wizard import SetupWizard
 from kasirbackup.gui.setup_wizard.common import profile_name_for
+from tests.support.privileges import need_binding_permissions, need_mounts
 
 WAIT = 120_000          # a generous ceiling for a busy CI machine; never a timing assertion
 
@@ -156,32 +157,33 @@ def test_a_file_that_is_not_a_database_blocks_next(qtbot, wizard, tmp_path, monk
     assert "kasir.db" in _label(wiz, "dbInfoLabel").text()
 
 
-def _read_only_folder(tmp_path) -> tuple[Path, callable]:
-    """A folder nobody may write to: a read-only tmpfs when running as root (root ignores
-    permissions), else a folder with mode 0500."""
+def _read_only_folder(tmp_path, how: str) -> tuple[Path, callable]:
+    """A folder nobody may write to: a read-only tmpfs ("mount"), or a folder with mode
+    0500 ("chmod"); tests/support/privileges.py says which this run can make."""
     ro = tmp_path / "readonly"
     ro.mkdir()
-    if os.name == "posix" and os.geteuid() == 0:
+    if how == "mount":
+        need_mounts()
         r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", str(ro)],
                            capture_output=True, text=True)
-        if r.returncode != 0:
-            pytest.skip(f"mount -t tmpfs is not permitted here: {r.stderr.strip()}")
+        assert r.returncode == 0, r.stderr
         return ro, lambda: subprocess.run(["umount", "-l", str(ro)], capture_output=True)
-    if os.name != "posix":
-        pytest.skip("folder permissions are POSIX-only here")
+    need_binding_permissions()
     os.chmod(ro, 0o500)
     return ro, lambda: os.chmod(ro, 0o700)
 
 
-def test_a_read_only_backup_folder_is_refused(qtbot, wizard, tmp_path, monkeypatch, shop_db):
+@pytest.mark.parametrize("how", ["mount", "chmod"])
+def test_a_read_only_backup_folder_is_refused(qtbot, wizard, tmp_path, monkeypatch, shop_db, how):
     wiz = wizard(str(shop_db))
     _to_folder_page(qtbot, wiz)
-    ro, undo = _read_only_folder(tmp_path)
+    ro, undo = _read_only_folder(tmp_path, how)
     try:
         _pick_folder(qtbot, wiz, ro, monkeypatch)
         error = _label(wiz, "folderErrorLabel")
         assert error.isVisible()
-        assert "read-only" in error.text() or "Cannot write" in error.text()
+        # a write-protected disk and a folder of another owner each get their own words
+        assert ("read-only" if how == "mount" else "Cannot write") in error.text(), error.text()
         assert not wiz.folder_page.isComplete() and not _next_enabled(wiz)
     finally:
         undo()

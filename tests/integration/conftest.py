@@ -6,8 +6,6 @@ Makes the repository root (``tests.support.dbgen``) and this folder (``kbhelpers
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +18,7 @@ for _p in (_HERE.parents[1], _HERE):
         sys.path.insert(0, str(_p))
 
 from kbhelpers import KB, WriterProcess, make_kb  # noqa: E402
+from tests.support.privileges import need_mounts  # noqa: E402
 
 
 @pytest.fixture
@@ -41,18 +40,16 @@ def writers():
 @pytest.fixture
 def mount_tmpfs(tmp_path):
     """``mount(name, size, mode)`` mounts a small tmpfs under tmp_path (a real small or
-    read-only disk; root on Linux only, skipped elsewhere) and unmounts it afterwards."""
+    read-only disk: tests/support/privileges.py) and unmounts it afterwards."""
     mounted: list[Path] = []
 
     def mount(name: str, size: str, mode: str = "0700") -> Path:
-        if os.name != "posix" or os.geteuid() != 0 or not shutil.which("mount"):
-            pytest.skip("mounting a small tmpfs needs root on Linux")
+        need_mounts()
         mnt = tmp_path / name
         mnt.mkdir()
         r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode={mode}", "tmpfs", str(mnt)],
                            capture_output=True, text=True)
-        if r.returncode != 0:
-            pytest.skip(f"mount -t tmpfs is not permitted here: {r.stderr.strip()}")
+        assert r.returncode == 0, r.stderr
         mounted.append(mnt)
         return mnt
 

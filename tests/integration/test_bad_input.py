@@ -21,6 +21,7 @@ from kasirbackup.core.errors import DiskFull, KasirBackupError, RepoReadOnly
 from kasirbackup.core.repo.repository import Repository
 from tests.support.checks import (assert_ok, assert_one_line_error, describe, parse_json_stdout,
                                   sha256_file)
+from tests.support.privileges import need_binding_permissions
 from tests.support.dbgen import make_hard_cases_db, make_pos_db, simulate_day_of_sales
 
 
@@ -185,17 +186,9 @@ def _chmod_tree(root: Path, dir_mode: int, file_mode: int | None) -> None:
 
 def test_read_only_repository_folder_chmod(kb, repo_with_backup, pos_db, tmp_path):
     repo, snaps = repo_with_backup
+    need_binding_permissions()
     _chmod_tree(repo, 0o500, 0o400)
     try:
-        probe = repo / "locks" / "probe"
-        try:
-            probe.write_bytes(b"x")
-        except PermissionError:
-            pass
-        else:
-            probe.unlink()
-            pytest.skip("running as root: chmod does not stop writes (see the read-only mount "
-                        "and injected EACCES tests)")
         simulate_day_of_sales(str(pos_db), 2)
         assert_one_line_error(kb.run("backup", "--db", pos_db, "--repo", repo), "cannot write")
         assert_restores(kb, repo, snaps, tmp_path / "check")   # reading still works
@@ -263,8 +256,7 @@ def test_read_only_mounted_repository(kb, mount_tmpfs, pos_db, tmp_path):
     first = do_backup(kb, pos_db, repo)
     snaps = {first["id"]: first["sha256"]}
     r = subprocess.run(["mount", "-o", "remount,ro", str(usb)], capture_output=True, text=True)
-    if r.returncode != 0:
-        pytest.skip(f"cannot remount read-only here: {r.stderr.strip()}")
+    assert r.returncode == 0, f"cannot remount read-only: {r.stderr.strip()}"
     try:
         simulate_day_of_sales(str(pos_db), 2)
         assert_one_line_error(kb.run("backup", "--db", pos_db, "--repo", repo), "read-only")
@@ -283,8 +275,7 @@ def test_read_only_repository_can_still_be_verified(kb, mount_tmpfs, pos_db, tmp
     repo = usb / "repo"
     first = do_backup(kb, pos_db, repo)
     r = subprocess.run(["mount", "-o", "remount,ro", str(usb)], capture_output=True, text=True)
-    if r.returncode != 0:
-        pytest.skip(f"cannot remount read-only here: {r.stderr.strip()}")
+    assert r.returncode == 0, f"cannot remount read-only: {r.stderr.strip()}"
     try:
         proc = assert_ok(kb.run("verify", "--repo", repo, "--all"))
         assert first["id"][:8] in proc.stdout

@@ -13,8 +13,6 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -23,6 +21,7 @@ from restorekit import (backup, contents, diff_contents, file_state, integrity, 
                         restore_live_json, restore_new, run, snapshots)
 from tests.support.checks import assert_one_line_error, describe
 from tests.support.dbgen import make_hard_cases_db, make_pos_db, simulate_day_of_sales
+from tests.support.privileges import need_binding_permissions
 
 POS_BYTES = 300_000
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,72 +82,14 @@ def test_target_is_not_a_database(kb, shop, tmp_path, case):
     assert len(snapshots(kb, repo)) == 1
 
 
-# -- read-only targets -------------------------------------------------------------------------------
+# -- read-only targets ---------------------------------------------------------------------------------
 #
-# As root, chmod does not stop writes. The CLI is then run as the unprivileged user
-# "nobody" (with the system Python and the virtualenv's packages) so that the
-# permissions are real; when that is not possible the tests are skipped with the reason.
-
-NOBODY = 65534
-SYSTEM_PYTHON = "/usr/bin/python3"
-SITE = ROOT / ".venv" / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
-
-
-class Unprivileged:
-    """Runs the command line as another user, in a folder that user owns."""
-
-    def __init__(self) -> None:
-        self.base = Path(tempfile.mkdtemp(prefix="kb-restore-ro-", dir="/tmp"))
-        os.chmod(self.base, 0o755)
-        self.env = {"PATH": "/usr/bin:/bin", "HOME": str(self.base), "LANG": "C.UTF-8",
-                    "KASIRBACKUP_LOG_DIR": str(self.base / "logs"), "TMPDIR": str(self.base / "tmp"),
-                    "PYTHONPATH": f"{ROOT}{os.pathsep}{SITE}"}
-        (self.base / "tmp").mkdir()
-
-    def chown_all(self) -> None:
-        for dirpath, dirnames, filenames in os.walk(self.base):
-            os.chown(dirpath, NOBODY, NOBODY)
-            for f in filenames:
-                os.chown(os.path.join(dirpath, f), NOBODY, NOBODY)
-
-    def run(self, *args, timeout: float = 120) -> subprocess.CompletedProcess:
-        return subprocess.run([SYSTEM_PYTHON, "-m", "kasirbackup", *map(str, args)], env=self.env,
-                              capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
-                              cwd=str(self.base), user=NOBODY, group=NOBODY, extra_groups=[])
-
-    def close(self) -> None:
-        for dirpath, dirnames, filenames in os.walk(self.base):
-            os.chmod(dirpath, 0o755)
-        shutil.rmtree(self.base, ignore_errors=True)
-
-
-@pytest.fixture
-def unprivileged():
-    if os.name != "posix":
-        pytest.skip("POSIX permissions only")
-    if os.geteuid() != 0:
-        yield None          # already unprivileged: chmod is real
-        return
-    if not Path(SYSTEM_PYTHON).exists() or not SITE.is_dir():
-        pytest.skip("running as root: chmod does not stop root's writes, and there is no system Python "
-                    "to run the command line as an unprivileged user")
-    u = Unprivileged()
-    try:
-        u.chown_all()
-        probe = subprocess.run([SYSTEM_PYTHON, "-c", "import kasirbackup.cli, zstandard, xxhash, sqlite3"],
-                               env=u.env, capture_output=True, text=True, user=NOBODY, group=NOBODY,
-                               extra_groups=[], cwd=str(u.base))
-        if probe.returncode != 0 or not os.access(ROOT, os.R_OK | os.X_OK):
-            pytest.skip("running as root: chmod does not stop root's writes, and the command line cannot run "
-                        f"as 'nobody' here: {probe.stderr.strip()[-300:]}")
-        yield u
-    finally:
-        u.close()
-
+# Only real permissions: the run must be one where they bind (tests/support/privileges.py).
 
 @pytest.mark.parametrize("what", ["file", "folder"])
-def test_read_only_target(kb, tmp_path, unprivileged, what):
-    base = unprivileged.base if unprivileged else tmp_path
+def test_read_only_target(kb, tmp_path, what):
+    need_binding_permissions()
+    base = tmp_path
     folder = base / "toko"
     folder.mkdir()
     db = folder / "kasir.db"
@@ -156,12 +97,8 @@ def test_read_only_target(kb, tmp_path, unprivileged, what):
     make_pos_db(str(db), POS_BYTES, seed=0)
     snap = backup(kb, db, repo)
     exec_sql(db, "DELETE FROM transaksi_detail WHERE id <= 30")
-    if unprivileged:
-        unprivileged.chown_all()
-        runner = unprivileged.run
-    else:
-        def runner(*args):
-            return run(kb, *args)
+    def runner(*args):
+        return run(kb, *args)
     if what == "file":
         os.chmod(db, 0o444)
     else:
@@ -192,8 +129,7 @@ def test_target_on_a_read_only_mount(kb, tmp_path, mount_tmpfs):
     snap = backup(kb, db, repo)
     exec_sql(db, "DELETE FROM transaksi_detail WHERE id <= 30")
     r = subprocess.run(["mount", "-o", "remount,ro", str(disk)], capture_output=True, text=True)
-    if r.returncode != 0:
-        pytest.skip(f"cannot remount read-only: {r.stderr.strip()}")
+    assert r.returncode == 0, f"cannot remount read-only: {r.stderr.strip()}"
     try:
         state = file_state(db)
         proc = restore_live(kb, repo, snap["id"], db)

@@ -18,6 +18,7 @@ from kasirbackup.app.sample import create_sample_db
 from kasirbackup.core.errors import Cancelled, RepoReadOnly, RepoWriteProtected
 from kasirbackup.core.progress import CancelToken
 from kasirbackup.core.repo.repository import Repository
+from tests.support.privileges import need_binding_permissions, need_mounts
 
 TODAY = date(2026, 3, 14)
 
@@ -196,13 +197,11 @@ def test_removable_media_listed_first_and_same_disk_said(home, tmp_path):
 
 
 def _mount_tmpfs(where: Path, read_only: bool = False) -> Path:
-    if os.name != "posix" or os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root on Linux")
+    need_mounts()
     where.mkdir(parents=True, exist_ok=True)
     opts = "size=4m,mode=0755" + (",ro" if read_only else "")
     r = subprocess.run(["mount", "-t", "tmpfs", "-o", opts, "tmpfs", str(where)], capture_output=True, text=True)
-    if r.returncode != 0:
-        pytest.skip(f"mount -t tmpfs is not permitted here: {r.stderr.strip()}")
+    assert r.returncode == 0, r.stderr
     return where
 
 
@@ -248,12 +247,14 @@ def test_plan_puts_each_database_in_its_own_folder(tmp_path, home):
         plan_backup_folder("relative/folder", "kasir", db)
 
 
-def test_plan_refuses_a_read_only_folder(tmp_path, mounts):
-    if os.name == "posix" and os.geteuid() == 0:
+@pytest.mark.parametrize("how", ["mount", "chmod"])
+def test_plan_refuses_a_read_only_folder(tmp_path, mounts, how):
+    if how == "mount":
         ro = _mount_tmpfs(tmp_path / "ro", read_only=True)
         mounts.append(ro)
         expected = RepoWriteProtected
     else:
+        need_binding_permissions()
         ro = tmp_path / "ro"
         ro.mkdir()
         os.chmod(ro, 0o500)

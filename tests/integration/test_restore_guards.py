@@ -115,7 +115,6 @@ def damaged_backup(tmp_path, pos_db, monkeypatch):
     checksum: made with a drill that did not run quick_check (as an older version or a
     SQLite that missed it would), then checked again by the real one."""
     repo = Repository.open(tmp_path / "repo", create=True)
-    repo.root = tmp_path / "repo"
     swap_table_leaves(pos_db, "transaksi")
     real = verify.inspect_image
 
@@ -138,10 +137,10 @@ def test_the_drill_names_a_stored_image_that_sqlite_finds_damaged(damaged_backup
     assert result.verification.detail.startswith("the database was already damaged when it was copied")
     assert result.source_damaged
     # the command line says so and exits non-zero
-    proc = kb.run("verify", "--repo", repo.root, "--snapshot", snap.id)
+    proc = kb.run("verify", "--repo", repo.location, "--snapshot", snap.id)
     assert proc.returncode != 0 and "out of order" in proc.stdout + proc.stderr
     # once verify has recorded the failure, a restore refuses it
-    repo = Repository.open(repo.root)
+    repo = Repository.open(repo.location)
     assert repo.find(snap.id).verification.ok is False
     with pytest.raises(Exception, match="out of order"):
         restore_to_new_file(repo, repo.find(snap.id), tmp_path / "kembali.db")

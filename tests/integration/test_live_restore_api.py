@@ -1,0 +1,161 @@
+"""The live restore through its Python API, in this process (issue 18): what the command-line
+tests check from outside, checked here where a mutation run (docs/TESTING.md) can see which
+test guards which line. Whole database, selected tables and merge; the safety backup is a
+verified copy of exactly the state before; the lock keeps every other program out until
+it is released; the messages name the database and what went wrong."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from kasirbackup.core.repo.manifest import Kind
+from kasirbackup.core.repo.repository import Repository
+from kasirbackup.core.restore.live import (DatabaseInUse, RestoreCheckFailed, SafetySnapshotFailed, execute_restore,
+                                          lock_exclusive, prepare_restore, release_lock)
+from kasirbackup.core.restore.to_file import restore_to_new_file
+from kasirbackup.core.snapshot.backup import BackupRequest, backup
+
+
+def rows(db: Path) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table' "
+                                            "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        return {n: conn.execute(f'SELECT rowid, * FROM "{n}" ORDER BY rowid').fetchall() for n in names}
+    finally:
+        conn.close()
+
+
+def sql(db: Path, *statements: str) -> None:
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        for s in statements:
+            conn.execute(s)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def shop(tmp_path, pos_db):
+    """A backup, then a day of changes: sales deleted, prices changed, a new sale."""
+    repo = Repository.open(tmp_path / "repo", create=True)
+    snap = backup(repo, BackupRequest(str(pos_db))).snapshot
+    at_backup = rows(pos_db)
+    sql(pos_db, "DELETE FROM transaksi_detail WHERE transaksi_id BETWEEN 10 AND 14",
+        "DELETE FROM transaksi WHERE id BETWEEN 10 AND 14",
+        "UPDATE produk SET harga_jual = harga_jual + 500 WHERE id <= 3",
+        "INSERT INTO pelanggan (nama) VALUES ('Pelanggan Baru')")
+    return repo, snap, pos_db, at_backup, rows(pos_db)
+
+
+def test_whole_restore_brings_the_backup_back_with_a_verified_safety_backup(shop, tmp_path):
+    repo, snap, db, at_backup, before = shop
+    with prepare_restore(repo, snap, db) as plan:
+        assert plan.whole and plan.mode == "replace" and plan.tables is None
+        result = execute_restore(repo, plan)
+    assert rows(db) == at_backup
+    assert result.snapshot.id == snap.id and result.target == db and result.mode == "replace"
+    assert result.tables == [] and result.notes == []
+    js = result.to_json()
+    assert js["whole_database"] is True and js["safety_snapshot"] == result.safety.id and js["path"] == str(db)
+    # the safety backup: stored, verified, labelled, and exactly the database as it was
+    safety = Repository.open(repo.location).find(result.safety.id)
+    assert safety.kind == Kind.BEFORE_RESTORE and safety.verified
+    assert safety.label == f"before restoring {snap.short_id}"
+    assert safety.source_path == str(db)
+    back = tmp_path / "before.db"
+    restore_to_new_file(repo, safety, back)
+    assert rows(back) == before
+    # and the database is free again for the POS
+    sql(db, "INSERT INTO pelanggan (nama) VALUES ('setelah')")
+
+
+def test_selected_tables_and_merge(shop):
+    repo, snap, db, at_backup, before = shop
+    with prepare_restore(repo, snap, db, table_names=["produk"]) as plan:
+        assert not plan.whole
+        result = execute_restore(repo, plan)
+    after = rows(db)
+    assert after["produk"] == at_backup["produk"]
+    assert after["transaksi"] == before["transaksi"] and after["pelanggan"] == before["pelanggan"]
+    assert [t.name for t in result.tables] == ["produk"]
+    assert result.to_json()["whole_database"] is False
+
+    with prepare_restore(repo, snap, db, mode="merge") as plan:
+        result = execute_restore(repo, plan)
+    after = rows(db)
+    for t in ("transaksi", "transaksi_detail"):
+        assert after[t] == sorted(set(at_backup[t]) | set(before[t])), t
+    assert after["pelanggan"] == before["pelanggan"]            # the new customer stays
+    assert len(Repository.open(repo.location).snapshots()) == 3  # one safety backup per restore
+
+
+def test_row_count_check_names_the_table_and_both_counts(shop):
+    repo, snap, db, _, before = shop
+    with prepare_restore(repo, snap, db) as plan:
+        n = plan.snapshot.tables["produk"]
+        plan.snapshot.tables["produk"] = n + 1
+        with pytest.raises(RestoreCheckFailed) as err:
+            execute_restore(repo, plan)
+    msg = err.value.message()
+    assert f"produk: {n + 1} expected, {n} found" in msg and "row counts differ from the backup" in msg
+    assert "transaksi:" not in msg                 # only the table that differs
+    assert rows(db) == before
+
+
+def test_safety_backup_failure_names_the_database_and_the_reason(shop, monkeypatch):
+    repo, snap, db, _, before = shop
+    from kasirbackup.core.restore import live
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(live, "backup", broken)
+    with prepare_restore(repo, snap, db) as plan:
+        with pytest.raises(SafetySnapshotFailed) as err:
+            execute_restore(repo, plan)
+    msg = err.value.message()
+    assert str(db) in msg and "No space left on device" in msg
+    assert rows(db) == before
+
+
+def test_the_lock_keeps_others_out_until_released(tmp_path, pos_db):
+    conn = lock_exclusive(pos_db, 0.0)
+    try:
+        other = sqlite3.connect(pos_db, timeout=0)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("SELECT count(*) FROM transaksi").fetchall()
+        other.close()
+    finally:
+        release_lock(conn)
+    other = sqlite3.connect(pos_db, timeout=0)
+    assert other.execute("SELECT count(*) FROM transaksi").fetchone()[0] > 0
+    other.close()
+
+
+def test_the_lock_waits_for_a_writer_then_refuses_naming_the_file(tmp_path, pos_db):
+    pos = sqlite3.connect(pos_db, isolation_level=None, check_same_thread=False)
+    pos.execute("BEGIN IMMEDIATE")
+    pos.execute("UPDATE produk SET stok = stok - 1 WHERE id = 1")
+    try:
+        with pytest.raises(DatabaseInUse) as err:
+            lock_exclusive(pos_db, 0.2)
+        assert str(pos_db) in err.value.message() and "kasir.db" in err.value.message()
+        # a writer that commits while we wait: the lock is taken after it, its sale kept
+        commit = threading.Timer(0.3, lambda: pos.execute("COMMIT"))
+        commit.start()
+        conn = lock_exclusive(pos_db, 30)
+        assert not pos.in_transaction          # taken only after the sale was committed
+        release_lock(conn)
+    finally:
+        commit.join() if "commit" in locals() else None
+        pos.close()
+    check = sqlite3.connect(pos_db)
+    assert check.execute("SELECT stok FROM produk WHERE id = 1").fetchone()[0] is not None
+    check.close()

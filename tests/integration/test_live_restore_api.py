@@ -159,3 +159,57 @@ def test_the_lock_waits_for_a_writer_then_refuses_naming_the_file(tmp_path, pos_
     check = sqlite3.connect(pos_db)
     assert check.execute("SELECT stok FROM produk WHERE id = 1").fetchone()[0] is not None
     check.close()
+
+
+IDLE_POS = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("SELECT count(*) FROM transaksi").fetchall()      # then idle: no transaction, no lock
+print("open", flush=True)
+time.sleep(120)
+"""
+
+
+def test_an_idle_pos_stops_the_restore_unless_the_owner_goes_ahead(shop):
+    import subprocess
+    import sys
+
+    from kasirbackup.core.holders import DatabaseOpenElsewhere
+
+    repo, snap, db, at_backup, before = shop
+    pos = subprocess.Popen([sys.executable, "-c", IDLE_POS, str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert pos.stdout.readline().strip() == "open"
+        with prepare_restore(repo, snap, db) as plan:
+            with pytest.raises(DatabaseOpenElsewhere) as err:
+                execute_restore(repo, plan)
+            assert f"({pos.pid})" in err.value.message() and str(db) in err.value.message()
+            assert rows(db) == before
+            result = execute_restore(repo, plan, even_if_open=True)
+        assert rows(db) == at_backup
+        assert len(result.notes) == 1 and f"({pos.pid})" in result.notes[0] and "went ahead although" in result.notes[0]
+    finally:
+        pos.kill()
+        pos.wait()
+
+
+def test_progress_phases_and_the_put_back(shop):
+    repo, snap, db, _, before = shop
+    seen: list[str] = []
+
+    def progress(phase, done, total):
+        if not seen or seen[-1] != phase:
+            seen.append(phase)
+
+    with prepare_restore(repo, snap, db) as plan:
+        result = execute_restore(repo, plan, progress=progress)
+    assert "restore" in seen and seen.index("restore") > 0          # after the safety backup's phases
+    assert 0 <= result.duration_s < 3600
+    seen.clear()
+    with prepare_restore(repo, snap, db) as plan:
+        plan.snapshot.tables["produk"] += 1
+        with pytest.raises(RestoreCheckFailed) as err:
+            execute_restore(repo, plan, progress=progress)
+    assert seen[-2:] == ["restore", "undo"]
+    safety = [s for s in Repository.open(repo.location).snapshots() if s.kind == Kind.BEFORE_RESTORE][0]
+    assert f"keep the safety backup {safety.short_id}" in err.value.message()

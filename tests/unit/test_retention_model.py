@@ -560,3 +560,19 @@ def test_duration_before_months_matches_model(t, years, months):
     d = Duration(years=years, months=months)
     assert d.before(t) == _minus_calendar(t, years, months, 0)
     assert d.before(t) <= t
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("30d", Duration(days=30)), ("30D", Duration(days=30)), ("2w", Duration(days=14)), ("1W3d", Duration(days=10)),
+    ("1y6m", Duration(years=1, months=6)), ("1Y6M12H", Duration(years=1, months=6, hours=12)),
+    ("1y1y", Duration(years=2)), ("2m1m", Duration(months=3)), ("3d2d", Duration(days=5)), ("5h5h", Duration(hours=10)),
+])
+def test_duration_units_in_either_case_add_up(text, expected):
+    assert Duration.parse(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "30", "d30", "30 days", "1y 2m", "-3d", "3x"])
+def test_bad_duration_is_refused_naming_what_was_given(text):
+    with pytest.raises(BadDuration) as err:
+        Duration.parse(text)
+    assert err.value.message().startswith(f"{text} is not a duration")

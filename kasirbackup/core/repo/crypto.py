@@ -83,7 +83,8 @@ def _derive(passphrase: str, salt: bytes, kdf: dict) -> bytes:
         from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
         n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
-        if not (2 ** 10 <= n <= 2 ** 18 and 1 <= r <= 8 and 1 <= p <= 4):
+        # (OpenSSL also needs n < 2^(16 r): beyond it a valid-looking header ended in MemoryError)
+        if not (2 ** 10 <= n <= 2 ** 18 and 1 <= r <= 8 and 1 <= p <= 4 and n < 2 ** (16 * r)):
             raise ValueError("key derivation parameters out of range")
         return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
     raise ValueError(f"unknown key derivation {kdf.get('name')!r}")

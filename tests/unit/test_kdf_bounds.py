@@ -58,3 +58,33 @@ def test_argon2id_is_the_standard_argon2id():
     assert _derive(PW, SALT, argon(64, iterations=1, lanes=2)) != want      # each parameter counts
     assert _derive(PW, SALT, argon(72, iterations=2, lanes=2)) != want
     assert _derive(PW, SALT, argon(64, iterations=2, lanes=1)) != want
+
+
+@pytest.mark.parametrize("change, refused", [
+    ({}, False), ({"cipher": "chacha20-poly1305"}, True), ({"ids": "blake3"}, True), ({"ids": None}, True),
+    ({"salt_bytes": 8}, False), ({"salt_bytes": 7}, True), ({"wrapped_keys_cut": 1}, True)])
+def test_an_encryption_header_we_do_not_write_is_refused_by_name(change, refused):
+    """Only what this version writes is read: another cipher or id function (a newer
+    format, or a planted header) is refused as unreadable, never read the wrong way."""
+    import base64
+
+    from kasirbackup.core.errors import RepoDamaged
+    from kasirbackup.core.repo.crypto import new_encryption, unlock
+
+    header, _ = new_encryption(PW, argon(8))
+    header = {**header, **{k: v for k, v in change.items() if k in ("cipher", "ids")}}
+    if "salt_bytes" in change:
+        header["kdf"] = dict(header["kdf"], salt=base64.b64encode(bytes(change["salt_bytes"])).decode())
+    if "wrapped_keys_cut" in change:
+        header["wrapped_keys"] = base64.b64encode(base64.b64decode(header["wrapped_keys"])[:-1]).decode()
+    if not refused:
+        try:
+            unlock(header, PW, "/repo")
+        except RepoDamaged as exc:                         # another salt: a wrong key, not a refusal
+            raise AssertionError(exc) from None
+        except Exception as exc:
+            assert type(exc).__name__ == "WrongPassphrase", exc
+        return
+    with pytest.raises(RepoDamaged) as err:
+        unlock(header, PW, "/repo")
+    assert "the encryption header is unreadable (unsupported encryption header)" in err.value.message()

@@ -154,7 +154,8 @@ def unlock(header: dict, passphrase: str, location: str) -> tuple[EncryptedCodec
         kdf = dict(header["kdf"])
         salt = _unb64(kdf.pop("salt"))
         blob = _unb64(header["wrapped_keys"])
-        if header.get("cipher") != "aes-256-gcm" or len(blob) != NONCE + 64 + 16 or len(salt) < 8:
+        if (header.get("cipher") != "aes-256-gcm" or header.get("ids") != "hmac-sha256"
+                or len(blob) != NONCE + 64 + 16 or len(salt) < 8):
             raise ValueError("unsupported encryption header")
         kek = derive(passphrase, salt, kdf)
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:

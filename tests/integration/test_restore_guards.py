@@ -145,3 +145,23 @@ def test_the_drill_names_a_stored_image_that_sqlite_finds_damaged(damaged_backup
     with pytest.raises(Exception, match="out of order"):
         restore_to_new_file(repo, repo.find(snap.id), tmp_path / "kembali.db")
     assert not (tmp_path / "kembali.db").exists()
+
+
+def test_the_drill_of_a_stored_backup_compares_every_row_count(shop):
+    """The drill of a stored backup (verify, before a restore) checks SHA-256, quick_check
+    and the row count of every table against the manifest; a count that differs is named
+    with both numbers, and only that table."""
+    repo, snap, _ = shop
+    stored = Repository.open(repo.location).find(snap.id)
+    good = drill(repo, stored)
+    n_tables = len(stored.tables)
+    assert good.verification.ok is True and good.sha256 == stored.image_sha256
+    assert good.verification.detail == (f"{stored.database.page_count} pages match their checksums, SHA-256 matches, "
+                                        f"quick_check ok, {n_tables} table counts checked")
+    assert good.facts.tables == stored.tables and good.image is None
+    n = stored.tables["produk"]
+    stored.tables["produk"] = n + 1
+    bad = drill(repo, stored)
+    assert bad.verification.ok is False
+    assert bad.verification.detail == f"row counts differ (produk: {n + 1} in the manifest, {n} in the image)"
+    assert not bad.source_damaged                       # the image itself is fine

@@ -9,7 +9,6 @@ the restore — to a new file and into the live database — on both kinds of re
 from __future__ import annotations
 
 import hashlib
-import random
 import re
 import sqlite3
 from pathlib import Path
@@ -24,19 +23,9 @@ from kasirbackup.core.restore.live import execute_restore, prepare_restore
 from kasirbackup.core.restore.to_file import restore_to_new_file
 from kasirbackup.core.snapshot.backup import BackupRequest, backup
 from kasirbackup.core.snapshot.verify import drill
+from tests.support.dbgen import make_photo_db
 
 PW = "uji-sandi-rahasia 42"
-
-
-def photo_db(path: Path, rows: int = 260) -> None:
-    """Pages full of random bytes: their frames all compress to the same stored length."""
-    rng = random.Random(7)
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE foto (id INTEGER PRIMARY KEY, nama TEXT, isi BLOB)")
-    conn.executemany("INSERT INTO foto (nama, isi) VALUES (?, ?)",
-                     [(f"produk-{i}", rng.randbytes(3800)) for i in range(rows)])
-    conn.commit()
-    conn.close()
 
 
 def sha(path: Path) -> str:
@@ -49,7 +38,7 @@ def stored(request, tmp_path, monkeypatch):
     swapped in its pack. Returns (repository opener, snapshot, database)."""
     monkeypatch.setattr(crypto, "KDF_DEFAULT", {"name": "argon2id", "memory_kib": 8, "iterations": 1, "lanes": 1})
     db = tmp_path / "foto.db"
-    photo_db(db)
+    make_photo_db(db, 260, seed=7)
     repo_dir = tmp_path / "repo"
     encrypted = request.param == "encrypted"
     repo = Repository.init(repo_dir, encrypt_with=PW) if encrypted else Repository.open(repo_dir, create=True)

@@ -921,3 +921,17 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def make_photo_db(path, rows: int, seed: int = 0) -> None:
+    """A table of product photos: pages full of random bytes, so that their stored frames
+    all have the same length (tests that swap frames of a pack need such pairs)."""
+    rng = random.Random(seed)
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("CREATE TABLE foto (id INTEGER PRIMARY KEY, nama TEXT, isi BLOB)")
+        conn.executemany("INSERT INTO foto (nama, isi) VALUES (?, ?)",
+                         [(f"produk-{i}", rng.randbytes(3800)) for i in range(rows)])
+        conn.commit()
+    finally:
+        conn.close()

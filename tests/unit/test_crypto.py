@@ -38,10 +38,11 @@ from kasirbackup.core.repo.crypto import (SEALED_MAGIC, Codec, EncryptedCodec, S
                                      new_encryption, unlock)
 from kasirbackup.core.errors import KasirBackupError, RepoDamaged, VerificationFailed
 from kasirbackup.core.repo.manifest import Snapshot
-from kasirbackup.core.repo.packs import (AAD_FRAME, AAD_INDEX, AAD_TRAILER, BLOB_PAGE, BLOB_TREE, FormatError,
+from kasirbackup.core.repo.packs import (AAD_FRAME, AAD_INDEX, AAD_TRAILER, BLOB_PAGE, BLOB_TREE,
                                     FrameEntry, PackWriter, decode_index, encode_index, pack_trailer)
 from kasirbackup.core.repo.repository import CONFIG_NAME, RepoConfig, Repository
 from kasirbackup.core.restore.to_file import restore_to_new_file
+from tests.support.dbgen import make_photo_db
 from kasirbackup.core.snapshot.verify import drill
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -179,18 +180,6 @@ def cheap_kdf(monkeypatch):
     monkeypatch.setattr(crypto, "KDF_DEFAULT", dict(CHEAP_KDF))
 
 
-def _random_db(path: Path, rows: int, seed: int = 0) -> None:
-    """Pages full of random bytes: their frames compress to the same stored length."""
-    import random
-    rng = random.Random(seed)
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE foto (id INTEGER PRIMARY KEY, nama TEXT, isi BLOB)")
-    conn.executemany("INSERT INTO foto (nama, isi) VALUES (?, ?)",
-                     [(f"produk-{i}", rng.randbytes(3800)) for i in range(rows)])
-    conn.commit()
-    conn.close()
-
-
 def _open(path: Path) -> Repository:
     return Repository.open(path, passphrase=lambda cfg, loc: PW)
 
@@ -201,7 +190,7 @@ def _packs(repo_dir: Path) -> list[Path]:
 
 def test_swapped_frames_of_equal_length_are_named_damaged(cheap_kdf, tmp_path):
     db = tmp_path / "foto.db"
-    _random_db(db, 260)
+    make_photo_db(db, 260)
     repo_dir = tmp_path / "repo"
     repo = Repository.init(repo_dir, encrypt_with=PW)
     snap = backup(repo, BackupRequest(db_path=str(db))).snapshot
@@ -250,7 +239,7 @@ def test_swapped_frames_of_equal_length_are_named_damaged(cheap_kdf, tmp_path):
 
 def test_swapped_or_renamed_manifests_are_reported_unreadable(cheap_kdf, tmp_path):
     db = tmp_path / "foto.db"
-    _random_db(db, 20)
+    make_photo_db(db, 20)
     repo_dir = tmp_path / "repo"
     repo = Repository.init(repo_dir, encrypt_with=PW)
     s1 = backup(repo, BackupRequest(db_path=str(db))).snapshot

@@ -13,23 +13,13 @@ from kasirbackup.gui.restore_wizard import RestoreWizard
 from kasirbackup.gui.restore_wizard.widgets import (PAGE_CLOSE, PAGE_HOW, PAGE_PREVIEW, PAGE_PROGRESS, PAGE_RESULT,
                                                     PAGE_SNAPSHOT)
 from tests.gui.conftest import wait_backup
+from tests.support.checks import table_rows as contents
 from tests.support.dbgen import simulate_day_of_sales
 
 LONG = 60000
 
 
 # -- helpers ------------------------------------------------------------------------------------
-
-def contents(db) -> dict[str, list[tuple]]:
-    """Every row of every table (rowid first), read through a fresh connection."""
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        names = [r[0] for r in con.execute("SELECT name FROM sqlite_schema WHERE type = 'table' "
-                                           "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-        return {n: con.execute(f'SELECT rowid, * FROM "{n}" ORDER BY rowid').fetchall() for n in names}
-    finally:
-        con.close()
-
 
 def execute(db, *statements) -> None:
     con = sqlite3.connect(str(db), isolation_level=None, timeout=10)

@@ -18,16 +18,7 @@ from kasirbackup.core.restore.live import (DatabaseInUse, RestoreCheckFailed, Sa
                                           lock_exclusive, prepare_restore, release_lock)
 from kasirbackup.core.restore.to_file import restore_to_new_file
 from kasirbackup.core.snapshot.backup import BackupRequest, backup
-
-
-def rows(db: Path) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table' "
-                                            "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-        return {n: conn.execute(f'SELECT rowid, * FROM "{n}" ORDER BY rowid').fetchall() for n in names}
-    finally:
-        conn.close()
+from tests.support.checks import table_rows as rows
 
 
 def sql(db: Path, *statements: str) -> None:

@@ -8,28 +8,23 @@ the restore — to a new file and into the live database — on both kinds of re
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sqlite3
-from pathlib import Path
 
 import pytest
 
 from kasirbackup.core.errors import KasirBackupError, VerificationFailed
 from kasirbackup.core.repo import crypto
-from kasirbackup.core.repo.packs import FrameEntry, pack_trailer
 from kasirbackup.core.repo.repository import Repository
 from kasirbackup.core.restore.live import execute_restore, prepare_restore
 from kasirbackup.core.restore.to_file import restore_to_new_file
 from kasirbackup.core.snapshot.backup import BackupRequest, backup
 from kasirbackup.core.snapshot.verify import drill
+from tests.support.checks import sha256_file as sha
+from tests.support.corrupt import swap_equal_frames
 from tests.support.dbgen import make_photo_db
 
 PW = "uji-sandi-rahasia 42"
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(params=["plain", "encrypted"])
@@ -46,17 +41,7 @@ def stored(request, tmp_path, monkeypatch):
     assert snap.verified and snap.image_sha256
 
     (pack,) = [p for p in (repo_dir / "data").glob("*/*") if p.is_file()]
-    data = pack.read_bytes()
-    by_len: dict[tuple[int, int], list[FrameEntry]] = {}
-    for f in pack_trailer(data, repo.codec):
-        by_len.setdefault((f.length, f.raw_length), []).append(f)
-    a, b = next(v for v in by_len.values() if len(v) >= 2)[:2]
-    fa, fb = data[a.offset:a.offset + a.length], data[b.offset:b.offset + b.length]
-    assert fa != fb
-    swapped = bytearray(data)
-    swapped[a.offset:a.offset + a.length] = fb
-    swapped[b.offset:b.offset + b.length] = fa
-    pack.write_bytes(bytes(swapped))
+    swap_equal_frames(pack, repo.codec)
 
     def reopen() -> Repository:
         return Repository.open(repo_dir, passphrase=(lambda cfg, loc: PW) if encrypted else None)

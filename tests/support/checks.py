@@ -78,3 +78,15 @@ def integrity_check(path: str | Path) -> list[str]:
         return [r[0] for r in conn.execute("PRAGMA integrity_check")]
     finally:
         conn.close()
+
+
+def table_rows(path: str | Path) -> dict[str, list[tuple]]:
+    """Every row of every table (rowid first, in rowid order), read through a fresh
+    read-only connection."""
+    conn = sqlite3.connect(f"file:{Path(path).absolute()}?mode=ro", uri=True)
+    try:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table' "
+                                            "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        return {n: conn.execute(f'SELECT rowid, * FROM "{n}" ORDER BY rowid').fetchall() for n in names}
+    finally:
+        conn.close()

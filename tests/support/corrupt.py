@@ -69,3 +69,23 @@ def quick_check(path: str | Path) -> list[str]:
         return [r[0] for r in conn.execute("PRAGMA quick_check")]
     finally:
         conn.close()
+
+
+def swap_equal_frames(pack: Path, codec) -> tuple:
+    """Swap two stored frames of the same length (and raw length) and different content
+    inside the pack file ``pack``: each stays a valid frame, in the wrong place. Returns
+    the two FrameEntry of the swapped frames."""
+    from kasirbackup.core.repo.packs import pack_trailer
+
+    data = pack.read_bytes()
+    by_len: dict[tuple[int, int], list] = {}
+    for f in pack_trailer(data, codec):
+        by_len.setdefault((f.length, f.raw_length), []).append(f)
+    a, b = next(v for v in by_len.values() if len(v) >= 2)[:2]
+    fa, fb = data[a.offset:a.offset + a.length], data[b.offset:b.offset + b.length]
+    assert fa != fb
+    swapped = bytearray(data)
+    swapped[a.offset:a.offset + a.length] = fb
+    swapped[b.offset:b.offset + b.length] = fa
+    pack.write_bytes(bytes(swapped))
+    return a, b

@@ -42,6 +42,7 @@ from kasirbackup.core.repo.packs import (AAD_FRAME, AAD_INDEX, AAD_TRAILER, BLOB
                                     FrameEntry, PackWriter, decode_index, encode_index, pack_trailer)
 from kasirbackup.core.repo.repository import CONFIG_NAME, RepoConfig, Repository
 from kasirbackup.core.restore.to_file import restore_to_new_file
+from tests.support.corrupt import swap_equal_frames
 from tests.support.dbgen import make_photo_db
 from kasirbackup.core.snapshot.verify import drill
 
@@ -197,19 +198,7 @@ def test_swapped_frames_of_equal_length_are_named_damaged(cheap_kdf, tmp_path):
     assert snap.verified
 
     (pack,) = _packs(repo_dir)
-    data = pack.read_bytes()
-    frames = pack_trailer(data, repo.codec)
-    by_len: dict[int, list[FrameEntry]] = {}
-    for f in frames:
-        by_len.setdefault(f.length, []).append(f)
-    same = next(v for v in by_len.values() if len(v) >= 2)
-    a, b = same[0], same[1]
-    fa, fb = data[a.offset:a.offset + a.length], data[b.offset:b.offset + b.length]
-    assert fa != fb
-    swapped = bytearray(data)
-    swapped[a.offset:a.offset + a.length] = fb
-    swapped[b.offset:b.offset + b.length] = fa
-    pack.write_bytes(bytes(swapped))
+    a, b = swap_equal_frames(pack, repo.codec)
 
     repo = _open(repo_dir)
     s = repo.find(snap.id)

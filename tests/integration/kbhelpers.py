@@ -12,6 +12,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.support import mutation_map
+
 ROOT = Path(__file__).resolve().parents[2]
 SUPPORT = ROOT / "tests" / "support"
 
@@ -27,8 +29,9 @@ class KB:
         return [sys.executable, "-m", "kasirbackup", *map(str, args)]
 
     def run(self, *args: str, timeout: float = 300, check: bool = False) -> subprocess.CompletedProcess:
-        proc = subprocess.run(self.argv(*args), env=self.env, capture_output=True, text=True,
-                              timeout=timeout, cwd=str(ROOT))
+        argv, env = mutation_map.command(self.env, *map(str, args))
+        proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout, cwd=str(ROOT))
+        mutation_map.collect(env)
         if check and proc.returncode != 0:
             raise AssertionError(f"kasirbackup {' '.join(map(str, args))} exited {proc.returncode}\n"
                                  f"stdout: {proc.stdout}\nstderr: {proc.stderr}")
@@ -45,9 +48,9 @@ class KB:
     def killed_at(self, point: str, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
         """Run the command and let it SIGKILL itself at the engine's fault point ``point``
         (``NAME`` or ``NAME:N``, see kasirbackup/core/faults.py); asserts that it got there."""
-        env = dict(self.env, KASIRBACKUP_TEST_KILL_AT=point)
-        proc = subprocess.run(self.argv(*args), env=env, capture_output=True, text=True, timeout=timeout,
-                              cwd=str(ROOT))
+        argv, env = mutation_map.command(dict(self.env, KASIRBACKUP_TEST_KILL_AT=point), *map(str, args))
+        proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout, cwd=str(ROOT))
+        mutation_map.collect(env)
         assert proc.returncode == -signal.SIGKILL, \
             f"kasirbackup {args[0]} did not reach {point}: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
         return proc
@@ -60,6 +63,9 @@ def make_kb(workdir: Path) -> KB:
     tmp.mkdir(exist_ok=True)
     env = dict(os.environ)
     env["KASIRBACKUP_LOG_DIR"] = str(logs)
+    # settings and the run history (every restore, export, check … is recorded) stay in the test
+    env["KASIRBACKUP_CONFIG_DIR"] = str(workdir / "_config")
+    env["KASIRBACKUP_DATA_DIR"] = str(workdir / "_data")
     env["TMPDIR"] = str(tmp)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     return KB(env=env, tmpdir=tmp)

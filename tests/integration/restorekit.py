@@ -18,6 +18,7 @@ import textwrap
 import time
 from pathlib import Path
 
+from tests.support import mutation_map
 from tests.support.checks import assert_ok, describe, parse_json_stdout
 
 SUFFIXES = ("", "-journal", "-wal", "-shm")
@@ -27,8 +28,11 @@ SUFFIXES = ("", "-journal", "-wal", "-shm")
 
 def run(kb, *args, timeout: float = 180, **kw) -> subprocess.CompletedProcess:
     """``kasirbackup ARGS`` with standard input from /dev/null (never a terminal)."""
-    return subprocess.run(kb.argv(*args), env=kb.env, capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL, **kw)
+    argv, env = mutation_map.command(kb.env, *map(str, args))
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL, **kw)
+    mutation_map.collect(env)
+    return proc
 
 
 def backup(kb, db, repo, *extra, cli: bool = False) -> dict:

@@ -25,19 +25,30 @@ import pytest
 from prunekit import (EXPECTED_REASONS, KEPT_NUMBERS, POLICY_ARGS, SCHEDULE, BuiltRepo, build_repo,
                       cli_restore_sha, data_bytes, data_files, kb_for, manifest_ids, pack_consistency,
                       reason_rules, same_moment, tree_diff, tree_state)
+from tests.support import mutation_map
 from tests.support.checks import assert_ok, assert_one_line_error, describe
 
+ROOT = Path(__file__).resolve().parents[2]
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> BuiltRepo:
-    work = tmp_path_factory.mktemp("prune-build")
+    cache = mutation_map.setup_cache("prune-build", ROOT)
+    if cache is not None and (cache / "done").exists():    # a mutmut run: built by its stats run
+        saved = json.loads((cache / "built.json").read_text())
+        return BuiltRepo(cache / "repo", cache / "kasir.db", saved["ids"], saved["sha"])
+    work = cache or tmp_path_factory.mktemp("prune-build")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
     kb = kb_for(work)
     b = build_repo(work, kb)
     for snap_id in b.ids:
         b.sha[snap_id] = cli_restore_sha(kb, b.repo, snap_id, work / f"before-{snap_id[:8]}.db")
     assert len(set(b.sha.values())) == len(b.ids), "every snapshot should be a different database"
+    if cache is not None:
+        (cache / "built.json").write_text(json.dumps({"ids": b.ids, "sha": b.sha}))
+        (cache / "done").touch()
     return b
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Render the app icon (resources/icons/kasirbackup.svg) to the raster formats the platforms
-want: kasirbackup.png (256 px, Linux and the window icon), kasirbackup.ico (Windows:
-16–256 px in one file) and kasirbackup.icns (macOS, only when Qt can write it).
+"""Render the app icon (kasirbackup/gui/resources/icons/kasirbackup.svg) to the raster
+formats the platforms want: kasirbackup.png (256 px, Linux and the window icon),
+kasirbackup.ico (Windows: 16–256 px in one file) and kasirbackup.icns (macOS, only when Qt
+can write it).
 
     python packaging/make_icons.py OUT_DIR [--svg PATH]
 
@@ -19,7 +20,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SVG = ROOT / "resources" / "icons" / "kasirbackup.svg"
+SVG = ROOT / "kasirbackup" / "gui" / "resources" / "icons" / "kasirbackup.svg"
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 ICNS_SIZES = (16, 32, 64, 128, 256, 512, 1024)
 

@@ -3,7 +3,10 @@ first-start setup (with the sample shop database), main window, restore wizard p
 schedule dialog, settings tabs and history — saved to docs/screenshots/<lang>/.
 
     make screenshots            (runs under Xvfb when there is no display)
-    .venv/bin/python scripts/screenshots.py [--out DIR] [--lang en,id]
+    .venv/bin/python scripts/screenshots.py [--out DIR] [--lang en,id] [--texts FILE]
+
+``--texts FILE`` also writes, per screen, every text a user can read on it (JSON), for
+tests/gui/test_screen_language.py.
 
 Everything happens in private temporary folders; nothing of the user's is touched.
 """
@@ -11,6 +14,7 @@ Everything happens in private temporary folders; nothing of the user's is touche
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sqlite3
 import sys
@@ -21,12 +25,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     ap.add_argument("--lang", default="en,id")
+    ap.add_argument("--texts", help="write the visible texts of every screen to this JSON file")
     args = ap.parse_args()
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -41,6 +47,8 @@ def main() -> int:
     app.setStyle("Fusion")
     for lang in args.lang.split(","):
         shoot(app, lang.strip(), work / lang, Path(args.out) / lang)
+    if args.texts:
+        Path(args.texts).write_text(json.dumps(TEXTS, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
 
@@ -57,10 +65,17 @@ def pump(app, until=None, timeout: float = 120.0, settle: float = 0.0) -> None:
         time.sleep(0.01)
 
 
-def save(app, widget, out: Path, name: str) -> None:
+#: "<lang>/<screen>" -> the texts a user can read on it (--texts)
+TEXTS: dict[str, list[str]] = {}
+
+
+def save(app, widget, out: Path, name: str, extra: list[str] | None = None) -> None:
+    from screen_texts import visible_texts
+
     pump(app, settle=0.3)
     out.mkdir(parents=True, exist_ok=True)
     widget.grab().save(str(out / f"{name}.png"))
+    TEXTS[f"{out.name}/{name}"] = visible_texts(widget) + (extra or [])
     print(out / f"{name}.png", flush=True)
 
 
@@ -118,7 +133,9 @@ def shoot(app, lang: str, work: Path, out: Path) -> None:
     win.resize(1150, 740)
     win.show()
     pump(app, lambda: win.model.rowCount() >= 7 and win._summary is not None)
-    save(app, win, out, "05-main-window")
+    from screen_texts import menu_texts
+    menus = [t for a in win.menuBar().actions() if a.menu() is not None for t in [a.text(), *menu_texts(a.menu())]]
+    save(app, win, out, "05-main-window", extra=menus)
 
     # 3. the restore wizard, with the backup of three days ago
     from kasirbackup.gui.restore_wizard import RestoreWizard
@@ -184,6 +201,27 @@ def shoot(app, lang: str, work: Path, out: Path) -> None:
         pos.wait()
     rw.close()
 
+    # 3c. the list after the restores: the safety backup selected, its technical details open
+    from kasirbackup.core.repo.manifest import Kind
+
+    win._profile_selected()
+    pump(app, lambda: any(s.kind == Kind.BEFORE_RESTORE for s in win.model.snapshots()))
+    row = next(r for r in range(win.model.rowCount()) if win.model.snapshot(r).kind == Kind.BEFORE_RESTORE)
+    win.view.selectRow(win.proxy.mapFromSource(win.model.index(row, 0)).row())
+    win._technical = True
+    win._selection_changed()
+    save(app, win, out, "05b-main-window-technical-details")
+    win._technical = False
+
+    # 3d. the tray menu (texts only: a menu of the system tray is drawn by the desktop)
+    from kasirbackup.gui.tray import Tray
+
+    tray = Tray(ctx, win)
+    tray.rebuild_menu()
+    tray.update()
+    from screen_texts import menu_texts
+    TEXTS[f"{out.name}/05c-tray-menu"] = menu_texts(tray.menu) + [tray.tray.toolTip()]
+
     # 4. schedule, settings, history
     from kasirbackup.gui.history_dialog import HistoryDialog
     from kasirbackup.gui.schedule_dialog import ScheduleDialog
@@ -205,6 +243,21 @@ def shoot(app, lang: str, work: Path, out: Path) -> None:
     hd.show()
     save(app, hd, out, "13-history")
     hd.close()
+
+    # 5. export and import
+    from kasirbackup.gui.export_dialog import ExportDialog
+    from kasirbackup.gui.import_dialog import ImportDialog
+
+    ed = ExportDialog(ctx, profile, None, win)
+    ed.show()
+    pump(app, settle=1.0)
+    save(app, ed, out, "14-export")
+    ed.close()
+    imd = ImportDialog(ctx, profile, win)
+    imd.show()
+    pump(app, settle=0.5)
+    save(app, imd, out, "15-import")
+    imd.close()
     win.quitting = True
     win.close()
     ctx.shutdown()

@@ -1,9 +1,11 @@
 """The translation pipeline (development and build time only; the app just loads .qm files).
 
     python scripts/translations.py update     # error_strings.py + lupdate -> translations/*.ts
-    python scripts/translations.py compile    # lrelease -> translations/*.qm (committed)
+    python scripts/translations.py compile    # lrelease -> kasirbackup/gui/resources/translations/*.qm
     python scripts/translations.py errors     # only regenerate kasirbackup/gui/error_strings.py
 
+The .ts sources live in translations/; the compiled .qm are committed as package data of
+``kasirbackup.gui.resources`` (a wheel and the PyInstaller bundle carry them).
 ``scripts/translations.sh`` runs this with the project's virtualenv. lupdate and lrelease ship
 inside the PySide6-Essentials wheel (``site-packages/PySide6/lupdate``), so no extra package is
 needed. See docs/TRANSLATING.md.
@@ -19,8 +21,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TRANSLATIONS = ROOT / "translations"
+TRANSLATIONS = ROOT / "translations"                  # the .ts sources
 GUI = ROOT / "kasirbackup" / "gui"
+QM_DIR = GUI / "resources" / "translations"           # the compiled .qm: package data
 ERROR_STRINGS = GUI / "error_strings.py"
 
 # kasirbackup_<lang>.ts from the code; qtbase_id.ts is written by hand (Qt's own texts)
@@ -158,7 +161,7 @@ def lrelease(ts: Path, qm: Path) -> None:
                    check=True, stdout=subprocess.PIPE)
 
 
-def compile_all(out: Path = TRANSLATIONS) -> list[Path]:
+def compile_all(out: Path = QM_DIR) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     done = []
     for name in QM_SOURCES:

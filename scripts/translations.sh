@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Translations: "update" (collect strings into translations/*.ts) or "compile" (build the .qm).
+# Translations: "update" (collect strings into translations/*.ts) or "compile" (build the .qm
+# in kasirbackup/gui/resources/translations, package data).
 #   scripts/translations.sh update    # after changing user-visible strings; then translate
 #   scripts/translations.sh compile   # after translating; commit the .ts and .qm together
 # Uses lupdate/lrelease from the PySide6 wheel in .venv. See docs/TRANSLATING.md.

@@ -40,6 +40,105 @@
     </message>
 </context>
 <context>
+    <name>BackupDetails</name>
+    <message>
+        <source>Yes: a test restore rebuilt this backup and found the database sound.</source>
+        <translation>Ya: uji pemulihan membangun ulang cadangan ini dan database-nya dalam keadaan baik.</translation>
+    </message>
+    <message>
+        <source>Yes: a test restore rebuilt this backup and found the database sound ({when}).</source>
+        <translation>Ya: uji pemulihan membangun ulang cadangan ini dan database-nya dalam keadaan baik ({when}).</translation>
+    </message>
+    <message>
+        <source>No: the test restore failed. Do not rely on this backup; choose another one.</source>
+        <translation>Tidak: uji pemulihan gagal. Jangan mengandalkan cadangan ini; pilih cadangan lain.</translation>
+    </message>
+    <message>
+        <source>Not checked yet.</source>
+        <translation>Belum diperiksa.</translation>
+    </message>
+    <message>
+        <source>SQLite&apos;s full integrity check</source>
+        <translation>pemeriksaan integritas penuh SQLite</translation>
+    </message>
+    <message>
+        <source>SQLite&apos;s quick check</source>
+        <translation>pemeriksaan cepat SQLite</translation>
+    </message>
+    <message>
+        <source>the fingerprint matches</source>
+        <translation>sidik jarinya cocok</translation>
+    </message>
+    <message>
+        <source>the fingerprint was recorded</source>
+        <translation>sidik jarinya dicatat</translation>
+    </message>
+    <message>
+        <source>{pages} pages match their checksums, {sha}, {check} passed, the rows of {tables} tables counted</source>
+        <translation>{pages} halaman cocok dengan checksum-nya, {sha}, {check} lolos, baris {tables} tabel dihitung</translation>
+    </message>
+    <message>
+        <source>Taken</source>
+        <translation>Dibuat</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Jenis</translation>
+    </message>
+    <message>
+        <source>Checked</source>
+        <translation>Diperiksa</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Database</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Ukuran</translation>
+    </message>
+    <message>
+        <source>Tables and rows</source>
+        <translation>Tabel dan baris</translation>
+    </message>
+    <message>
+        <source>Hide technical details</source>
+        <translation>Sembunyikan detail teknis</translation>
+    </message>
+    <message>
+        <source>Technical details</source>
+        <translation>Detail teknis</translation>
+    </message>
+    <message>
+        <source>Backup number</source>
+        <translation>Nomor cadangan</translation>
+    </message>
+    <message>
+        <source>Database file</source>
+        <translation>File database</translation>
+    </message>
+    <message>
+        <source>Computer</source>
+        <translation>Komputer</translation>
+    </message>
+    <message>
+        <source>Added to the backup folder</source>
+        <translation>Ditambahkan ke folder cadangan</translation>
+    </message>
+    <message>
+        <source>Test restore</source>
+        <translation>Uji pemulihan</translation>
+    </message>
+    <message>
+        <source>Test restore took</source>
+        <translation>Lama uji pemulihan</translation>
+    </message>
+    <message>
+        <source>Fingerprint (SHA-256)</source>
+        <translation>Sidik jari (SHA-256)</translation>
+    </message>
+</context>
+<context>
     <name>ChangePassphraseDialog</name>
     <message>
         <source>Change passphrase</source>
@@ -64,6 +163,34 @@
     <message>
         <source>&amp;Type it again:</source>
         <translation>&amp;Ketik sekali lagi:</translation>
+    </message>
+    <message>
+        <source>At least {n} characters. A few unrelated words are easy to remember and hard to guess.</source>
+        <translation>Paling sedikit {n} karakter. Beberapa kata yang tidak saling berhubungan mudah diingat dan sulit ditebak.</translation>
+    </message>
+    <message>
+        <source>Too short: at least {n} characters.</source>
+        <translation>Terlalu pendek: paling sedikit {n} karakter.</translation>
+    </message>
+    <message>
+        <source>Weak: easy to guess. Add a few more words.</source>
+        <translation>Lemah: mudah ditebak. Tambahkan beberapa kata lagi.</translation>
+    </message>
+    <message>
+        <source>Fair. A longer passphrase is stronger.</source>
+        <translation>Cukup. Frasa sandi yang lebih panjang lebih kuat.</translation>
+    </message>
+    <message>
+        <source>Strong.</source>
+        <translation>Kuat.</translation>
+    </message>
+    <message>
+        <source>The two passphrases are not the same yet.</source>
+        <translation>Kedua frasa sandi belum sama.</translation>
+    </message>
+    <message>
+        <source>The passphrases match.</source>
+        <translation>Frasa sandi sudah cocok.</translation>
     </message>
     <message>
         <source>Change</source>
@@ -363,6 +490,10 @@ Tetap pulihkan hanya jika program itu tidak bisa ditutup, dan jalankan ulang pro
         <translation>Ekspor terjadwal tidak dibuat untuk cadangan terenkripsi: file hasil ekspornya tidak akan terenkripsi.</translation>
     </message>
     <message>
+        <source>The export will hold the data as it was in this backup ({kind}, {when}): sales and changes made after it are not in it. To export everything up to now, choose “The database as it is now”.</source>
+        <translation>Ekspor akan berisi data seperti pada cadangan ini ({kind}, {when}): penjualan dan perubahan sesudahnya tidak ada di dalamnya. Untuk mengekspor semuanya sampai sekarang, pilih “Database seperti sekarang”.</translation>
+    </message>
+    <message>
         <source>Reading the list of tables…</source>
         <translation>Membaca daftar tabel…</translation>
     </message>
@@ -451,6 +582,10 @@ Tetap pulihkan hanya jika program itu tidak bisa ditutup, dan jalankan ulang pro
         <translation>Tidak diekspor</translation>
     </message>
     <message>
+        <source>KasirBackup keeps here what it needs to import this workbook back exactly. Leave this sheet as it is.</source>
+        <translation>Di sini KasirBackup menyimpan yang diperlukan untuk mengimpor kembali buku kerja ini dengan tepat. Biarkan lembar ini apa adanya.</translation>
+    </message>
+    <message>
         <source>Waiting for the backup that is running to finish…</source>
         <translation>Menunggu pencadangan yang sedang berjalan selesai…</translation>
     </message>
@@ -522,8 +657,12 @@ Cadangan: {repo}
 Jadwal: {when}</translation>
     </message>
     <message>
-        <source>The backup was checked by a test restore. The next one runs by itself on {when}. Keep KasirBackup running (it waits in the tray next to the clock).</source>
-        <translation>Cadangan sudah diperiksa dengan uji pemulihan. Pencadangan berikutnya berjalan sendiri pada {when}. Biarkan KasirBackup tetap berjalan (menunggu di baki sistem, di dekat jam).</translation>
+        <source>The backup was checked by a test restore. The next one runs by itself on {when}. KasirBackup waits in the tray next to the clock and starts again when you log in.</source>
+        <translation>Cadangan sudah diperiksa dengan uji pemulihan. Pencadangan berikutnya berjalan sendiri pada {when}. KasirBackup menunggu di baki sistem dekat jam dan berjalan lagi saat Anda masuk.</translation>
+    </message>
+    <message>
+        <source>The backup was checked by a test restore. The next one runs on {when}, but only while KasirBackup is running: it does not start by itself after the computer restarts.</source>
+        <translation>Cadangan sudah diperiksa dengan uji pemulihan. Pencadangan berikutnya berjalan pada {when}, tetapi hanya selama KasirBackup berjalan: KasirBackup tidak berjalan sendiri setelah komputer dinyalakan ulang.</translation>
     </message>
     <message>
         <source>The database is set up and will be backed up on schedule; try again now, or finish and look at the main window.</source>
@@ -664,6 +803,22 @@ Jadwal: {when}</translation>
         <translation>&amp;Database:</translation>
     </message>
     <message>
+        <source>&amp;What:</source>
+        <translation>&amp;Jenis:</translation>
+    </message>
+    <message>
+        <source>Everything</source>
+        <translation>Semua</translation>
+    </message>
+    <message>
+        <source>Restores and undos</source>
+        <translation>Pemulihan dan pembatalan</translation>
+    </message>
+    <message>
+        <source>Removal of old backups</source>
+        <translation>Penghapusan cadangan lama</translation>
+    </message>
+    <message>
         <source>&amp;Result:</source>
         <translation>&amp;Hasil:</translation>
     </message>
@@ -692,20 +847,20 @@ Jadwal: {when}</translation>
         <translation>&amp;Segarkan</translation>
     </message>
     <message>
-        <source>{shown} of {total} runs</source>
-        <translation>{shown} dari {total} pencadangan</translation>
+        <source>{shown} of {total} entries</source>
+        <translation>{shown} dari {total} catatan</translation>
     </message>
     <message>
-        <source>{total} runs</source>
-        <translation>{total} pencadangan</translation>
+        <source>{total} entries</source>
+        <translation>{total} catatan</translation>
     </message>
     <message>
-        <source>No runs recorded yet.</source>
-        <translation>Belum ada pencadangan yang tercatat.</translation>
+        <source>Nothing recorded yet.</source>
+        <translation>Belum ada yang tercatat.</translation>
     </message>
     <message>
-        <source>Select a run to see its details.</source>
-        <translation>Pilih satu pencadangan untuk melihat detailnya.</translation>
+        <source>Select an entry to see its details.</source>
+        <translation>Pilih satu baris untuk melihat detailnya.</translation>
     </message>
     <message>
         <source>Database</source>
@@ -722,10 +877,6 @@ Jadwal: {when}</translation>
     <message>
         <source>Duration</source>
         <translation>Lama</translation>
-    </message>
-    <message>
-        <source>{seconds} s</source>
-        <translation>{seconds} dtk</translation>
     </message>
     <message>
         <source>Started by</source>
@@ -746,6 +897,30 @@ Jadwal: {when}</translation>
     <message>
         <source>Message</source>
         <translation>Pesan</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Jenis</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>Yang terjadi</translation>
+    </message>
+    <message>
+        <source>Backup folder</source>
+        <translation>Folder cadangan</translation>
+    </message>
+    <message>
+        <source>File read</source>
+        <translation>File yang dibaca</translation>
+    </message>
+    <message>
+        <source>File written</source>
+        <translation>File yang ditulis</translation>
+    </message>
+    <message>
+        <source>Safety backup</source>
+        <translation>Cadangan pengaman</translation>
     </message>
     <message>
         <source>There is no log file yet. KasirBackup writes one when the app runs; it holds the technical details of every problem.</source>
@@ -773,6 +948,10 @@ Jadwal: {when}</translation>
     <message>
         <source>Started by</source>
         <translation>Dimulai oleh</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Jenis</translation>
     </message>
     <message>
         <source>Result</source>
@@ -949,8 +1128,8 @@ Jadwal: {when}</translation>
         <translation>Pilih file yang akan diimpor</translation>
     </message>
     <message>
-        <source>Exports (*.json *.xlsx *.csv *.zip);;All files (*)</source>
-        <translation>Hasil ekspor (*.json *.xlsx *.csv *.zip);;Semua file (*)</translation>
+        <source>Files exported by KasirBackup (*.csv *.json *.xlsx *.zip)</source>
+        <translation>File ekspor KasirBackup (*.csv *.json *.xlsx *.zip)</translation>
     </message>
     <message>
         <source>Reading the file and trying the import on a copy of the database…</source>
@@ -1144,8 +1323,8 @@ Jadwal: {when}</translation>
         <translation>Riwayat</translation>
     </message>
     <message>
-        <source>Every backup run with its result, and the log file</source>
-        <translation>Setiap pencadangan beserta hasilnya, dan file log</translation>
+        <source>Every backup, restore, import, export and check with its result, and the log file</source>
+        <translation>Setiap pencadangan, pemulihan, impor, ekspor, dan pemeriksaan beserta hasilnya, serta file log</translation>
     </message>
     <message>
         <source>Add database…</source>
@@ -1156,8 +1335,72 @@ Jadwal: {when}</translation>
         <translation>Lindungi database lain</translation>
     </message>
     <message>
+        <source>KasirBackup is still running in the tray. Quit from the tray menu to stop it.</source>
+        <translation>KasirBackup masih berjalan di baki sistem. Pilih Keluar di menu baki sistem untuk menghentikannya.</translation>
+    </message>
+    <message>
+        <source>KasirBackup is still running in the tray and will make tonight&apos;s backup at {time}. Quit from the tray menu to stop it.</source>
+        <translation>KasirBackup masih berjalan di baki sistem dan akan membuat cadangan malam ini pukul {time}. Pilih Keluar di menu baki sistem untuk menghentikannya.</translation>
+    </message>
+    <message>
+        <source>KasirBackup is still running in the tray and will make today&apos;s backup at {time}. Quit from the tray menu to stop it.</source>
+        <translation>KasirBackup masih berjalan di baki sistem dan akan membuat cadangan hari ini pukul {time}. Pilih Keluar di menu baki sistem untuk menghentikannya.</translation>
+    </message>
+    <message>
+        <source>KasirBackup is still running in the tray and will make the next backup on {when}. Quit from the tray menu to stop it.</source>
+        <translation>KasirBackup masih berjalan di baki sistem dan akan membuat cadangan berikutnya pada {when}. Pilih Keluar di menu baki sistem untuk menghentikannya.</translation>
+    </message>
+    <message>
+        <source>KasirBackup is still running</source>
+        <translation>KasirBackup masih berjalan</translation>
+    </message>
+    <message>
+        <source>Quit KasirBackup?</source>
+        <translation>Keluar dari KasirBackup?</translation>
+    </message>
+    <message>
+        <source>Quit KasirBackup? Tonight&apos;s backup at {time} of {name} will not run until you start KasirBackup again.</source>
+        <translation>Keluar dari KasirBackup? Pencadangan {name} malam ini pukul {time} tidak akan berjalan sampai Anda membuka KasirBackup lagi.</translation>
+    </message>
+    <message>
+        <source>Quit KasirBackup? Today&apos;s backup at {time} of {name} will not run until you start KasirBackup again.</source>
+        <translation>Keluar dari KasirBackup? Pencadangan {name} hari ini pukul {time} tidak akan berjalan sampai Anda membuka KasirBackup lagi.</translation>
+    </message>
+    <message>
+        <source>Quit KasirBackup? The next backup of {name}, on {when}, will not run until you start KasirBackup again.</source>
+        <translation>Keluar dari KasirBackup? Pencadangan {name} berikutnya, pada {when}, tidak akan berjalan sampai Anda membuka KasirBackup lagi.</translation>
+    </message>
+    <message>
+        <source>Scheduled backups run only while KasirBackup runs. To have them run without it, tick “Also run backups through the operating system&apos;s task scheduler” in Schedule….</source>
+        <translation>Pencadangan terjadwal hanya berjalan selama KasirBackup berjalan. Agar tetap berjalan tanpanya, centang “Jalankan pencadangan juga lewat penjadwal tugas sistem operasi” di Jadwal….</translation>
+    </message>
+    <message>
+        <source>The scheduled backups of {names} stop too.</source>
+        <translation>Pencadangan terjadwal {names} juga berhenti.</translation>
+    </message>
+    <message>
         <source>Quit</source>
         <translation>Keluar</translation>
+    </message>
+    <message>
+        <source>A backup of {name} is running now. Quit KasirBackup anyway?</source>
+        <translation>Pencadangan {name} sedang berjalan. Tetap keluar dari KasirBackup?</translation>
+    </message>
+    <message>
+        <source>“Quit now” stops the backup: nothing is changed, and the backups made before stay as they are. Or KasirBackup quits by itself as soon as the backup is done.</source>
+        <translation>“Keluar sekarang” menghentikan pencadangan: tidak ada yang diubah, dan cadangan yang sudah ada tetap seperti semula. Atau KasirBackup keluar sendiri begitu pencadangan selesai.</translation>
+    </message>
+    <message>
+        <source>Quit when it is done</source>
+        <translation>Keluar setelah selesai</translation>
+    </message>
+    <message>
+        <source>Quit now</source>
+        <translation>Keluar sekarang</translation>
+    </message>
+    <message>
+        <source>KasirBackup quits when the backup is done.</source>
+        <translation>KasirBackup akan keluar setelah pencadangan selesai.</translation>
     </message>
     <message>
         <source>Stop KasirBackup (scheduled backups stop too)</source>
@@ -1206,50 +1449,6 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>There are no backups yet. Press “Backup now” to make the first one.</source>
         <translation>Belum ada cadangan. Tekan “Cadangkan sekarang” untuk membuat yang pertama.</translation>
-    </message>
-    <message>
-        <source>Backup</source>
-        <translation>Cadangan</translation>
-    </message>
-    <message>
-        <source>Taken</source>
-        <translation>Dibuat</translation>
-    </message>
-    <message>
-        <source>Kind</source>
-        <translation>Jenis</translation>
-    </message>
-    <message>
-        <source>Label</source>
-        <translation>Label</translation>
-    </message>
-    <message>
-        <source>Computer</source>
-        <translation>Komputer</translation>
-    </message>
-    <message>
-        <source>Size</source>
-        <translation>Ukuran</translation>
-    </message>
-    <message>
-        <source>Added to the backup folder</source>
-        <translation>Ditambahkan ke folder cadangan</translation>
-    </message>
-    <message>
-        <source>Verified</source>
-        <translation>Diperiksa</translation>
-    </message>
-    <message>
-        <source>Yes, by a test restore ({detail})</source>
-        <translation>Ya, dengan uji pemulihan ({detail})</translation>
-    </message>
-    <message>
-        <source>No: {detail}</source>
-        <translation>Belum: {detail}</translation>
-    </message>
-    <message>
-        <source>Fingerprint (SHA-256)</source>
-        <translation>Sidik jari (SHA-256)</translation>
     </message>
     <message>
         <source>A backup of this database is already running.</source>
@@ -1318,6 +1517,193 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>The backup folder {location} is not there. If it is on a USB disk, plug the disk in and try again.</source>
         <translation>Folder cadangan {location} tidak ditemukan. Jika ada di disk USB, colokkan disknya lalu coba lagi.</translation>
+    </message>
+    <message>
+        <source>Could not turn on start with login: {reason}</source>
+        <translation>Tidak bisa menyalakan mulai otomatis saat masuk: {reason}</translation>
+    </message>
+    <message>
+        <source>KasirBackup now starts when you log in.</source>
+        <translation>KasirBackup sekarang berjalan saat Anda masuk.</translation>
+    </message>
+</context>
+<context>
+    <name>NewPassphraseDialog</name>
+    <message>
+        <source>Turn on encryption</source>
+        <translation>Aktifkan enkripsi</translation>
+    </message>
+    <message>
+        <source>The backups in {location} will be encrypted with this passphrase. Without it nobody can open them — not even you. Write it down and keep it somewhere safe, away from this computer.</source>
+        <translation>Cadangan di {location} akan dienkripsi dengan frasa sandi ini. Tanpa frasa sandi ini tidak ada yang bisa membukanya — termasuk Anda. Tuliskan dan simpan di tempat yang aman, jauh dari komputer ini.</translation>
+    </message>
+    <message>
+        <source>&amp;Remember it on this computer, so scheduled backups run without asking</source>
+        <translation>&amp;Ingat di komputer ini, agar pencadangan terjadwal berjalan tanpa bertanya</translation>
+    </message>
+    <message>
+        <source>This computer has no secure credential store, so the passphrase cannot be saved on it. KasirBackup asks for it after each start and keeps it in memory only.</source>
+        <translation>Komputer ini tidak memiliki penyimpanan kredensial yang aman, jadi frasa sandi tidak bisa disimpan di sini. KasirBackup memintanya setiap kali dijalankan dan hanya menyimpannya di memori.</translation>
+    </message>
+</context>
+<context>
+    <name>OnlineStorageDialog</name>
+    <message>
+        <source>Add online storage</source>
+        <extracomment>provider name → (an address it gives, its region for that address). Names are brands (not translated).</extracomment>
+        <translation>Tambah penyimpanan cloud</translation>
+    </message>
+    <message>
+        <source>Backups are also copied to a storage bucket you rent from an online provider, so they survive a fire or a stolen computer. Your provider&apos;s console shows the address, the bucket and the keys.</source>
+        <translation>Cadangan juga disalin ke bucket penyimpanan yang Anda sewa dari penyedia online, sehingga tetap aman bila terjadi kebakaran atau komputer dicuri. Konsol penyedia Anda menampilkan alamat, bucket, dan kuncinya.</translation>
+    </message>
+    <message>
+        <source>Another S3-compatible provider</source>
+        <translation>Penyedia lain yang kompatibel dengan S3</translation>
+    </message>
+    <message>
+        <source>&amp;Provider:</source>
+        <translation>&amp;Penyedia:</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <translation>&amp;Alamat:</translation>
+    </message>
+    <message>
+        <source>&amp;Bucket:</source>
+        <translation>&amp;Bucket:</translation>
+    </message>
+    <message>
+        <source>&amp;Folder (optional):</source>
+        <translation>&amp;Folder (opsional):</translation>
+    </message>
+    <message>
+        <source>&amp;Region (optional):</source>
+        <translation>&amp;Region (opsional):</translation>
+    </message>
+    <message>
+        <source>Access &amp;key:</source>
+        <translation>&amp;Kunci akses:</translation>
+    </message>
+    <message>
+        <source>&amp;Secret key:</source>
+        <translation>Kunci ra&amp;hasia:</translation>
+    </message>
+    <message>
+        <source>for example kasir</source>
+        <translation>misalnya kasir</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>&amp;Uji koneksi</translation>
+    </message>
+    <message>
+        <source>The address and the keys are kept in this computer&apos;s credential store, never in KasirBackup&apos;s settings file.</source>
+        <translation>Alamat dan kunci disimpan di penyimpanan kredensial komputer ini, tidak pernah di file pengaturan KasirBackup.</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Tambah</translation>
+    </message>
+    <message>
+        <source>The address looks like {example}. Copy it from your provider&apos;s console.</source>
+        <translation>Alamatnya seperti {example}. Salin dari konsol penyedia Anda.</translation>
+    </message>
+    <message>
+        <source>The address of the provider&apos;s S3-compatible endpoint, starting with https://. Copy it from your provider&apos;s console.</source>
+        <translation>Alamat endpoint penyedia yang kompatibel dengan S3, diawali https://. Salin dari konsol penyedia Anda.</translation>
+    </message>
+    <message>
+        <source>Type the address your provider gives, starting with https://.</source>
+        <translation>Ketik alamat dari penyedia Anda, diawali https://.</translation>
+    </message>
+    <message>
+        <source>Type the bucket&apos;s name (letters, digits, dots and hyphens).</source>
+        <translation>Ketik nama bucket (huruf, angka, titik, dan tanda hubung).</translation>
+    </message>
+    <message>
+        <source>A folder name cannot have empty parts, “.” or “..”.</source>
+        <translation>Nama folder tidak boleh punya bagian kosong, “.” atau “..”.</translation>
+    </message>
+    <message>
+        <source>The region is a short name such as ap-southeast-3, or empty.</source>
+        <translation>Region adalah nama pendek seperti ap-southeast-3, atau kosong.</translation>
+    </message>
+    <message>
+        <source>Type the access key.</source>
+        <translation>Ketik kunci akses.</translation>
+    </message>
+    <message>
+        <source>Type the secret key.</source>
+        <translation>Ketik kunci rahasia.</translation>
+    </message>
+    <message>
+        <source>Testing the connection…</source>
+        <translation>Menguji koneksi…</translation>
+    </message>
+    <message>
+        <source>Connected: the bucket can be written and read.</source>
+        <translation>Terhubung: bucket bisa ditulis dan dibaca.</translation>
+    </message>
+    <message>
+        <source>It holds KasirBackup backups already; new ones are added to them.</source>
+        <translation>Sudah ada cadangan KasirBackup di sana; cadangan baru ditambahkan.</translation>
+    </message>
+    <message>
+        <source>But the folder holds other files: type a new folder name.</source>
+        <translation>Tetapi folder itu berisi file lain: ketik nama folder baru.</translation>
+    </message>
+    <message>
+        <source>Could not connect: the secret key is wrong. Check the keys from your provider.</source>
+        <translation>Tidak bisa terhubung: kunci rahasia salah. Periksa kunci dari penyedia Anda.</translation>
+    </message>
+    <message>
+        <source>Could not connect: the provider does not know this access key. Check the keys from your provider.</source>
+        <translation>Tidak bisa terhubung: penyedia tidak mengenal kunci akses ini. Periksa kunci dari penyedia Anda.</translation>
+    </message>
+    <message>
+        <source>Could not connect: there is no bucket named {bucket} at this provider. Check the name, or create the bucket in your provider&apos;s console first.</source>
+        <translation>Tidak bisa terhubung: tidak ada bucket bernama {bucket} di penyedia ini. Periksa namanya, atau buat bucket itu dulu di konsol penyedia Anda.</translation>
+    </message>
+    <message>
+        <source>Could not connect: these keys may not write, read and delete in this bucket. Give them read and write access in your provider&apos;s console.</source>
+        <translation>Tidak bisa terhubung: kunci ini tidak boleh menulis, membaca, dan menghapus di bucket ini. Beri akses baca dan tulis di konsol penyedia Anda.</translation>
+    </message>
+    <message>
+        <source>Could not connect: the address {host} cannot be found. Check the address and the internet connection.</source>
+        <translation>Tidak bisa terhubung: alamat {host} tidak ditemukan. Periksa alamat dan koneksi internet.</translation>
+    </message>
+    <message>
+        <source>Could not connect: nothing answers at {host}. Check the address.</source>
+        <translation>Tidak bisa terhubung: tidak ada yang menjawab di {host}. Periksa alamatnya.</translation>
+    </message>
+    <message>
+        <source>Could not connect: no answer from {host}. Check the internet connection and try again.</source>
+        <translation>Tidak bisa terhubung: tidak ada jawaban dari {host}. Periksa koneksi internet, lalu coba lagi.</translation>
+    </message>
+    <message>
+        <source>Could not connect: no secure connection could be made to {host}. Check the address (https:// or http://) and the computer&apos;s date and time.</source>
+        <translation>Tidak bisa terhubung: koneksi aman ke {host} tidak bisa dibuat. Periksa alamatnya (https:// atau http://) serta tanggal dan jam komputer.</translation>
+    </message>
+    <message>
+        <source>Connected, but what was read back is not what was written. Try again; if it stays so, ask your provider.</source>
+        <translation>Terhubung, tetapi yang terbaca kembali tidak sama dengan yang ditulis. Coba lagi; jika tetap begitu, tanyakan ke penyedia Anda.</translation>
+    </message>
+    <message>
+        <source>Could not connect: the bucket or folder name is not valid.</source>
+        <translation>Tidak bisa terhubung: nama bucket atau folder tidak valid.</translation>
+    </message>
+    <message>
+        <source>Could not connect: the provider answered with an error ({code}). Try again later.</source>
+        <translation>Tidak bisa terhubung: penyedia menjawab dengan kesalahan ({code}). Coba lagi nanti.</translation>
+    </message>
+    <message>
+        <source>Saving the keys…</source>
+        <translation>Menyimpan kunci…</translation>
+    </message>
+    <message>
+        <source>This computer has no secure credential store, so the keys cannot be saved on it. Nothing was added.</source>
+        <translation>Komputer ini tidak memiliki penyimpanan kredensial yang aman, jadi kunci tidak bisa disimpan di sini. Tidak ada yang ditambahkan.</translation>
     </message>
 </context>
 <context>
@@ -1439,6 +1825,45 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>Cancelled. The database was not changed.</source>
         <translation>Dibatalkan. Database tidak diubah.</translation>
+    </message>
+</context>
+<context>
+    <name>RecoverySheetDialog</name>
+    <message>
+        <source>Recovery sheet</source>
+        <translation>Lembar pemulihan</translation>
+    </message>
+    <message>
+        <source>Keep this recovery sheet on paper or on a USB stick, away from this computer. Together with the passphrase it opens the backups on another computer, even if the key file in the backup folder is lost. The passphrase is not on it.</source>
+        <translation>Simpan lembar pemulihan ini di kertas atau di flashdisk, jauh dari komputer ini. Bersama frasa sandi, lembar ini membuka cadangan di komputer lain, meskipun file kunci di folder cadangan hilang. Frasa sandi tidak tercantum di lembar ini.</translation>
+    </message>
+    <message>
+        <source>&amp;Save as file…</source>
+        <translation>&amp;Simpan sebagai file…</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>Sa&amp;lin</translation>
+    </message>
+    <message>
+        <source>&amp;Print…</source>
+        <translation>&amp;Cetak…</translation>
+    </message>
+    <message>
+        <source>Save the recovery sheet</source>
+        <translation>Simpan lembar pemulihan</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt)</source>
+        <translation>File teks (*.txt)</translation>
+    </message>
+    <message>
+        <source>Saved as {path}. Print it and keep it away from this computer.</source>
+        <translation>Disimpan sebagai {path}. Cetak dan simpan jauh dari komputer ini.</translation>
+    </message>
+    <message>
+        <source>Copied. Paste it into a document and keep that away from this computer.</source>
+        <translation>Sudah disalin. Tempelkan ke sebuah dokumen dan simpan dokumen itu jauh dari komputer ini.</translation>
     </message>
 </context>
 <context>
@@ -1793,8 +2218,20 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Jika komputer mati pada jam itu, pencadangan berjalan satu menit setelah KasirBackup dijalankan lagi. Cadangan pertama dibuat sekarang.</translation>
     </message>
     <message>
+        <source>Start KasirBackup when I log in to this computer</source>
+        <translation>Jalankan KasirBackup saat saya masuk ke komputer ini</translation>
+    </message>
+    <message>
         <source>Make the first backup</source>
         <translation>Buat cadangan pertama</translation>
+    </message>
+    <message>
+        <source>KasirBackup waits in the tray next to the clock, so the backups also run after the computer restarts.</source>
+        <translation>KasirBackup menunggu di baki sistem dekat jam, jadi pencadangan tetap berjalan setelah komputer dinyalakan ulang.</translation>
+    </message>
+    <message>
+        <source>Without this, the scheduled backups stop when the computer restarts, until you start KasirBackup yourself.</source>
+        <translation>Tanpa ini, pencadangan terjadwal berhenti saat komputer dinyalakan ulang, sampai Anda menjalankan KasirBackup sendiri.</translation>
     </message>
     <message>
         <source>Next backup: {when} ({distance})</source>
@@ -1832,12 +2269,24 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Pemberitahuan</translation>
     </message>
     <message>
+        <source>Start-up</source>
+        <translation>Mulai otomatis</translation>
+    </message>
+    <message>
         <source>Add a database first</source>
         <translation>Tambahkan database dulu</translation>
     </message>
     <message>
-        <source>Every backup goes to each place below. The first one is the main backup folder; the others receive an off-site copy (a USB disk, a network share, a cloud-sync folder or S3-compatible storage), so a stolen or broken computer does not take the backups with it.</source>
-        <translation>Setiap cadangan disimpan ke semua tempat di bawah ini. Yang pertama adalah folder cadangan utama; yang lain menerima salinan di tempat lain (disk USB, folder bersama di jaringan, folder yang disinkronkan ke cloud, atau penyimpanan yang kompatibel dengan S3), sehingga cadangan tidak ikut hilang jika komputer dicuri atau rusak.</translation>
+        <source>{reason} The place was not added.</source>
+        <translation>{reason} Tempat ini tidak ditambahkan.</translation>
+    </message>
+    <message>
+        <source>Could not turn on start with login: {reason}</source>
+        <translation>Tidak bisa menyalakan mulai otomatis saat masuk: {reason}</translation>
+    </message>
+    <message>
+        <source>Could not turn off start with login: {reason}</source>
+        <translation>Tidak bisa mematikan mulai otomatis saat masuk: {reason}</translation>
     </message>
     <message>
         <source>Add &amp;folder…</source>
@@ -1846,18 +2295,6 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>&amp;Remove</source>
         <translation>&amp;Hapus</translation>
-    </message>
-    <message>
-        <source>&amp;Object storage:</source>
-        <translation>Penyimpanan &amp;cloud:</translation>
-    </message>
-    <message>
-        <source>&amp;Add</source>
-        <translation>&amp;Tambah</translation>
-    </message>
-    <message>
-        <source>The endpoint and keys come from the usual AWS settings (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or the AWS files).</source>
-        <translation>Endpoint dan kunci akses diambil dari pengaturan AWS yang biasa (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, atau file AWS).</translation>
     </message>
     <message>
         <source>Plain copy</source>
@@ -1944,6 +2381,10 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>&amp;Cetak lembar pemulihan…</translation>
     </message>
     <message>
+        <source>C&amp;opy recovery sheet</source>
+        <translation>Sa&amp;lin lembar pemulihan</translation>
+    </message>
+    <message>
         <source>This computer&apos;s credential store</source>
         <translation>Penyimpanan kredensial komputer ini</translation>
     </message>
@@ -1976,6 +2417,22 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Anda selalu diberi tahu jika pencadangan gagal atau tidak bisa berjalan.</translation>
     </message>
     <message>
+        <source>Start KasirBackup when I log in to this computer</source>
+        <translation>Jalankan KasirBackup saat saya masuk ke komputer ini</translation>
+    </message>
+    <message>
+        <source>KasirBackup then waits in the tray next to the clock, so scheduled backups also run after the computer restarts. Without it they stop until you start KasirBackup yourself.</source>
+        <translation>KasirBackup lalu menunggu di baki sistem dekat jam, jadi pencadangan terjadwal tetap berjalan setelah komputer dinyalakan ulang. Tanpa ini, pencadangan berhenti sampai Anda menjalankan KasirBackup sendiri.</translation>
+    </message>
+    <message>
+        <source>Every backup goes to each place below. The first one is the main backup folder; the others receive an off-site copy (a USB disk, a network share, a cloud-sync folder or online storage), so a stolen or broken computer does not take the backups with it.</source>
+        <translation>Setiap cadangan disimpan ke semua tempat di bawah. Yang pertama adalah folder cadangan utama; yang lain menerima salinan di tempat lain (disk USB, folder jaringan, folder sinkronisasi cloud, atau penyimpanan cloud), sehingga komputer yang dicuri atau rusak tidak ikut menghilangkan cadangan.</translation>
+    </message>
+    <message>
+        <source>Add &amp;online storage…</source>
+        <translation>Tambah penyimpanan &amp;cloud…</translation>
+    </message>
+    <message>
         <source>Main backup folder</source>
         <translation>Folder cadangan utama</translation>
     </message>
@@ -1988,20 +2445,52 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>{role}: {location}</translation>
     </message>
     <message>
+        <source>online storage “{name}”</source>
+        <translation>penyimpanan cloud “{name}”</translation>
+    </message>
+    <message>
+        <source>The address and keys of {name} are updated.</source>
+        <translation>Alamat dan kunci {name} sudah diperbarui.</translation>
+    </message>
+    <message>
+        <source>{name} is added. Press OK to keep it.</source>
+        <translation>{name} ditambahkan. Tekan OK untuk menyimpannya.</translation>
+    </message>
+    <message>
+        <source>The main place is online storage, so no plain copy is made there; it is made only in a folder.</source>
+        <translation>Tempat utama adalah penyimpanan cloud, jadi salinan biasa tidak dibuat di sana; salinan biasa hanya dibuat di folder.</translation>
+    </message>
+    <message>
+        <source>&amp;Turn on encryption…</source>
+        <translation>&amp;Aktifkan enkripsi…</translation>
+    </message>
+    <message>
+        <source>Start &amp;encrypted backups in a new folder…</source>
+        <translation>Mulai cadangan t&amp;erenkripsi di folder baru…</translation>
+    </message>
+    <message>
+        <source>Choose an empty folder for the encrypted backups</source>
+        <translation>Pilih folder kosong untuk cadangan terenkripsi</translation>
+    </message>
+    <message>
         <source>{location} is in the list already.</source>
         <translation>{location} sudah ada di daftar.</translation>
     </message>
     <message>
+        <source>Turning encryption on…</source>
+        <translation>Mengaktifkan enkripsi…</translation>
+    </message>
+    <message>
+        <source>From the next backup on, the backups go to {new}, encrypted (press OK to keep this). The backups made so far stay in {old}, not encrypted: delete them when you no longer need them.</source>
+        <translation>Mulai pencadangan berikutnya, cadangan disimpan terenkripsi di {new} (tekan OK untuk menyimpan perubahan ini). Cadangan yang sudah ada tetap di {old} tanpa enkripsi: hapus jika sudah tidak diperlukan.</translation>
+    </message>
+    <message>
+        <source>This computer has no secure credential store, so the passphrase is not saved on it: KasirBackup asks for it after each start.</source>
+        <translation>Komputer ini tidak memiliki penyimpanan kredensial yang aman, jadi frasa sandi tidak disimpan di sini: KasirBackup memintanya setiap kali dijalankan.</translation>
+    </message>
+    <message>
         <source>Choose a folder for backups</source>
         <translation>Pilih folder untuk cadangan</translation>
-    </message>
-    <message>
-        <source>{text} is not an object storage address. Write it like s3://bucket/folder.</source>
-        <translation>{text} bukan alamat penyimpanan cloud. Tulis seperti s3://bucket/folder.</translation>
-    </message>
-    <message>
-        <source>The main place is object storage, so no plain copy is made there; it is made only in a folder.</source>
-        <translation>Tempat utama adalah penyimpanan cloud, jadi salinan biasa tidak dibuat di sana; salinan biasa hanya dibuat di folder.</translation>
     </message>
     <message>
         <source>These backups are encrypted, so no plain copy is made: anyone could read it.</source>
@@ -2010,6 +2499,70 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>Any SQLite tool opens it (for whoever wants “just the file”). It is replaced by each new backup.</source>
         <translation>Program SQLite apa pun bisa membukanya (untuk yang ingin “file-nya saja”). File ini diganti pada setiap pencadangan baru.</translation>
+    </message>
+    <message>
+        <source>hour</source>
+        <translation>jam</translation>
+    </message>
+    <message>
+        <source>day</source>
+        <translation>hari</translation>
+    </message>
+    <message>
+        <source>week</source>
+        <translation>minggu</translation>
+    </message>
+    <message>
+        <source>month</source>
+        <translation>bulan</translation>
+    </message>
+    <message>
+        <source>year</source>
+        <translation>tahun</translation>
+    </message>
+    <message>
+        <source>{n} hourly</source>
+        <translation>{n} per jam</translation>
+    </message>
+    <message>
+        <source>{n} daily</source>
+        <translation>{n} harian</translation>
+    </message>
+    <message>
+        <source>{n} weekly</source>
+        <translation>{n} mingguan</translation>
+    </message>
+    <message>
+        <source>{n} monthly</source>
+        <translation>{n} bulanan</translation>
+    </message>
+    <message>
+        <source>{n} yearly</source>
+        <translation>{n} tahunan</translation>
+    </message>
+    <message>
+        <source>not the newest backup</source>
+        <translation>bukan cadangan terbaru</translation>
+    </message>
+    <message>
+        <source>not one of the {n} newest</source>
+        <translation>bukan salah satu dari {n} yang terbaru</translation>
+    </message>
+    <message>
+        <source>a newer backup is kept for its {periods}</source>
+        <translation>cadangan yang lebih baru disimpan untuk {periods}-nya</translation>
+    </message>
+    <message>
+        <source>older than the {rules} backups kept</source>
+        <translation>lebih lama dari cadangan {rules} yang disimpan</translation>
+    </message>
+    <message>
+        <source>older than the kept period</source>
+        <translation>lebih lama dari masa simpan</translation>
+    </message>
+    <message>
+        <source>a safety backup older than 30 days</source>
+        <translation>cadangan pengaman yang lebih dari 30 hari</translation>
     </message>
     <message>
         <source>Reading the backups in {location}…</source>
@@ -2092,16 +2645,20 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Membaca {location}…</translation>
     </message>
     <message>
-        <source>There are no backups in this place yet. It is created, not encrypted, at the first backup. For encrypted backups, set up the place with “kasirbackup init --encrypt” before the first backup.</source>
-        <translation>Belum ada cadangan di tempat ini. Tempat ini dibuat tanpa enkripsi pada pencadangan pertama. Untuk cadangan terenkripsi, siapkan tempatnya dengan “kasirbackup init --encrypt” sebelum pencadangan pertama.</translation>
+        <source>There are no backups in this place yet. Turn encryption on now and every backup made here is encrypted with your passphrase; otherwise they are not encrypted.</source>
+        <translation>Belum ada cadangan di tempat ini. Aktifkan enkripsi sekarang, maka setiap cadangan di sini dienkripsi dengan frasa sandi Anda; jika tidak, cadangan tidak terenkripsi.</translation>
     </message>
     <message>
-        <source>The backups in this place are encrypted (AES-256-GCM, with a key made from your passphrase). Without the passphrase nobody can open them — not even you, so keep it safe.</source>
-        <translation>Cadangan di tempat ini terenkripsi (AES-256-GCM, dengan kunci yang dibuat dari frasa sandi Anda). Tanpa frasa sandi tidak ada yang bisa membukanya — bahkan Anda sendiri, jadi simpan baik-baik.</translation>
+        <source>The backups in this place are encrypted with your passphrase. Without the passphrase nobody can open them — not even you, so keep it safe.</source>
+        <translation>Cadangan di tempat ini terenkripsi dengan frasa sandi Anda. Tanpa frasa sandi tidak ada yang bisa membukanya — termasuk Anda, jadi simpan baik-baik.</translation>
     </message>
     <message>
-        <source>The backups in this place are not encrypted. Anyone who gets the folder can read them. To encrypt, set up a new place with “kasirbackup init --encrypt” and add it here.</source>
-        <translation>Cadangan di tempat ini tidak terenkripsi. Siapa pun yang mendapatkan foldernya bisa membacanya. Untuk mengenkripsi, siapkan tempat baru dengan “kasirbackup init --encrypt” lalu tambahkan di sini.</translation>
+        <source>The backups in this place are not encrypted: anyone who gets them can read them. Backups already made stay as they are. To encrypt the next ones, add a new online storage folder under Backup places, turn encryption on for it here, then remove this one.</source>
+        <translation>Cadangan di tempat ini tidak terenkripsi: siapa pun yang mendapatkannya bisa membacanya. Cadangan yang sudah ada tetap seperti itu. Untuk mengenkripsi cadangan berikutnya, tambahkan folder penyimpanan cloud baru di Tempat cadangan, aktifkan enkripsinya di sini, lalu hapus tempat ini.</translation>
+    </message>
+    <message>
+        <source>The backups in this place are not encrypted: anyone who gets the folder can read them. Backups already made stay as they are; the next ones can go encrypted into a new folder.</source>
+        <translation>Cadangan di tempat ini tidak terenkripsi: siapa pun yang mendapatkan foldernya bisa membacanya. Cadangan yang sudah ada tetap seperti itu; cadangan berikutnya bisa disimpan terenkripsi di folder baru.</translation>
     </message>
     <message>
         <source>This computer has no secure credential store, so the passphrase cannot be saved on it. KasirBackup asks for it after each start and keeps it in memory only; scheduled backups wait until then.</source>
@@ -2156,6 +2713,10 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Menyiapkan lembar pemulihan…</translation>
     </message>
     <message>
+        <source>The recovery sheet is copied. Paste it into a document and keep that away from this computer.</source>
+        <translation>Lembar pemulihan sudah disalin. Tempelkan ke sebuah dokumen dan simpan dokumen itu jauh dari komputer ini.</translation>
+    </message>
+    <message>
         <source>Saving the passphrase…</source>
         <translation>Menyimpan frasa sandi…</translation>
     </message>
@@ -2197,6 +2758,38 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>Go back and pick the database and the folder again.</source>
         <translation>Kembali dan pilih database serta folder sekali lagi.</translation>
+    </message>
+    <message>
+        <source>Could not turn on start with login: {reason}</source>
+        <translation>Tidak bisa menyalakan mulai otomatis saat masuk: {reason}</translation>
+    </message>
+    <message>
+        <source>Could not turn off start with login: {reason}</source>
+        <translation>Tidak bisa mematikan mulai otomatis saat masuk: {reason}</translation>
+    </message>
+    <message>
+        <source>Keep the first backup?</source>
+        <translation>Simpan cadangan pertama?</translation>
+    </message>
+    <message>
+        <source>Keep the database and its first backup?</source>
+        <translation>Tetap cadangkan database ini dan simpan cadangan pertamanya?</translation>
+    </message>
+    <message>
+        <source>The first backup of {name} is made and checked. Keep: it is backed up {when} from now on. Remove: KasirBackup forgets this database and deletes the backup folder it made: {folder}</source>
+        <translation>Cadangan pertama {name} sudah dibuat dan diperiksa. Simpan: database ini dicadangkan {when} mulai sekarang. Hapus: KasirBackup melupakan database ini dan menghapus folder cadangan yang dibuatnya: {folder}</translation>
+    </message>
+    <message>
+        <source>The first backup of {name} is made and checked. Keep: it is backed up {when} from now on. Remove: KasirBackup forgets this database; the backup folder {folder}, which held backups before, stays as it is.</source>
+        <translation>Cadangan pertama {name} sudah dibuat dan diperiksa. Simpan: database ini dicadangkan {when} mulai sekarang. Hapus: KasirBackup melupakan database ini; folder cadangan {folder}, yang sudah berisi cadangan sebelumnya, dibiarkan seperti semula.</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>Simpan</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Hapus</translation>
     </message>
 </context>
 <context>
@@ -2288,6 +2881,7 @@ Ukuran: {size} · diubah {when}</translation>
     <name>StatusBanner</name>
     <message>
         <source>Backing up now…</source>
+        <extracomment>problems listed under the worst one (the tooltip lists them all)</extracomment>
         <translation>Sedang mencadangkan…</translation>
     </message>
     <message>
@@ -2326,11 +2920,84 @@ Ukuran: {size} · diubah {when}</translation>
         <source>No database chosen yet. Add the database you want to protect.</source>
         <translation>Belum ada database yang dipilih. Tambahkan database yang ingin Anda lindungi.</translation>
     </message>
+    <message>
+        <source>{db}: {text}</source>
+        <translation>{db}: {text}</translation>
+    </message>
+    <message>
+        <source>Show {db}</source>
+        <translation>Tampilkan {db}</translation>
+    </message>
+    <message>
+        <source>Start KasirBackup when I log in</source>
+        <translation>Jalankan KasirBackup saat saya masuk</translation>
+    </message>
+    <message>
+        <source>the folder is read-only</source>
+        <translation>folder hanya bisa dibaca</translation>
+    </message>
+    <message>
+        <source>KasirBackup may not write to the folder</source>
+        <translation>KasirBackup tidak diizinkan menulis ke folder itu</translation>
+    </message>
+    <message>
+        <source>the disk is not connected</source>
+        <translation>disk tidak tersambung</translation>
+    </message>
+    <message>
+        <source>the disk is full</source>
+        <translation>disk penuh</translation>
+    </message>
+    <message>
+        <source>there is a file where the folder should be</source>
+        <translation>ada file di tempat yang seharusnya folder</translation>
+    </message>
+    <message>
+        <source>the reason is in History</source>
+        <translation>alasannya ada di Riwayat</translation>
+    </message>
+    <message>
+        <source>Scheduled backups stop when this computer restarts: nothing starts KasirBackup. Turn on &apos;Start when I log in&apos; in Settings.</source>
+        <translation>Pencadangan terjadwal berhenti saat komputer ini dinyalakan ulang: tidak ada yang menjalankan KasirBackup. Nyalakan &apos;Jalankan saat saya masuk&apos; di Pengaturan.</translation>
+    </message>
+    <message>
+        <source>{db}: not protected yet — no backup has been made. Press Backup now.</source>
+        <translation>{db}: belum terlindungi — belum ada cadangan. Tekan Cadangkan sekarang.</translation>
+    </message>
+    <message>
+        <source>{db}: a scheduled backup is overdue (it was due {when}).</source>
+        <translation>{db}: pencadangan terjadwal terlambat (seharusnya {when}).</translation>
+    </message>
+    <message>
+        <source>{db}: backup to {place} failing since {since} — {reason}</source>
+        <translation>{db}: pencadangan ke {place} gagal sejak {since} — {reason}</translation>
+    </message>
+    <message>
+        <source>{db}: backups failing since {since} — {reason}</source>
+        <translation>{db}: pencadangan gagal sejak {since} — {reason}</translation>
+    </message>
+    <message>
+        <source>{db}: copy to {place} failing since {since} — {reason}</source>
+        <translation>{db}: salinan ke {place} gagal sejak {since} — {reason}</translation>
+    </message>
+    <message>
+        <source>{db}: the off-site copy is pending since {since}.</source>
+        <translation>{db}: salinan di tempat lain tertunda sejak {since}.</translation>
+    </message>
+    <message>
+        <source>(1 more problem)</source>
+        <translation>(1 masalah lain)</translation>
+    </message>
+    <message>
+        <source>({n} more problems)</source>
+        <translation>({n} masalah lain)</translation>
+    </message>
 </context>
 <context>
     <name>Tray</name>
     <message>
         <source>Open KasirBackup</source>
+        <extracomment>the icon for the app&apos;s status level</extracomment>
         <translation>Buka KasirBackup</translation>
     </message>
     <message>
@@ -2342,16 +3009,16 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Cadangkan sekarang</translation>
     </message>
     <message>
-        <source>Last: {text}</source>
-        <translation>Terakhir: {text}</translation>
+        <source>{name}: {text}</source>
+        <translation>{name}: {text}</translation>
     </message>
     <message>
-        <source>Next backup: {when}</source>
-        <translation>Pencadangan berikutnya: {when}</translation>
+        <source>{name}: next backup {when}</source>
+        <translation>{name}: pencadangan berikutnya {when}</translation>
     </message>
     <message>
-        <source>No backups are scheduled</source>
-        <translation>Tidak ada pencadangan terjadwal</translation>
+        <source>{name}: no backups are scheduled</source>
+        <translation>{name}: tidak ada pencadangan terjadwal</translation>
     </message>
     <message>
         <source>Quit</source>
@@ -2900,6 +3567,14 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Tutup aplikasi kasir dan program lain yang memakainya, lalu lanjutkan dengan --even-if-open.</translation>
     </message>
     <message>
+        <source>{path} is not a CSV, JSON or Excel file exported by KasirBackup ({detail}).</source>
+        <translation>{path} bukan file CSV, JSON, atau Excel hasil ekspor KasirBackup ({detail}).</translation>
+    </message>
+    <message>
+        <source>Choose one of those files (.csv, .json or .xlsx, or the .zip of CSV files); nothing was changed.</source>
+        <translation>Pilih salah satu file itu (.csv, .json atau .xlsx, atau .zip berisi file CSV); tidak ada yang diubah.</translation>
+    </message>
+    <message>
         <source>Nothing was changed. The file may be damaged or made to do harm: export the data again. Very large values (over 16 MB each) come back by restoring a backup, not by an import.</source>
         <translation>Tidak ada yang diubah. File ini mungkin rusak atau sengaja dibuat untuk merusak: ekspor data lagi. Nilai yang sangat besar (lebih dari 16 MB per nilai) kembali dengan memulihkan cadangan, bukan dengan impor.</translation>
     </message>
@@ -3145,6 +3820,141 @@ Ukuran: {size} · diubah {when}</translation>
     </message>
 </context>
 <context>
+    <name>history</name>
+    <message>
+        <source>backup {id} checked by a test restore, {size} added</source>
+        <translation>cadangan {id} diperiksa dengan uji pemulihan, {size} ditambahkan</translation>
+    </message>
+    <message>
+        <source>, {n} old backups removed</source>
+        <translation>, {n} cadangan lama dihapus</translation>
+    </message>
+    <message>
+        <source>, {n} stored files read back and intact</source>
+        <translation>, {n} file tersimpan dibaca ulang dan utuh</translation>
+    </message>
+    <message>
+        <source>backup {id} failed its test restore: {detail}</source>
+        <translation>cadangan {id} gagal dalam uji pemulihan: {detail}</translation>
+    </message>
+    <message>
+        <source>cancelled; nothing was changed</source>
+        <translation>dibatalkan; tidak ada yang diubah</translation>
+    </message>
+    <message>
+        <source>off-site copy pending: </source>
+        <translation>salinan di tempat lain tertunda: </translation>
+    </message>
+    <message>
+        <source>Backup</source>
+        <translation>Pencadangan</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Pemulihan</translation>
+    </message>
+    <message>
+        <source>Restore to a file</source>
+        <translation>Pemulihan ke file</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Pembatalan</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Impor</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Ekspor</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Pemeriksaan</translation>
+    </message>
+    <message>
+        <source>Old backups removed</source>
+        <translation>Cadangan lama dihapus</translation>
+    </message>
+    <message>
+        <source>Command line</source>
+        <translation>Baris perintah</translation>
+    </message>
+    <message>
+        <source>the database</source>
+        <translation>database</translation>
+    </message>
+    <message>
+        <source>{what} failed: {reason}</source>
+        <translation>{what} gagal: {reason}</translation>
+    </message>
+    <message>
+        <source>Merged the backup of {when} into {name}: {n} rows brought back</source>
+        <translation>Cadangan {when} digabungkan ke {name}: {n} baris dikembalikan</translation>
+    </message>
+    <message>
+        <source>Restored {n} tables from the backup of {when} into {name}</source>
+        <translation>{n} tabel dari cadangan {when} dipulihkan ke {name}</translation>
+    </message>
+    <message>
+        <source>Restored the backup of {when} into {name}</source>
+        <translation>Cadangan {when} dipulihkan ke {name}</translation>
+    </message>
+    <message>
+        <source>Restored the backup of {when} as a new file: {path}</source>
+        <translation>Cadangan {when} dipulihkan sebagai file baru: {path}</translation>
+    </message>
+    <message>
+        <source>Undid the import: {name} is back as it was at {when}</source>
+        <translation>Impor dibatalkan: {name} kembali seperti pada {when}</translation>
+    </message>
+    <message>
+        <source>Undid the restore: {name} is back as it was at {when}</source>
+        <translation>Pemulihan dibatalkan: {name} kembali seperti pada {when}</translation>
+    </message>
+    <message>
+        <source>Imported {file} into {name}: {new} new rows, {changed} changed, {removed} removed</source>
+        <translation>{file} diimpor ke {name}: {new} baris baru, {changed} diubah, {removed} dihapus</translation>
+    </message>
+    <message>
+        <source>Exported {tables} tables ({rows} rows) of the backup of {when} to {path}</source>
+        <translation>{tables} tabel ({rows} baris) dari cadangan {when} diekspor ke {path}</translation>
+    </message>
+    <message>
+        <source>Exported {tables} tables ({rows} rows) of {name} to {path}</source>
+        <translation>{tables} tabel ({rows} baris) dari {name} diekspor ke {path}</translation>
+    </message>
+    <message>
+        <source>Removed {n} of {total} backups, {size} freed</source>
+        <translation>{n} dari {total} cadangan dihapus, {size} dibebaskan</translation>
+    </message>
+    <message>
+        <source>Read back {read} stored files of {n} backups: all intact</source>
+        <translation>{read} file tersimpan dari {n} cadangan dibaca ulang: semuanya utuh</translation>
+    </message>
+    <message>
+        <source>Read back {read} stored files of {n} backups: {problems} problems found</source>
+        <translation>{read} file tersimpan dari {n} cadangan dibaca ulang: ditemukan {problems} masalah</translation>
+    </message>
+    <message>
+        <source>Checked the backup of {when}: it restores</source>
+        <translation>Cadangan {when} diperiksa: bisa dipulihkan</translation>
+    </message>
+    <message>
+        <source>Checked the backup of {when}: it is damaged</source>
+        <translation>Cadangan {when} diperiksa: rusak</translation>
+    </message>
+    <message>
+        <source>Checked {n} backups: all restore</source>
+        <translation>{n} cadangan diperiksa: semuanya bisa dipulihkan</translation>
+    </message>
+    <message>
+        <source>Checked {n} backups: {bad} damaged</source>
+        <translation>{n} cadangan diperiksa: {bad} rusak</translation>
+    </message>
+</context>
+<context>
     <name>kind</name>
     <message>
         <source>Manual</source>
@@ -3165,6 +3975,21 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>Imported</source>
         <translation>Diimpor</translation>
+    </message>
+</context>
+<context>
+    <name>label</name>
+    <message>
+        <source>Before restoring the backup of {when}</source>
+        <translation>Sebelum pemulihan ke {when}</translation>
+    </message>
+    <message>
+        <source>Before restoring a backup that has since been removed</source>
+        <translation>Sebelum pemulihan ke cadangan yang sudah dihapus</translation>
+    </message>
+    <message>
+        <source>Before importing {file}</source>
+        <translation>Sebelum mengimpor {file}</translation>
     </message>
 </context>
 <context>
@@ -3255,6 +4080,10 @@ Ukuran: {size} · diubah {when}</translation>
 </context>
 <context>
     <name>time</name>
+    <message>
+        <source>{seconds} s</source>
+        <translation>{seconds} dtk</translation>
+    </message>
     <message>
         <source>never</source>
         <translation>belum pernah</translation>

@@ -148,6 +148,10 @@
         <translation>&amp;Berikutnya &gt;</translation>
     </message>
     <message>
+        <source>&amp;Next</source>
+        <translation>&amp;Berikutnya</translation>
+    </message>
+    <message>
         <source>&amp;Finish</source>
         <translation>&amp;Selesai</translation>
     </message>

@@ -75,13 +75,28 @@ def _user(repo_id: str) -> str:
 
 def keyring_get(repo_id: str) -> str | None:
     """The stored passphrase, or None when there is none or no store exists."""
+    return store_get(_user(repo_id))
+
+
+def keyring_set(repo_id: str, passphrase: str) -> None:
+    store_set(_user(repo_id), passphrase)
+
+
+def keyring_delete(repo_id: str) -> None:
+    store_delete(_user(repo_id))
+
+
+# -- any secret of ours in the credential store (service "kasirbackup", one entry per user name) --
+
+def store_get(user: str) -> str | None:
+    """The secret stored under ``user``, or None when there is none or no store exists."""
     try:
         import keyring
         from keyring.errors import KeyringError, NoKeyringError
     except ImportError:
         return None
     try:
-        return keyring.get_password(SERVICE, _user(repo_id))
+        return keyring.get_password(SERVICE, user)
     except NoKeyringError:
         return None
     except KeyringError as exc:
@@ -89,27 +104,28 @@ def keyring_get(repo_id: str) -> str | None:
         return None
 
 
-def keyring_set(repo_id: str, passphrase: str) -> None:
+def store_set(user: str, secret: str) -> None:
+    """Store a secret; ``NoSecureStore`` when this computer has no store (never plain text)."""
     try:
         import keyring
         from keyring.errors import KeyringError, NoKeyringError
     except ImportError:
         raise NoSecureStore() from None
     try:
-        keyring.set_password(SERVICE, _user(repo_id), passphrase)
+        keyring.set_password(SERVICE, user, secret)
     except NoKeyringError:
         raise NoSecureStore() from None
     except KeyringError as exc:
-        log.warning("the credential store refused the passphrase: %s", type(exc).__name__)
+        log.warning("the credential store refused the secret: %s", type(exc).__name__)
         raise NoSecureStore() from None
 
 
-def keyring_delete(repo_id: str) -> None:
+def store_delete(user: str) -> None:
     try:
         import keyring
         from keyring.errors import KeyringError, PasswordDeleteError
 
-        keyring.delete_password(SERVICE, _user(repo_id))
+        keyring.delete_password(SERVICE, user)
     except (ImportError, PasswordDeleteError):
         pass
     except KeyringError:

@@ -9,11 +9,14 @@ they exist), then installed with the platform's own tool:
   or, without systemd, a crontab line; start-with-login: ``~/.config/autostart/*.desktop``.
 * macOS: a launchd agent with ``StartCalendarInterval``; start-with-login: an agent with
   ``RunAtLoad``.
+
+The start-with-login entries themselves are written by ``app/autostart.py``; ``restart_cover``
+says whether anything (start with login or a system task) runs the schedules after a restart.
 """
 
 from __future__ import annotations
 
-import os
+import logging
 import plistlib
 import re
 import shlex
@@ -22,10 +25,19 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 from xml.sax.saxutils import escape
 
 from ..core.errors import KasirBackupError
+from . import autostart
+from .autostart import LoginStart, sibling
 from .settings import WEEKDAYS, Profile, Schedule
+from .status import RestartCover
+
+log = logging.getLogger("kasirbackup.ossched")
+
+gui_command = autostart.gui_command                          # what the login entry starts
+autostart_desktop_entry = autostart.autostart_desktop_entry
 
 TASK_PREFIX = "KasirBackup"
 CRON_TAG = "# kasirbackup:"
@@ -47,38 +59,21 @@ def late_day_months(day: int) -> tuple[list[int], list[int]]:
     return have, [m for m in range(1, 13) if m not in have]
 
 
-def _sibling(*names: str) -> Path | None:
-    """An executable of the frozen one-folder app, next to the running one."""
-    exe = Path(sys.executable)
-    for name in names:
-        for candidate in (exe.with_name(name + ".exe"), exe.with_name(name)) if os.name == "nt" else (exe.with_name(name),):
-            if candidate.exists() and candidate.is_file():
-                return candidate
-    return None
-
-
 def command_for(profile: Profile, only_if_due: bool = False) -> list[str]:
-    """The command line that runs a profile (the frozen console CLI, or this Python)."""
+    """The command line that runs a profile (the frozen console CLI, or this Python). It says
+    ``--trigger scheduled``: a bare ``run --profile`` is a person's manual run (app/invocation.py)."""
     if getattr(sys, "frozen", False):
         # the console CLI is "kasirbackup" on Linux and "kasirbackup-cli" where file names
         # ignore case (Windows, macOS); the GUI executable also accepts CLI commands
-        cli = _sibling("kasirbackup-cli", "kasirbackup") or Path(sys.executable)
+        cli = sibling("kasirbackup-cli", "kasirbackup") or Path(sys.executable)
         cmd = [str(cli), "run", "--profile", profile.name]
     else:
         cmd = [sys.executable, "-m", "kasirbackup", "run", "--profile", profile.name]
-    return cmd + (["--only-if-due"] if only_if_due else [])
+    return cmd + ["--trigger", "scheduled"] + (["--only-if-due"] if only_if_due else [])
 
 
 def _late(s: Schedule) -> bool:
     return s.kind == "monthly" and s.day_of_month > 28
-
-
-def gui_command() -> list[str]:
-    """What starts the desktop app in the tray at login (also when the CLI writes it)."""
-    if getattr(sys, "frozen", False):
-        gui = _sibling("KasirBackup") or Path(sys.executable)
-        return [str(gui), "--minimized"]
-    return [sys.executable, "-m", "kasirbackup", "gui", "--minimized"]
 
 
 def unit_name(profile: Profile) -> str:
@@ -319,42 +314,36 @@ def uninstall(profile: Profile, home: Path | None = None) -> list[str]:
 
 # -- start with login ---------------------------------------------------------------------------
 
-def autostart_desktop_entry() -> str:
-    cmd = " ".join(shlex.quote(c) for c in gui_command())
-    return ("[Desktop Entry]\nType=Application\nName=KasirBackup\nComment=Backups of the shop database\n"
-            f"Exec={cmd}\nIcon=kasirbackup\nTerminal=false\nX-GNOME-Autostart-enabled=true\n")
-
-
 def set_start_with_login(enabled: bool, home: Path | None = None) -> str:
-    """Create or remove the autostart entry; returns where it lives."""
-    home = home or Path.home()
-    if sys.platform == "win32":
-        import winreg
+    """Create or remove the autostart entry (app/autostart.py); returns where it lives."""
+    return LoginStart(home=home).set(enabled)
 
-        key = winreg.OpenKey(winreg.HKEY_CURRENT_USER, r"Software\Microsoft\Windows\CurrentVersion\Run", 0,
-                             winreg.KEY_SET_VALUE)
-        with key:
-            if enabled:
-                winreg.SetValueEx(key, "KasirBackup", 0, winreg.REG_SZ, subprocess.list2cmdline(gui_command()))
-            else:
-                try:
-                    winreg.DeleteValue(key, "KasirBackup")
-                except FileNotFoundError:
-                    pass
-        return r"HKCU\Software\Microsoft\Windows\CurrentVersion\Run\KasirBackup"
-    if sys.platform == "darwin":
-        path = home / "Library" / "LaunchAgents" / "id.kasirbackup.app.plist"
-        if enabled:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(plistlib.dumps({"Label": "id.kasirbackup.app", "ProgramArguments": gui_command(),
-                                             "RunAtLoad": True}))
-        else:
-            path.unlink(missing_ok=True)
-        return str(path)
-    path = home / ".config" / "autostart" / "kasirbackup.desktop"
-    if enabled:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(autostart_desktop_entry(), encoding="utf-8")
-    else:
-        path.unlink(missing_ok=True)
-    return str(path)
+
+def os_task_installed(profile: Profile, home: Path | None = None) -> bool:
+    """Whether a system schedule made by ``install`` exists for the profile. On a worker: it may
+    ask ``schtasks`` or ``crontab``."""
+    home = home or Path.home()
+    try:
+        if sys.platform == "win32":
+            r = _run(["schtasks", "/Query", "/TN", f"{TASK_PREFIX}\\{unit_name(profile)}"])
+            return r.returncode == 0
+        if sys.platform == "darwin":
+            return (home / "Library" / "LaunchAgents" / f"id.kasirbackup.{profile.id}.plist").exists()
+        if (home / ".config" / "systemd" / "user" / f"{unit_name(profile)}.timer").exists():
+            return True
+        if shutil.which("crontab"):
+            r = _run(["crontab", "-l"])
+            return r.returncode == 0 and f"{CRON_TAG}{profile.id}" in r.stdout
+    except OSError:
+        log.warning("could not find out whether a system schedule exists", exc_info=True)
+    return False
+
+
+def restart_cover(profiles: list[Profile], login: LoginStart,
+                  has_task: Callable[[Profile], bool] = os_task_installed) -> RestartCover:
+    """What starts scheduled backups again after the computer restarts: start with login, else
+    each scheduled profile's system task (asked only when start with login is off). On a worker."""
+    if login.is_on():
+        return RestartCover(login_start=True)
+    return RestartCover(login_start=False, os_tasks=frozenset(
+        p.name for p in profiles if p.schedule.kind != "off" and has_task(p)))

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path, PureWindowsPath
 
-from ..core.errors import KasirBackupError
+from ..core.errors import KasirBackupError, os_error_to_user
 
 
 class BackupDiskMissing(KasirBackupError):
@@ -84,3 +84,34 @@ def check_destination(location: str) -> None:
         present = False
     if not present:
         raise BackupDiskMissing(disk=disk, path=location)
+
+
+def place_name(location: str) -> str:
+    """How a backup place is named to a shop owner: the disk's name for a folder on a USB or
+    network disk ("USB-BACKUP"), otherwise the folder or ``s3://`` address itself."""
+    try:
+        root = mount_root(location)
+    except (OSError, ValueError):
+        root = None
+    return root[0] if root is not None else location
+
+
+def check_writable(location: str) -> None:
+    """Raise the user error when backups could not be written to a folder place: its disk is
+    not connected, or the folder (or its nearest existing parent) is read-only or not ours to
+    write — found by creating and removing a small file, the only check that holds for ACLs,
+    read-only mounts and shares. Object storage is not checked here."""
+    if location.lower().startswith("s3://"):
+        return
+    check_destination(location)
+    import tempfile
+
+    folder = Path(os.path.abspath(os.path.expanduser(location)))
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    try:
+        fd, name = tempfile.mkstemp(prefix=".kasirbackup-probe-", dir=folder)
+        os.close(fd)
+        os.unlink(name)
+    except OSError as exc:
+        raise os_error_to_user(exc, location) from None

@@ -18,7 +18,7 @@ from ..core.progress import CancelToken, Progress, no_progress
 from ..core.retention.prune import prune
 from ..core.repo.repository import Repository
 from .credentials import passphrase_source
-from .history import History, Result, Trigger
+from .history import History, PlaceOutcome, Result, Trigger
 from .places import check_destination
 from .sampling import sampled_check_if_due
 from .settings import Profile
@@ -92,6 +92,8 @@ def run_profile(profile: Profile, trigger: Trigger, history: History, progress: 
         if note:
             result.message = f"{result.message}; {note}" if result.message else note
     first = next((o for o in result.outcomes if o.snapshot_id), None)
+    history.record_places(run_id, [PlaceOutcome(o.repo, o.ok, o.error.code if o.error is not None else "", o.message)
+                                   for o in result.outcomes])
     history.finish(run_id, result.result, clock(), result.message,
                    sum(o.bytes_added for o in result.outcomes), first.snapshot_id if first else "")
     log.info("run %s (%s): %s %s", profile.name, trigger.value, result.result.value, result.message)

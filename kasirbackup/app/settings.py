@@ -215,6 +215,7 @@ class Settings:
     language: str = ""              # "" follows the system; "id" or "en"
     start_with_login: bool = False
     notify_success: bool = False
+    tray_notice_shown: bool = False     # "still running in the tray" was said once, on the first close
     unusable: list[UnusableProfile] = field(default_factory=list)
 
     def profile(self, name: str) -> Profile:
@@ -261,7 +262,8 @@ class SettingsStore:
             settings = Settings(profiles=profiles, unusable=unusable,
                                 language=str(d.get("language", "")),
                                 start_with_login=bool(d.get("start_with_login", False)),
-                                notify_success=bool(d.get("notify_success", False)))
+                                notify_success=bool(d.get("notify_success", False)),
+                                tray_notice_shown=bool(d.get("tray_notice_shown", False)))
             names = [p.name for p in settings.profiles]
             if len(names) != len(set(names)):
                 raise ValueError("two profiles have the same name")
@@ -295,6 +297,7 @@ class SettingsStore:
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         data = {"version": SETTINGS_VERSION, "language": settings.language,
                 "start_with_login": settings.start_with_login, "notify_success": settings.notify_success,
+                "tray_notice_shown": settings.tray_notice_shown,
                 "profiles": [asdict(p) for p in settings.profiles] + [u.raw for u in settings.unusable]}
         tmp = self.path.with_suffix(".json.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -1,15 +1,20 @@
 """How protected is a database right now? The one answer the status banner and the tray show:
 green when the last run succeeded and no scheduled run is overdue, amber when a scheduled run
 is overdue or only the off-site copy is pending, red after a failure (or before any backup).
-Qt-free, so the CLI and the tests see the same verdict as the window."""
+
+``app_status`` is the verdict for the whole app: every database (profile) and each of its backup
+places, plus whether anything starts KasirBackup after a restart; its problems name the
+database and the place, worst first, so no window shows green while another database or an
+extra copy is failing. Qt-free, so the CLI and the tests see the same verdict as the window."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from enum import Enum
 
-from .history import History, Result, Run
+from .history import History, PlaceState, Result, Run
 from .scheduling import last_due, next_fire
 from .settings import Profile
 
@@ -43,6 +48,8 @@ class ProfileStatus:
     overdue_since: datetime | None = None
     offsite_pending_since: datetime | None = None
     message: str = ""              # the newest failure's message (English, from the engine)
+    failing_since: datetime | None = None    # FAILED: the first failure after the last success
+    places: tuple[PlaceState, ...] = ()      # each backup place as the newest runs left it (if recorded)
 
 
 def _utc(t: datetime) -> datetime:
@@ -56,13 +63,16 @@ def profile_status(profile: Profile, history: History, now: datetime, tz: tzinfo
     # a run the user cancelled says nothing about protection: look at the one before it
     attempt = next((r for r in history.attempts(profile.name, limit=50) if r.result != Result.CANCELLED), None)
     nxt = next_fire(profile.schedule, now, tz)
+    places = tuple(st for st in (history.place_state(profile.name, repo) for repo in profile.repos) if st is not None)
     base = dict(profile=profile.name, last_success=success.started_at if success else None,
-                last_attempt=attempt, next_run=nxt)
+                last_attempt=attempt, next_run=nxt, places=places)
     if running:
         return ProfileStatus(level=Level.OK, reason=Reason.RUNNING, **base)
 
     if attempt is not None and attempt.result in (Result.FAILED, Result.INTERRUPTED):
-        return ProfileStatus(level=Level.ERROR, reason=Reason.FAILED, message=attempt.message, **base)
+        fails = history.failures_since(profile.name, success.started_at if success else None)
+        return ProfileStatus(level=Level.ERROR, reason=Reason.FAILED, message=attempt.message,
+                             failing_since=fails[-1].started_at if fails else attempt.started_at, **base)
     if success is None and (attempt is None or attempt.result != Result.PARTIAL):
         return ProfileStatus(level=Level.ERROR, reason=Reason.NEVER, **base)
 
@@ -90,3 +100,109 @@ def profile_status(profile: Profile, history: History, now: datetime, tz: tzinfo
 def worst(statuses: list[ProfileStatus]) -> Level:
     order = [Level.OK, Level.WARNING, Level.ERROR]
     return max((s.level for s in statuses), key=order.index, default=Level.OK)
+
+
+# -- the whole app -----------------------------------------------------------------------------
+
+class ProblemKind(str, Enum):
+    FAILED = "failed"            # red: backups into the main backup folder fail
+    NEVER = "never"              # red: no backup yet
+    OVERDUE = "overdue"          # amber: a scheduled backup did not run
+    COPY_FAILING = "copy"        # amber: an extra backup place (off-site copy) fails
+    NO_RESTART = "no-restart"    # amber: nothing starts KasirBackup after the computer restarts
+
+
+_KIND_ORDER = list(ProblemKind)
+
+#: failures that are about the database itself, not about where its backups go
+DATABASE_CODES = frozenset({"source-missing", "source-is-directory", "source-unreadable", "source-empty",
+                            "not-a-database", "database-corrupt", "database-busy", "database-too-busy"})
+_LEVEL_ORDER = [Level.ERROR, Level.WARNING, Level.OK]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    kind: ProblemKind
+    level: Level
+    profile: str = ""            # the database (profile) it is about; "" for the whole app
+    place: str = ""              # the backup place (repository location) it is about, if known
+    since: datetime | None = None
+    message: str = ""            # the failure as recorded in the history
+    code: str = ""               # the user error's code (e.g. repo-write-protected), if any
+
+
+@dataclass(frozen=True, slots=True)
+class RestartCover:
+    """What starts scheduled backups again after the computer restarts."""
+    login_start: bool                        # KasirBackup starts (in the tray) when the user logs in
+    os_tasks: frozenset[str] = frozenset()   # profiles with an operating-system task of their own
+
+    def covers(self, profile: Profile) -> bool:
+        return self.login_start or profile.schedule.kind == "off" or profile.name in self.os_tasks
+
+
+@dataclass(frozen=True, slots=True)
+class AppStatus:
+    level: Level                             # the worst of all problems (OK when there is none)
+    profiles: tuple[ProfileStatus, ...]      # in the settings' order
+    problems: tuple[Problem, ...]            # worst first
+
+    def of(self, profile: str) -> ProfileStatus | None:
+        return next((s for s in self.profiles if s.profile == profile), None)
+
+    def problems_of(self, profile: str) -> list[Problem]:
+        return [p for p in self.problems if p.profile == profile]
+
+    @property
+    def worst_problem(self) -> Problem | None:
+        return self.problems[0] if self.problems else None
+
+
+def _place(st: ProfileStatus, repo: str) -> PlaceState | None:
+    return next((p for p in st.places if p.repo == repo), None)
+
+
+def profile_problems(profile: Profile, st: ProfileStatus) -> list[Problem]:
+    """What is wrong with one database and its backup places (nothing while it runs)."""
+    if st.reason == Reason.RUNNING:
+        return []
+    name = profile.name
+    out: list[Problem] = []
+    if st.reason == Reason.NEVER:
+        out.append(Problem(ProblemKind.NEVER, Level.ERROR, name))
+    elif st.reason == Reason.FAILED:
+        main = _place(st, profile.repos[0])
+        if main is not None and not main.ok:
+            out.append(Problem(ProblemKind.FAILED, Level.ERROR, name, "" if main.code in DATABASE_CODES else main.repo,
+                               main.failing_since or st.failing_since, main.message, main.code))
+        else:
+            out.append(Problem(ProblemKind.FAILED, Level.ERROR, name, "", st.failing_since, st.message))
+    elif st.reason == Reason.OVERDUE:
+        out.append(Problem(ProblemKind.OVERDUE, Level.WARNING, name, "", st.overdue_since))
+    for repo in profile.repos[1:]:
+        place = _place(st, repo)
+        if place is None or place.ok:
+            continue
+        if any(p.kind == ProblemKind.FAILED and (p.code, p.message) == (place.code, place.message) for p in out):
+            continue                         # the same cause as the main folder's failure (the database itself)
+        out.append(Problem(ProblemKind.COPY_FAILING, Level.WARNING, name, repo, place.failing_since, place.message,
+                           place.code))
+    if st.reason == Reason.OFFSITE_PENDING and not any(p.kind == ProblemKind.COPY_FAILING for p in out):
+        # a run recorded before the places were: the place is not known
+        out.append(Problem(ProblemKind.COPY_FAILING, Level.WARNING, name, "", st.offsite_pending_since, st.message))
+    return out
+
+
+def app_status(profiles: list[Profile], history: History, now: datetime, tz: tzinfo,
+               running: Collection[str] = (), restart: RestartCover | None = None) -> AppStatus:
+    """The verdict for the whole app at ``now``: every profile and each of its backup places,
+    and (when ``restart`` is known) whether the schedules survive a restart of the computer."""
+    statuses = tuple(profile_status(p, history, now, tz, running=p.name in running) for p in profiles)
+    problems: list[tuple[int, Problem]] = []
+    for i, (p, st) in enumerate(zip(profiles, statuses)):
+        problems.extend((i, pr) for pr in profile_problems(p, st))
+    if restart is not None and any(not restart.covers(p) for p in profiles):
+        problems.append((len(profiles), Problem(ProblemKind.NO_RESTART, Level.WARNING)))
+    problems.sort(key=lambda ip: (_LEVEL_ORDER.index(ip[1].level), _KIND_ORDER.index(ip[1].kind), ip[0]))
+    ordered = tuple(pr for _, pr in problems)
+    return AppStatus(ordered[0].level if ordered else Level.OK, statuses, ordered)

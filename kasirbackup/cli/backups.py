@@ -4,10 +4,13 @@ and ``config``."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from datetime import datetime
 
+from ..app import oplog
+from ..app.history import OpKind
 from ..app.places import check_destination
 from ..app.credentials import NoSecureStore, ask_new_passphrase, keyring_set
 from ..app.verifying import verify_snapshots
@@ -19,7 +22,7 @@ from ..core.retention.policy import Duration, Policy
 from ..core.retention.prune import prune
 from ..core.snapshot.backup import BackupRequest, backup
 from ..core.sqlitefile import check_source
-from .common import (EXIT_DAMAGED, human_bytes, local_time, open_repo, print_json, progress_bar,
+from .common import (EXIT_DAMAGED, human_bytes, local_time, open_repo, print_json, progress_bar, recorded,
                      warn_problems)
 
 log = logging.getLogger("kasirbackup.cli")
@@ -114,7 +117,9 @@ def cmd_verify_data(args) -> int:
     repo = open_repo(args)
     bar = progress_bar(args)
     try:
-        report = check_data(repo, subset, bar)
+        with recorded(OpKind.CHECK, repo=repo.location) as op:
+            report = check_data(repo, subset, bar)
+            oplog.checked_data(op, repo.location, report)
     finally:
         bar.done()
     if args.json:
@@ -145,7 +150,9 @@ def cmd_verify(args) -> int:
             print(f"{state} {snap.short_id} {local_time(snap.created_at)} {snap.source_name}: "
                   f"{snap.verification.detail}")
     try:
-        report = verify_snapshots(repo, snaps, bar, full=args.full, each=each)
+        with recorded(OpKind.CHECK, repo=repo.location) as op:
+            report = verify_snapshots(repo, snaps, bar, full=args.full, each=each)
+            oplog.checked(op, repo.location, report)
     finally:
         bar.done()
     if not report.recorded and not args.json:
@@ -192,7 +199,10 @@ def cmd_prune(args) -> int:
     policy, default = _policy(args)
     bar = progress_bar(args)
     try:
-        result = prune(repo, policy, dry_run=args.dry_run, progress=bar)
+        with recorded(OpKind.PRUNE, repo=repo.location) if not args.dry_run else _nothing() as op:
+            result = prune(repo, policy, dry_run=args.dry_run, progress=bar)
+            if op is not None:
+                oplog.pruned(op, repo.location, result)
     finally:
         bar.done()
     log.info("prune dry_run=%s removed=%d policy=%s", args.dry_run, len(result.removed), policy)
@@ -206,9 +216,8 @@ def cmd_prune(args) -> int:
               "(keep last 10, 7 daily, 4 weekly, 12 monthly).")
     for d in result.decisions:
         s = d.snapshot
-        action = "keep  " if d.keep else "remove"
-        print(f"{action} {s.short_id} {local_time(s.created_at)} {s.kind.value:<14} {s.source_name:<16} "
-              f"{', '.join(d.reasons)}")
+        action, why = ("keep  ", ", ".join(d.reasons)) if d.keep else ("remove", "; ".join(d.why_removed))
+        print(f"{action} {s.short_id} {local_time(s.created_at)} {s.kind.value:<14} {s.source_name:<16} {why}")
     verb = "would be removed" if args.dry_run else "removed"
     print(f"{len(result.removed)} of {len(result.decisions)} backups {verb}.", end="")
     if not args.dry_run:
@@ -217,6 +226,11 @@ def cmd_prune(args) -> int:
     else:
         print()
     return 0
+
+
+@contextlib.contextmanager
+def _nothing():
+    yield None
 
 
 def cmd_repair(args) -> int:

@@ -12,6 +12,7 @@ import time
 from datetime import datetime
 
 from ..app.credentials import passphrase_source
+from ..app.history import OpKind, Origin
 from ..core.errors import KasirBackupError
 from ..core.repo.repository import Repository
 
@@ -130,6 +131,14 @@ def open_repo(args, create: bool = False, location: str | None = None) -> Reposi
     from the environment, --passphrase-file, the credential store or a prompt (in that order)."""
     return Repository.open(location or args.repo, create=create,
                            passphrase=passphrase_source(getattr(args, "passphrase_file", None)))
+
+
+def recorded(kind: OpKind, **known):
+    """``with recorded(OpKind.X, database=…) as op:`` — the operation done in the block is
+    recorded in the per-user run history (app/oplog.py); the block fills ``op`` from its result."""
+    from ..app.oplog import history_writer, recording
+
+    return recording(kind, history_writer(), Origin.CLI, **known)
 
 
 def warn_problems(repo) -> None:

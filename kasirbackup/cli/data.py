@@ -11,8 +11,11 @@ from __future__ import annotations
 import logging
 import sys
 
-from .common import NotConfirmed, confirm, human_bytes, open_repo, print_json, progress_bar, undo_command
+from .common import (NotConfirmed, confirm, human_bytes, open_repo, print_json, progress_bar, recorded,
+                     undo_command)
 from .restore import add_even_if_open, add_rows
+from ..app import oplog
+from ..app.history import OpKind
 from ..core.errors import KasirBackupError
 from ..core.exports.exporter import FORMATS, ExportRequest, export
 from ..core.imports.importer import ImportReport, dry_run_import, execute_import, prepare_import
@@ -45,8 +48,11 @@ def cmd_export(args) -> int:
         snap = repo.find(args.snapshot or "latest")
     bar = progress_bar(args)
     try:
-        result = export(ExportRequest(format=args.format, out=args.out, db=args.db, repo=repo, snapshot=snap,
-                                      tables=_tables(args.tables), raw_csv=args.raw_csv), bar)
+        with recorded(OpKind.EXPORT, database=str(args.db or ""), repo=repo.location if repo else "",
+                      target=str(args.out), mode=args.format) as op:
+            result = export(ExportRequest(format=args.format, out=args.out, db=args.db, repo=repo, snapshot=snap,
+                                          tables=_tables(args.tables), raw_csv=args.raw_csv), bar)
+            oplog.exported(op, result, snap, repo.location if repo else "")
     finally:
         bar.done()
     log.info("export %s of %s (%s) to %s: %d rows, %d bytes", result.format, result.source,
@@ -125,7 +131,9 @@ def cmd_import(args) -> int:
                 print("Nothing was changed.")
                 return 0
         try:
-            report = execute_import(plan, repo, wait_s=args.wait, progress=bar, even_if_open=args.even_if_open)
+            with recorded(OpKind.IMPORT, database=str(plan.target), source=str(plan.file), mode=plan.mode) as op:
+                report = execute_import(plan, repo, wait_s=args.wait, progress=bar, even_if_open=args.even_if_open)
+                oplog.imported(op, report, repo.location)
         finally:
             bar.done()
     log.info("import %s into %s mode=%s: %s", report.file, report.target, report.mode, report.to_json()["totals"])

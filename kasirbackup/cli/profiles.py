@@ -7,6 +7,7 @@ import signal
 import sys
 
 from ..app.history import History, Result, Trigger
+from ..app.invocation import run_trigger
 from ..app.runner import run_profile
 from ..app.scheduling import ScheduleService, local_tz, next_fire
 from ..app.settings import EXPORT_FORMATS, Profile, ProfileExists, Retention, Schedule, SettingsStore
@@ -107,7 +108,7 @@ def cmd_run(args) -> int:
         if not on_day(profile.schedule, today):
             return 0     # a system timer that cannot say "last day of the month" fired early
     history = History()
-    trigger = Trigger(args.trigger)
+    trigger = run_trigger(args.trigger, args.only_if_due)
     bar = progress_bar(args)
     try:
         result = run_profile(profile, trigger, history, bar)
@@ -131,16 +132,25 @@ def cmd_run(args) -> int:
 
 
 def cmd_history(args) -> int:
-    runs = History().runs(args.profile, limit=args.limit)
+    from ..app.history import Run
+    from ..app.oplog import describe
+
+    history = History()
+    runs = (history.entries if args.all else history.runs)(args.profile, limit=args.limit)
     if args.json:
-        print_json([r.to_json() for r in runs])
+        print_json([{"kind": "backup", **r.to_json()} if args.all and isinstance(r, Run) else r.to_json()
+                    for r in runs])
         return 0
     if not runs:
         print("No runs recorded yet.")
     for r in runs:
         dur = f"{r.duration_s:.1f} s" if r.duration_s is not None else "-"
-        print(f"{r.started_at.astimezone():%Y-%m-%d %H:%M:%S}  {r.profile:<16} {r.trigger.value:<9} "
-              f"{r.result.value:<11} {dur:>8}  {r.bytes_added:>12} B  {r.message}")
+        if isinstance(r, Run):
+            print(f"{r.started_at.astimezone():%Y-%m-%d %H:%M:%S}  {r.profile:<16} {r.trigger.value:<9} "
+                  f"{r.result.value:<11} {dur:>8}  {r.bytes_added:>12} B  {r.message}")
+        else:
+            print(f"{r.started_at.astimezone():%Y-%m-%d %H:%M:%S}  {r.profile or '-':<16} {r.kind.value:<9} "
+                  f"{r.result.value:<11} {dur:>8}  {'':>14}  {describe(r)}")
     return 0
 
 
@@ -222,7 +232,9 @@ def register(sub, add) -> None:
 
     sp = add("run", "run a profile now: backup, verify, prune (for Task Scheduler / cron)", cmd_run)
     sp.add_argument("--profile", required=True)
-    sp.add_argument("--trigger", choices=[t.value for t in Trigger], default=Trigger.SCHEDULED.value)
+    sp.add_argument("--trigger", choices=[t.value for t in Trigger],
+                    help="how the run is recorded; system tasks pass 'scheduled' (default: manual, or "
+                         "scheduled when a system scheduler started it)")
     sp.add_argument("--only-if-due", action="store_true",
                     help="do nothing unless today is a day of the profile's schedule (for system timers)")
     sp.add_argument("--json", action="store_true")
@@ -230,6 +242,8 @@ def register(sub, add) -> None:
     sp = add("history", "show the run history", cmd_history)
     sp.add_argument("--profile")
     sp.add_argument("--limit", type=int, default=50)
+    sp.add_argument("--all", action="store_true",
+                    help="also restores, undos, imports, exports, checks and prunes (not only backup runs)")
     sp.add_argument("--json", action="store_true")
 
     add("daemon", "run the schedules of all profiles without the desktop app", cmd_daemon)

@@ -10,8 +10,10 @@ from ..core.restore.to_file import restore_to_new_file
 from ..core.restore.live import execute_restore, prepare_restore, preview_for_mode
 from ..core.restore.merge import detail_text
 
-from .common import (confirm, human_bytes, local_time, open_repo, print_json, progress_bar, undo_command,
-                     warn_problems)
+from ..app import oplog
+from ..app.history import OpKind
+from .common import (confirm, human_bytes, local_time, open_repo, print_json, progress_bar, recorded,
+                     undo_command, warn_problems)
 
 log = logging.getLogger("kasirbackup.cli")
 
@@ -51,7 +53,9 @@ def cmd_restore(args) -> int:
         if tables or args.mode == "merge":
             raise NeedsExistingDatabase(path=str(target))
         try:
-            result = restore_to_new_file(repo, snap, args.to, bar)
+            with recorded(OpKind.RESTORE_FILE, repo=repo.location, target=str(target)) as op:
+                result = restore_to_new_file(repo, snap, args.to, bar)
+                oplog.restored_to_file(op, repo.location, result)
         finally:
             bar.done()
         log.info("restore %s to new file %s (%s)", snap.id, result.path, result.sha256)
@@ -78,7 +82,9 @@ def cmd_restore(args) -> int:
             print("Nothing was changed.")
             return 0
         try:
-            result = execute_restore(repo, plan, wait_s=args.wait, progress=bar, even_if_open=args.even_if_open)
+            with recorded(OpKind.RESTORE, database=str(plan.target), repo=repo.location) as op:
+                result = execute_restore(repo, plan, wait_s=args.wait, progress=bar, even_if_open=args.even_if_open)
+                oplog.restored_live(op, repo.location, result)
         finally:
             bar.done()
     log.info("live restore %s into %s mode=%s tables=%s safety=%s", snap.id, plan.target, args.mode, tables,
@@ -121,7 +127,9 @@ def cmd_undo(args) -> int:
         bar.done()
     with plan:
         try:
-            result = execute_restore(repo, plan, wait_s=args.wait, progress=bar, even_if_open=args.even_if_open)
+            with recorded(OpKind.UNDO, database=str(plan.target), repo=repo.location) as op:
+                result = execute_restore(repo, plan, wait_s=args.wait, progress=bar, even_if_open=args.even_if_open)
+                oplog.undone(op, repo.location, snap, result)
         finally:
             bar.done()
     log.info("undo: restored safety backup %s into %s; new safety %s", snap.id, target, result.safety.id)

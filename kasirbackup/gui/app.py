@@ -101,6 +101,8 @@ def run_gui(minimized: bool = False, smoke: bool = False, file: str | None = Non
         tray = Tray(ctx, window)
         tray.show()
         window.keep_in_tray = True
+        if QSystemTrayIcon.supportsMessages():      # else the first close says it in a message box
+            window.tray_notify = tray.notify
         app.setQuitOnLastWindowClosed(False)
     else:
         window.statusBar().showMessage(QCoreApplication.translate(
@@ -123,6 +125,7 @@ def run_gui(minimized: bool = False, smoke: bool = False, file: str | None = Non
         return 0 if ok else 1
 
     scheduler = _start_scheduler(ctx)
+    ctx.watch_restart()      # the banner warns when nothing would start the schedules after a restart
     if settings_error is not None:
         from .dialogs import show_error
         show_error(window, settings_error)

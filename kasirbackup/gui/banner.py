@@ -1,16 +1,25 @@
-"""The status banner a shop owner reads at a glance, and the small size chart."""
+"""The status banner a shop owner reads at a glance, and the small size chart.
+
+The banner shows the one status of the whole app (``show_app``): the worst problem of any
+database or backup place, in its colour, naming the database and the place, with "(n more
+problems)", the others below it, a button that selects the database it is about and a button
+that turns on start with login when nothing would start KasirBackup after a restart."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from ..app.status import Level, ProfileStatus, Reason
+from ..app.status import AppStatus, Level, ProblemKind, ProfileStatus, Reason
 from ..core.repo.manifest import Snapshot
 from .i18n import fmt_ago, fmt_datetime, fmt_size
+from .status_text import more_text, problem_text, reason_text
+
+#: problems listed under the worst one (the tooltip lists them all)
+MORE_LINES = 3
 
 COLORS = {  # background, border, text: readable in light and dark palettes alike
     Level.OK: ("#e6f4ea", "#1b7f3b", "#0d4f22"),
@@ -43,7 +52,7 @@ def headline(st: ProfileStatus, now: datetime) -> str:
         "StatusBanner", "You are protected. Last backup {ago}, verified.").format(ago=fmt_ago(st.last_success, now))
 
 
-def subline(st: ProfileStatus, space_used: int | None) -> str:
+def subline(st: ProfileStatus, space_used: int | None, with_message: bool = True) -> str:
     parts = []
     if st.next_run is not None:
         parts.append(QCoreApplication.translate(
@@ -53,12 +62,15 @@ def subline(st: ProfileStatus, space_used: int | None) -> str:
     if space_used is not None:
         parts.append(QCoreApplication.translate(
             "StatusBanner", "Space used: {size}").format(size=fmt_size(space_used)))
-    if st.reason == Reason.FAILED and st.message:
+    if with_message and st.reason == Reason.FAILED and st.message:
         parts.append(st.message)
     return " · ".join(parts)
 
 
 class StatusBanner(QFrame):
+    profile_requested = Signal(str)         # "Show Toko": select the database the problem is about
+    login_start_requested = Signal()        # "Start KasirBackup when I log in"
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusBanner")
@@ -77,10 +89,35 @@ class StatusBanner(QFrame):
         self.detail.setWordWrap(True)
         lay.addWidget(self.title)
         lay.addWidget(self.detail)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        self.show_button = QPushButton()
+        self.show_button.setObjectName("bannerShowDatabase")
+        self.show_button.clicked.connect(lambda: self.profile_requested.emit(self._about))
+        self.login_button = QPushButton()
+        self.login_button.setObjectName("bannerStartWithLogin")
+        self.login_button.clicked.connect(self.login_start_requested.emit)
+        row.addWidget(self.show_button)
+        row.addWidget(self.login_button)
+        row.addStretch(1)
+        self.buttons = QWidget()
+        self.buttons.setObjectName("bannerButtons")
+        self.buttons.setLayout(row)
+        lay.addWidget(self.buttons)
         self.level = Level.OK
+        self._about = ""                     # the database the worst problem is about
+        self._buttons(False, False)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
+    def _buttons(self, show: bool, login: bool) -> None:
+        self.show_button.setVisible(show)
+        self.login_button.setVisible(login)
+        self.buttons.setVisible(show or login)
+
     def show_status(self, st: ProfileStatus | None, now: datetime, space_used: int | None = None) -> None:
+        """One database on its own (or none chosen yet)."""
+        self._buttons(False, False)
+        self.setToolTip("")
         if st is None:
             self.level = Level.WARNING
             self.title.setText(QCoreApplication.translate(
@@ -90,6 +127,43 @@ class StatusBanner(QFrame):
             self.level = st.level
             self.title.setText(headline(st, now))
             self.detail.setText(subline(st, space_used))
+        self._paint()
+
+    def show_app(self, app: AppStatus, selected: str | None, now: datetime, space_used: int | None = None) -> None:
+        """The whole app: the worst problem of any database or place, else the selected database."""
+        sel = app.of(selected) if selected else None
+        if sel is None and app.profiles:
+            sel = app.profiles[0]
+        if sel is None or not app.problems:
+            self.show_status(sel, now, space_used)
+            return
+        worst = app.problems[0]
+        title = problem_text(worst)
+        if len(app.problems) > 1:
+            title = f"{title} {more_text(len(app.problems) - 1)}"
+        lines = []
+        if worst.message and reason_text(worst.code, worst.message) != worst.message.strip():
+            lines.append(worst.message.strip())            # the whole reason, what to do included
+        lines.extend(problem_text(p) for p in app.problems[1:1 + MORE_LINES])
+        mine = [p for p in app.problems if p.profile == sel.profile]
+        own = subline(sel, space_used, with_message=False)
+        if not mine:
+            own = f"{headline(sel, now)} · {own}"
+        if len(app.profiles) > 1 or not mine:
+            own = QCoreApplication.translate("StatusBanner", "{db}: {text}").format(db=sel.profile, text=own)
+        lines.append(own)
+        self.level = app.level
+        self.title.setText(title)
+        self.detail.setText("\n".join(lines))
+        self.setToolTip("\n".join(problem_text(p) for p in app.problems))
+        self._about = worst.profile
+        self.show_button.setText(QCoreApplication.translate("StatusBanner", "Show {db}").format(db=worst.profile))
+        self.login_button.setText(QCoreApplication.translate("StatusBanner", "Start KasirBackup when I log in"))
+        self._buttons(bool(worst.profile) and worst.profile != sel.profile,
+                      any(p.kind == ProblemKind.NO_RESTART for p in app.problems))
+        self._paint()
+
+    def _paint(self) -> None:
         bg, border, fg = COLORS[self.level]
         self.setStyleSheet(f"QFrame#statusBanner {{ background: {bg}; border: 2px solid {border}; "
                            f"border-radius: 6px; }} QLabel {{ color: {fg}; background: transparent; }}")

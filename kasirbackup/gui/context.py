@@ -4,15 +4,22 @@ window or the scheduler is seen by every window the same way."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
+from contextvars import ContextVar
 from datetime import datetime, timezone
+from typing import Callable
+
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from ..app.history import History, Trigger
+from ..app import ossched
+from ..app.autostart import LoginStart
+from ..app.history import History, Operation, Trigger
+from ..app.oplog import Sink, profile_for
 from ..app.runner import RunResult, run_profile
 from ..app.settings import Profile, Settings, SettingsStore
-from ..app.status import ProfileStatus, profile_status
+from ..app.status import AppStatus, ProfileStatus, RestartCover, app_status, profile_status
 from ..app.scheduling import local_tz
 from ..core.progress import CancelToken, Progress
 from ..core.repo.repository import Repository
@@ -47,20 +54,26 @@ class Bus(QObject):
     repository_changed = Signal(str)              # a repository location whose snapshots changed
     database_changed = Signal(str)                # a database file a restore, undo or import changed
     language_changed = Signal(str)
+    startup_changed = Signal()                    # what starts KasirBackup after a restart is known anew
     show_window = Signal()                        # a second launch asked for the window
     open_file = Signal(str)                       # ... and passed a database file
 
 
 class AppContext(QObject):
     def __init__(self, store: SettingsStore | None = None, history: History | None = None,
-                 jobs: JobRunner | None = None, parent: QObject | None = None) -> None:
+                 jobs: JobRunner | None = None, parent: QObject | None = None,
+                 login: LoginStart | None = None) -> None:
         super().__init__(parent)
         self.store = store or SettingsStore()
         self.history = history or History()
         self.jobs = jobs or JobRunner(parent=self)
+        self.login = login or LoginStart()     # start with login on this computer
         self.bus = Bus(self)
         self.tz = local_tz()
         self.schedule_service = None      # set by the application when the scheduler runs
+        self.restart_cover: RestartCover | None = None     # None: not known (yet)
+        self._has_os_task: Callable[[Profile], bool] | None = None
+        self._restart_checks = 0          # the newest check wins
         self._settings: Settings | None = None
         self._running: dict[str, Job] = {}
         self._run_guard = threading.Lock()
@@ -80,6 +93,7 @@ class AppContext(QObject):
             except Exception:
                 log.exception("could not re-plan the schedule")
         self.bus.settings_changed.emit()
+        self.check_restart()
 
     def reload_settings(self) -> Settings:
         self._settings = None
@@ -97,6 +111,49 @@ class AppContext(QObject):
 
     def status(self, profile: Profile) -> ProfileStatus:
         return profile_status(profile, self.history, self.now(), self.tz, running=self.is_running(profile.name))
+
+    def app_status(self) -> AppStatus:
+        """The one status of the whole app: every database and backup place, and the restart."""
+        profiles = self.profiles()
+        return app_status(profiles, self.history, self.now(), self.tz,
+                          running={p.name for p in profiles if self.is_running(p.name)}, restart=self.restart_cover)
+
+    # -- after a restart ------------------------------------------------------------------------
+    def watch_restart(self, has_os_task: Callable[[Profile], bool] | None = None) -> None:
+        """Find out (on a worker) whether anything starts the schedules after a restart — start
+        with login or a system task per database — now and after every settings change."""
+        self._has_os_task = has_os_task or (lambda p: ossched.os_task_installed(p, self.login.home))
+        self.check_restart()
+
+    def check_restart(self) -> None:
+        if self._has_os_task is None:
+            return
+        profiles, login, has_task = self.profiles(), self.login, self._has_os_task
+        self._restart_checks += 1
+        check = self._restart_checks
+
+        def found(cover: RestartCover) -> None:
+            if check == self._restart_checks:
+                self.restart_cover = cover
+                self.bus.startup_changed.emit()
+
+        self.jobs.start(lambda progress, cancel: ossched.restart_cover(profiles, login, has_task), "restart check",
+                        on_finished=found, on_failed=lambda exc: log.warning("restart check failed: %s", exc))
+
+    def set_start_with_login(self, enabled: bool) -> str:
+        """Turn start with login on or off for real and remember it. Raises OSError."""
+        where = self.login.set(enabled)
+        log.info("start with login %s: %s", "on" if enabled else "off", where)
+        if self.restart_cover is not None:
+            self.restart_cover = dataclasses.replace(self.restart_cover, login_start=self.login.is_on())
+        settings = self.settings()
+        if settings.start_with_login != enabled:
+            settings.start_with_login = enabled
+            self.save_settings(settings)           # checks again what starts the schedules
+        else:
+            self.check_restart()                   # the system tasks were not asked about when it was on
+        self.bus.startup_changed.emit()
+        return where
 
     # -- backups --------------------------------------------------------------------------------
     def is_running(self, name: str) -> bool:
@@ -181,13 +238,41 @@ class AppContext(QObject):
         return Repository.open(location, create=create, passphrase=passphrase_source(interactive=False))
 
     def start(self, fn, name: str = "job", **callbacks) -> Job:
-        return self.jobs.start(fn, name, **callbacks)
+        """Run ``fn(progress, cancel)`` on a worker; while it runs, ``job_sink()`` there records
+        into this context's history (the dialogs' engine work needs no context of its own)."""
+        def work(progress: Progress, cancel: CancelToken):
+            token = _JOB_CONTEXT.set(self)
+            try:
+                return fn(progress, cancel)
+            finally:
+                _JOB_CONTEXT.reset(token)
+        return self.jobs.start(work, name, **callbacks)
+
+    # -- the history of operations other than backups (app/oplog.py) ----------------------------
+    def record(self, op: Operation) -> None:
+        """Any thread: store a restore, undo, import, export, check … in the history (its
+        database's profile found when unset) and tell the windows."""
+        if not op.profile:
+            op.profile = profile_for(self.settings(), op.database, op.repo)
+        self.history.record(op)
+        self.bus.history_changed.emit()       # from a worker: queued to the GUI thread
 
     def shutdown(self, wait_ms: int = 10000) -> None:
         self.jobs.cancel_all()
         for job in self._running.values():
             job.cancel()
         self.jobs.wait(wait_ms)
+
+
+#: the context whose job runs on this thread (set by AppContext.start for the job's duration)
+_JOB_CONTEXT: ContextVar[AppContext | None] = ContextVar("kasirbackup_job_context", default=None)
+
+
+def job_sink() -> Sink | None:
+    """In a job started by ``AppContext.start``: where its operations are recorded (the
+    context's history); None elsewhere (then nothing is recorded)."""
+    ctx = _JOB_CONTEXT.get()
+    return ctx.record if ctx is not None else None
 
 
 class _Marker:

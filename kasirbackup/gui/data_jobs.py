@@ -1,14 +1,18 @@
 """The engine work of the Export… and Import… dialogs, run on workers (``AppContext.start``).
 Work that reads or writes a repository holds its queue (``app.runner.repo_queue``), as a
-backup does; while a backup holds it, the job reports the phase "wait" and stays cancellable."""
+backup does; while a backup holds it, the job reports the phase "wait" and stays cancellable.
+An export and an import are recorded in the history (``job_sink``: the context that started
+the job), whether or not their dialog is still open when they end."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..app import oplog
+from ..app.history import OpKind
 from ..core.imports.importer import ImportPlan, ImportReport
 from ..core.repo.manifest import Snapshot
-from .context import AppContext
+from .context import AppContext, job_sink
 
 
 def _take_queue(location: str, progress, cancel):
@@ -58,14 +62,21 @@ def run_export(location: str | None, snapshot_id: str | None, db_path: str, fmt:
     from ..core.exports.exporter import ExportRequest, export
 
     if snapshot_id is None:
-        return export(ExportRequest(format=fmt, out=out, db=db_path, tables=tables, xlsx_labels=labels),
-                      progress, cancel)
+        with oplog.recording(OpKind.EXPORT, job_sink(), database=db_path, target=out, mode=fmt) as op:
+            result = export(ExportRequest(format=fmt, out=out, db=db_path, tables=tables, xlsx_labels=labels),
+                            progress, cancel)
+            oplog.exported(op, result)
+        return result
     queue = _take_queue(location, progress, cancel)
     try:
-        repo = AppContext.open_repo(location)
+        repo = AppContext.open_repo(location)       # a passphrase asked for is not a failed export
         snap = repo.find(snapshot_id)
-        return export(ExportRequest(format=fmt, out=out, repo=repo, snapshot=snap, tables=tables,
-                                    xlsx_labels=labels), progress, cancel)
+        with oplog.recording(OpKind.EXPORT, job_sink(), database=db_path, repo=location, target=out,
+                             mode=fmt) as op:
+            result = export(ExportRequest(format=fmt, out=out, repo=repo, snapshot=snap, tables=tables,
+                                          xlsx_labels=labels), progress, cancel)
+            oplog.exported(op, result, snap, location)
+        return result
     finally:
         queue.release()
 
@@ -89,11 +100,19 @@ def run_import(plan: ImportPlan, location: str | None, progress, cancel) -> Impo
 
     try:
         if location is None:
-            return execute_import(plan, None, wait_s=5.0, progress=progress, cancel=cancel)
+            with oplog.recording(OpKind.IMPORT, job_sink(), database=str(plan.target), source=str(plan.file),
+                                 mode=plan.mode) as op:
+                report = execute_import(plan, None, wait_s=5.0, progress=progress, cancel=cancel)
+                oplog.imported(op, report)
+            return report
         queue = _take_queue(location, progress, cancel)
         try:
-            repo = AppContext.open_repo(location, create=True)
-            return execute_import(plan, repo, wait_s=5.0, progress=progress, cancel=cancel)
+            repo = AppContext.open_repo(location, create=True)   # a passphrase asked for is not a failure
+            with oplog.recording(OpKind.IMPORT, job_sink(), database=str(plan.target), source=str(plan.file),
+                                 mode=plan.mode) as op:
+                report = execute_import(plan, repo, wait_s=5.0, progress=progress, cancel=cancel)
+                oplog.imported(op, report, location)
+            return report
         finally:
             queue.release()
     finally:

@@ -102,6 +102,8 @@ QT_TRANSLATE_NOOP("errors", "The file {path} does not exist.")  # files.ImportFi
 QT_TRANSLATE_NOOP("errors", "Check the path of the file to import.")  # files.ImportFileMissing (import-file-missing)
 QT_TRANSLATE_NOOP("errors", "{path} is not a file KasirBackup can import ({detail}).")  # files.UnknownImportFile (import-unknown-file)
 QT_TRANSLATE_NOOP("errors", "Import the .json, .xlsx or .csv files (or the folder or .zip of CSV files) made by 'kasirbackup export'.")  # files.UnknownImportFile (import-unknown-file)
+QT_TRANSLATE_NOOP("errors", "{path} is not a CSV, JSON or Excel file exported by KasirBackup ({detail}).")  # files.NotAnImportFormat (import-not-a-format)
+QT_TRANSLATE_NOOP("errors", "Choose one of those files (.csv, .json or .xlsx, or the .zip of CSV files); nothing was changed.")  # files.NotAnImportFormat (import-not-a-format)
 QT_TRANSLATE_NOOP("errors", "The file {path} was not made by KasirBackup's export: {detail}.")  # files.NotAnExport (import-not-an-export)
 QT_TRANSLATE_NOOP("errors", "Import works with the JSON, XLSX and CSV files made by 'kasirbackup export'; nothing was changed.")  # files.NotAnExport (import-not-an-export)
 QT_TRANSLATE_NOOP("errors", "The file {path} ends too early: it was cut off ({detail}).")  # files.FileTruncated (import-truncated)

@@ -1,6 +1,11 @@
 """Export…: the live database or a backup as Excel, CSV, JSON or SQL, with a table choice, a
 destination, progress and Cancel, and a result that says where the file is. Below, the
-profile's scheduled exports (``Profile.exports``, made by ``app.auto_export``)."""
+profile's scheduled exports (``Profile.exports``, made by ``app.auto_export``).
+
+The database as it is now is always the default source, whatever backup is selected in the
+main window: that backup (which may be a "before restore" safety backup, missing every sale
+made after it) is only preselected in the list, for a user who chooses "A backup" on purpose;
+a note then says from when the data is."""
 
 from __future__ import annotations
 
@@ -80,6 +85,11 @@ class ExportDialog(QDialog):
         row.addWidget(self.backup_radio)
         row.addWidget(self.snapshot_combo, 1)
         sl.addLayout(row)
+        self.source_note = QLabel(src)
+        self.source_note.setObjectName("exportSourceNote")
+        self.source_note.setWordWrap(True)
+        self.source_note.setVisible(False)
+        sl.addWidget(self.source_note)
         lay.addWidget(src)
 
         form = QFormLayout()
@@ -152,6 +162,7 @@ class ExportDialog(QDialog):
 
         self.source_group.buttonToggled.connect(self._source_changed)
         self.snapshot_combo.currentIndexChanged.connect(self._snapshot_changed)
+        self.snapshot_combo.activated.connect(lambda _i: self.backup_radio.setChecked(True))   # picked by the user
         self.format_combo.currentIndexChanged.connect(self._format_changed)
         self.browse_button.clicked.connect(self.browse)
         self.all_button.clicked.connect(lambda: self._check_all(True))
@@ -192,8 +203,9 @@ class ExportDialog(QDialog):
         wanted = next((i for i, s in enumerate(self.snapshots) if self.wanted_snapshot
                        and s.id.startswith(self.wanted_snapshot)), None)
         if wanted is not None:
+            # offered first in the list, not chosen: the current database stays the source
             self.snapshot_combo.setCurrentIndex(wanted)
-            self.backup_radio.setChecked(True)      # loads that backup's tables
+        self._show_source_note()
 
     def _backups_failed(self, exc: BaseException) -> None:
         if self._closed:
@@ -216,11 +228,26 @@ class ExportDialog(QDialog):
         if checked:
             self._load_tables()
             self.dest_edit.setText(self.suggested_path())
+            self._show_source_note()
 
     def _snapshot_changed(self, *_: object) -> None:
         if self.backup_radio.isChecked():
             self._load_tables()
             self.dest_edit.setText(self.suggested_path())
+            self._show_source_note()
+
+    def _show_source_note(self) -> None:
+        """With a backup as the source: from when its data is, and that later sales are not in it."""
+        snap_id = self.selected_snapshot_id()
+        snap = next((s for s in self.snapshots if s.id == snap_id), None)
+        if snap is None:
+            self.source_note.setVisible(False)
+            return
+        self.source_note.setText(self.tr("The export will hold the data as it was in this backup ({kind}, {when}): "
+                                         "sales and changes made after it are not in it. To export everything up "
+                                         "to now, choose “The database as it is now”.").format(
+            kind=kind_text(snap.kind), when=fmt_datetime(snap.created_at)))
+        self.source_note.setVisible(True)
 
     def _load_tables(self) -> None:
         snap_id = self.selected_snapshot_id()
@@ -348,7 +375,9 @@ class ExportDialog(QDialog):
                 "database": self.tr("Database"), "backup": self.tr("Backup"),
                 "live": self.tr("the database itself (a consistent copy taken at export time)"),
                 "backup_time": self.tr("Backup time"), "table": self.tr("Table"), "sheets": self.tr("Sheet"),
-                "rows": self.tr("Rows"), "total": self.tr("Total"), "not_exported": self.tr("Not exported")}
+                "rows": self.tr("Rows"), "total": self.tr("Total"), "not_exported": self.tr("Not exported"),
+                "meta_note": self.tr("KasirBackup keeps here what it needs to import this workbook back exactly. "
+                                     "Leave this sheet as it is.")}
 
     def _set_running(self, running: bool) -> None:
         for w in (self.export_button, self.browse_button, self.dest_edit, self.format_combo, self.live_radio,

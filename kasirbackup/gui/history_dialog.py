@@ -1,5 +1,6 @@
-"""The history dialog: every run (scheduled, manual, catch-up, retry, skipped) with its
-result, filtered by database and result, the details of the selected run, and the log file."""
+"""The history dialog: every backup run (scheduled, manual, catch-up, retry, skipped) and every
+other operation (restore, undo, import, export, check, removal of old backups) with its result,
+filtered by database, kind and result, the details of the selected entry, and the log file."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView,
                                QLabel, QPushButton, QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget)
 
-from ..app.history import Result, Run
+from ..app.history import Entry, Operation, OpKind, Result
 from ..app.logs import log_path
 from .context import AppContext
 from .dialogs import show_info
-from .i18n import fmt_datetime, fmt_size
+from .engine_text import error_message_text, run_message_text
+from .history_texts import BACKUP, entry_kind, kind_text, operation_text, origin_text
+from .i18n import fmt_datetime, fmt_seconds, fmt_size
 from .models import HistoryModel, result_text, trigger_text
 
 RUN_LIMIT = 500
@@ -29,22 +32,35 @@ RESULT_FILTERS: tuple[tuple[str, tuple[Result, ...] | None], ...] = (
     ("running", (Result.RUNNING,)),
 )
 
+# the kind filter: a name and the kinds of entry it shows (None: all)
+KIND_FILTERS: tuple[tuple[str, tuple[str, ...] | None], ...] = (
+    ("all", None),
+    (BACKUP, (BACKUP,)),
+    ("restore", (OpKind.RESTORE.value, OpKind.RESTORE_FILE.value, OpKind.UNDO.value)),
+    (OpKind.IMPORT.value, (OpKind.IMPORT.value,)),
+    (OpKind.EXPORT.value, (OpKind.EXPORT.value,)),
+    (OpKind.CHECK.value, (OpKind.CHECK.value,)),
+    (OpKind.PRUNE.value, (OpKind.PRUNE.value,)),
+)
+
 
 class RunFilter(QSortFilterProxyModel):
-    """Rows of one database and/or some results."""
+    """Rows of one database and/or some kinds and/or some results."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.profile: str | None = None
         self.results: tuple[Result, ...] | None = None
+        self.kinds: tuple[str, ...] | None = None
 
-    def set_filter(self, profile: str | None, results: tuple[Result, ...] | None) -> None:
+    def set_filter(self, profile: str | None, results: tuple[Result, ...] | None,
+                   kinds: tuple[str, ...] | None = None) -> None:
         if hasattr(self, "beginFilterChange"):        # Qt 6.10+
             self.beginFilterChange()
-            self.profile, self.results = profile, results
+            self.profile, self.results, self.kinds = profile, results, kinds
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
-            self.profile, self.results = profile, results
+            self.profile, self.results, self.kinds = profile, results, kinds
             self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
@@ -52,6 +68,8 @@ class RunFilter(QSortFilterProxyModel):
         if run is None:
             return False
         if self.profile is not None and run.profile != self.profile:
+            return False
+        if self.kinds is not None and entry_kind(run) not in self.kinds:
             return False
         return self.results is None or run.result in self.results
 
@@ -61,7 +79,7 @@ class HistoryDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("historyDialog")
-        self._runs: list[Run] = []
+        self._runs: list[Entry] = []
         self._build()
         self.retranslate()
         self.refresh()
@@ -76,6 +94,12 @@ class HistoryDialog(QDialog):
         self.db_filter = QComboBox(self)
         self.db_filter.setObjectName("historyDatabaseFilter")
         self.db_label.setBuddy(self.db_filter)
+        self.kind_label = QLabel(self)
+        self.kind_filter = QComboBox(self)
+        self.kind_filter.setObjectName("historyKindFilter")
+        self.kind_label.setBuddy(self.kind_filter)
+        for name, _ in KIND_FILTERS:
+            self.kind_filter.addItem("", name)
         self.result_label = QLabel(self)
         self.result_filter = QComboBox(self)
         self.result_filter.setObjectName("historyResultFilter")
@@ -86,6 +110,9 @@ class HistoryDialog(QDialog):
         self.count.setObjectName("historyCount")
         row.addWidget(self.db_label)
         row.addWidget(self.db_filter, 1)
+        row.addSpacing(12)
+        row.addWidget(self.kind_label)
+        row.addWidget(self.kind_filter, 1)
         row.addSpacing(12)
         row.addWidget(self.result_label)
         row.addWidget(self.result_filter, 1)
@@ -138,7 +165,9 @@ class HistoryDialog(QDialog):
 
         self.db_filter.currentIndexChanged.connect(self._apply_filter)
         self.result_filter.currentIndexChanged.connect(self._apply_filter)
-        self.setTabOrder(self.db_filter, self.result_filter)
+        self.kind_filter.currentIndexChanged.connect(self._apply_filter)
+        self.setTabOrder(self.db_filter, self.kind_filter)
+        self.setTabOrder(self.kind_filter, self.result_filter)
         self.setTabOrder(self.result_filter, self.view)
         self.setTabOrder(self.view, self.details)
         self.setTabOrder(self.details, self.log_button)
@@ -147,6 +176,12 @@ class HistoryDialog(QDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("History"))
         self.db_label.setText(self.tr("&Database:"))
+        self.kind_label.setText(self.tr("&What:"))
+        kinds = {"all": self.tr("Everything"), "restore": self.tr("Restores and undos"),
+                 OpKind.PRUNE.value: self.tr("Removal of old backups")}
+        for i in range(self.kind_filter.count()):
+            name = self.kind_filter.itemData(i)
+            self.kind_filter.setItemText(i, kinds.get(name) or kind_text(name))
         self.result_label.setText(self.tr("&Result:"))
         texts = {"all": self.tr("All results"), "success": result_text(Result.SUCCESS),
                  "failed": self.tr("Failed or interrupted"), "partial": result_text(Result.PARTIAL),
@@ -172,10 +207,11 @@ class HistoryDialog(QDialog):
 
     # -- data -----------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Read the runs again (a small local SQLite query), keeping the filter and selection."""
+        """Read the history again (a small local SQLite query), keeping the filter and selection."""
         selected = self.selected_run()
-        self._runs = self.ctx.history.runs(limit=RUN_LIMIT)
-        names = sorted({r.profile for r in self._runs} | {p.name for p in self.ctx.profiles()}, key=str.lower)
+        self._runs = self.ctx.history.entries(limit=RUN_LIMIT)
+        names = sorted({r.profile for r in self._runs if r.profile} | {p.name for p in self.ctx.profiles()},
+                       key=str.lower)
         current = self.db_filter.currentData()
         self.db_filter.blockSignals(True)
         self.db_filter.clear()
@@ -188,11 +224,12 @@ class HistoryDialog(QDialog):
         self.model.set_runs(self._runs)
         self._apply_filter()
         if selected is not None:
-            self.select_run(selected.id)
+            self.select_run(selected.id, entry_kind(selected))
 
     def _apply_filter(self, *_: object) -> None:
         results = dict(RESULT_FILTERS).get(self.result_filter.currentData())
-        self.proxy.set_filter(self.db_filter.currentData(), results)
+        kinds = dict(KIND_FILTERS).get(self.kind_filter.currentData())
+        self.proxy.set_filter(self.db_filter.currentData(), results, kinds)
         self._update_count()
         if not self.view.selectionModel().hasSelection() and self.proxy.rowCount():
             self._select_proxy_row(0)
@@ -200,24 +237,25 @@ class HistoryDialog(QDialog):
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), len(self._runs)
-        self.count.setText(self.tr("{shown} of {total} runs").format(shown=shown, total=total)
-                           if shown != total else self.tr("{total} runs").format(total=total))
+        self.count.setText(self.tr("{shown} of {total} entries").format(shown=shown, total=total)
+                           if shown != total else self.tr("{total} entries").format(total=total))
 
-    def visible_runs(self) -> list[Run]:
+    def visible_runs(self) -> list[Entry]:
         return [self.model.run(self.proxy.mapToSource(self.proxy.index(r, 0)).row())
                 for r in range(self.proxy.rowCount())]
 
-    def selected_run(self) -> Run | None:
+    def selected_run(self) -> Entry | None:
         sm = self.view.selectionModel()
         rows = sm.selectedRows() if sm else []
         if not rows:
             return None
         return self.model.run(self.proxy.mapToSource(rows[0]).row())
 
-    def select_run(self, run_id: int) -> bool:
+    def select_run(self, run_id: int, kind: str = BACKUP) -> bool:
+        """Select the backup run (or, with ``kind``, the operation) with this id."""
         for r in range(self.proxy.rowCount()):
             run = self.model.run(self.proxy.mapToSource(self.proxy.index(r, 0)).row())
-            if run is not None and run.id == run_id:
+            if run is not None and run.id == run_id and entry_kind(run) == kind:
                 self._select_proxy_row(r)
                 return True
         return False
@@ -232,30 +270,52 @@ class HistoryDialog(QDialog):
     def _show_details(self) -> None:
         run = self.selected_run()
         if run is None:
-            self.details.setPlainText(self.tr("No runs recorded yet.") if not self._runs
-                                      else self.tr("Select a run to see its details."))
+            self.details.setPlainText(self.tr("Nothing recorded yet.") if not self._runs
+                                      else self.tr("Select an entry to see its details."))
             return
         self.details.setHtml(self.details_html(run))
 
-    def details_html(self, run: Run) -> str:
+    def details_html(self, run: Entry) -> str:
+        if isinstance(run, Operation):
+            return _table(self.operation_rows(run))
         duration = run.duration_s
         rows = [
             (self.tr("Database"), run.profile),
             (self.tr("Started"), fmt_datetime(run.started_at)),
             (self.tr("Ended"), fmt_datetime(run.ended_at) if run.ended_at else "–"),
-            (self.tr("Duration"), self.tr("{seconds} s").format(seconds=f"{duration:.1f}")
-             if duration is not None else "–"),
+            (self.tr("Duration"), fmt_seconds(duration) if duration is not None else "–"),
             (self.tr("Started by"), trigger_text(run.trigger.value)),
             (self.tr("Result"), result_text(run.result)),
             (self.tr("Added to the backup folder"), fmt_size(run.bytes_added) if run.bytes_added else "–"),
             (self.tr("Backup"), run.snapshot_id or "–"),
-            (self.tr("Message"), run.message or "–"),
+            (self.tr("Message"), run_message_text(run.message) or "–"),
         ]
-        html = ["<table cellspacing='2'>"]
-        for k, v in rows:
-            html.append(f"<tr><td valign='top'><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(str(v))}</td></tr>")
-        html.append("</table>")
-        return "".join(html)
+        return _table(rows)
+
+    def operation_rows(self, op: Operation) -> list[tuple[str, str]]:
+        duration = op.duration_s
+        rows = [
+            (self.tr("What"), kind_text(op.kind.value)),
+            (self.tr("What happened"), operation_text(op)),
+            (self.tr("Database"), op.database or op.profile or "–"),
+            (self.tr("Started"), fmt_datetime(op.started_at)),
+            (self.tr("Duration"), fmt_seconds(duration) if duration is not None else "–"),
+            (self.tr("Started by"), origin_text(op)),
+            (self.tr("Result"), result_text(op.result)),
+        ]
+        if op.snapshot_id:
+            rows.append((self.tr("Backup"), "{} ({})".format(op.snapshot_id, fmt_datetime(op.snapshot_time))))
+        if op.repo:
+            rows.append((self.tr("Backup folder"), op.repo))
+        if op.source:
+            rows.append((self.tr("File read"), op.source))
+        if op.target:
+            rows.append((self.tr("File written"), op.target))
+        if op.safety_id:
+            rows.append((self.tr("Safety backup"), op.safety_id))
+        if op.message:
+            rows.append((self.tr("Message"), error_message_text(op.message)))
+        return rows
 
     # -- the log file ---------------------------------------------------------------------------
     def open_log(self) -> None:
@@ -277,3 +337,11 @@ class HistoryDialog(QDialog):
         except (RuntimeError, TypeError):
             pass
         super().done(result)
+
+
+def _table(rows: list[tuple[str, object]]) -> str:
+    html = ["<table cellspacing='2'>"]
+    for k, v in rows:
+        html.append(f"<tr><td valign='top'><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(str(v))}</td></tr>")
+    html.append("</table>")
+    return "".join(html)

@@ -1,18 +1,20 @@
 """Language glue: which language to show, the translators (kept referenced for the life of
 the application), and locale-aware formatting of sizes, dates and numbers.
 
-English is the source language. Indonesian comes from ``translations/kasirbackup_id.qm``
-and ``qtbase_id.qm`` (ours: Qt ships no Indonesian translation of its standard buttons).
+English is the source language. Indonesian comes from ``kasirbackup_id.qm`` and
+``qtbase_id.qm`` (ours: Qt ships no Indonesian translation of its standard buttons), package
+data in ``gui/resources/translations``.
 Engine errors carry English templates; they are translated here, in context ``errors``."""
 
 from __future__ import annotations
 
 import logging
-import sys
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLibraryInfo, QLocale, QTimeZone, QTranslator
+
+from . import resources
 
 log = logging.getLogger("kasirbackup.gui")
 
@@ -23,18 +25,9 @@ _current = "en"
 
 
 def translations_dir() -> Path:
-    """Where the compiled .qm files are: next to the package in a source checkout, inside the
-    bundle when frozen by PyInstaller."""
-    base = getattr(sys, "_MEIPASS", None)
-    candidates = []
-    if base:
-        candidates.append(Path(base) / "translations")
-    here = Path(__file__).resolve().parent
-    candidates += [here / "translations", here.parent.parent / "translations"]
-    for c in candidates:
-        if c.is_dir():
-            return c
-    return candidates[-1]
+    """Where the compiled .qm files are: package data, next to the code in a wheel, a checkout
+    and the PyInstaller bundle alike."""
+    return resources.TRANSLATIONS
 
 
 def system_language() -> str:
@@ -138,14 +131,29 @@ def to_qdatetime(t: datetime) -> QDateTime:
     return QDateTime.fromSecsSinceEpoch(int(t.timestamp()), QTimeZone.systemTimeZone())
 
 
-def fmt_datetime(t: datetime | None) -> str:
-    """E.g. "21 Nov 2026 23.00" in Indonesian, "Nov 21, 2026 11:00 PM" in English."""
+def fmt_datetime(t: datetime | None, seconds: bool = False) -> str:
+    """E.g. "21 Nov 2026 23.00" in Indonesian, "Nov 21, 2026 11:00 PM" in English; with
+    ``seconds`` "21 Nov 2026 23.00.07" (two backups in one minute must not read alike)."""
     if t is None:
         return "–"
     loc = QLocale()
     q = to_qdatetime(t)
-    return "{} {}".format(loc.toString(q.date(), _date_fmt(loc)),
-                          loc.toString(q.time(), QLocale.FormatType.ShortFormat))
+    return "{} {}".format(loc.toString(q.date(), _date_fmt(loc)), loc.toString(q.time(), time_format(loc, seconds)))
+
+
+def time_format(loc: QLocale | None = None, seconds: bool = False) -> str:
+    """The locale's short time format ("HH.mm", "h:mm AP"), with seconds if asked."""
+    fmt = (loc or QLocale()).timeFormat(QLocale.FormatType.ShortFormat)
+    if seconds and "ss" not in fmt:
+        i = fmt.find("mm")
+        if i > 0:
+            fmt = fmt[:i + 2] + fmt[i - 1] + "ss" + fmt[i + 2:]
+    return fmt
+
+
+def fmt_seconds(x: float) -> str:
+    """A duration in seconds with the locale's decimal mark: "8,0 dtk", "8.0 s"."""
+    return QCoreApplication.translate("time", "{seconds} s").format(seconds=QLocale().toString(float(x), "f", 1))
 
 
 def _date_fmt(loc: QLocale) -> str:
@@ -190,3 +198,4 @@ def _collect() -> None:   # pragma: no cover - never called
     QCoreApplication.translate("time", "in %n minute(s)", None, 1)
     QCoreApplication.translate("time", "in %n hour(s)", None, 1)
     QCoreApplication.translate("time", "in %n day(s)", None, 1)
+    QCoreApplication.translate("time", "{seconds} s")

@@ -1,9 +1,9 @@
-"""SVG icons from ``resources/icons`` (sharp on high-DPI screens). Action icons are
-grey line drawings; on a dark palette they are recoloured light so they stay visible."""
+"""SVG icons (sharp on high-DPI screens) from ``gui/resources/icons``, package data. Action
+icons are grey line drawings; on a dark palette they are recoloured light so they stay
+visible."""
 
 from __future__ import annotations
 
-import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,18 +15,11 @@ try:
 except ImportError:  # pragma: no cover - QtSvg is part of PySide6-Essentials
     QSvgRenderer = None
 
-
-def resources_dir() -> Path:
-    base = getattr(sys, "_MEIPASS", None)
-    here = Path(__file__).resolve().parent
-    for c in ([Path(base) / "resources"] if base else []) + [here / "resources", here.parent.parent / "resources"]:
-        if (c / "icons").is_dir():
-            return c
-    return here.parent.parent / "resources"
+from . import resources
 
 
 def icon_path(name: str) -> Path:
-    return resources_dir() / "icons" / f"{name}.svg"
+    return resources.ICONS / f"{name}.svg"
 
 
 def _dark() -> bool:

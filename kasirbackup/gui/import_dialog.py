@@ -154,9 +154,13 @@ class ImportDialog(QDialog):
         """The file dialog (a method, so that tests can replace it)."""
         start = self.file_edit.text().strip() or QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose the file to import"), start,
-                                              self.tr("Exports (*.json *.xlsx *.csv *.zip);;All files (*)"))
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose the file to import"), start, self.file_filter())
         return path or None
+
+    def file_filter(self) -> str:
+        """The files the dialog offers: only what the import reads, the files KasirBackup exports
+        (no "All files": a .txt or .sql picked there is refused by the engine, with what to do)."""
+        return self.tr("Files exported by KasirBackup (*.csv *.json *.xlsx *.zip)")
 
     def browse(self) -> None:
         path = self.ask_file()

@@ -1,14 +1,21 @@
-"""Table models: the backup list (snapshots of a repository) and the run history."""
+"""Table models: the backup list (snapshots of a repository) and the history (backup runs and
+the other operations)."""
 
 from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
 
 from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex,
                             QSortFilterProxyModel, Qt)
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
-from ..app.history import Result, Run
+from ..app.history import Entry, Operation, Result, Run
 from ..core.repo.manifest import Kind, Snapshot
+from . import history_texts
 from .i18n import fmt_datetime, fmt_size
 
 
@@ -22,6 +29,28 @@ def kind_text(kind: Kind | str) -> str:
         Kind.BEFORE_RESTORE: translate("kind", "Before restore"),
         Kind.IMPORTED: translate("kind", "Imported"),
     }.get(k, k.value)
+
+
+_BEFORE_RESTORE = re.compile(r"^before restoring ([0-9a-f]{8})$")
+_BEFORE_IMPORT = re.compile(r"^before import of (.+)$")
+
+
+def label_text(s: Snapshot, snapshots: Iterable[Snapshot] = ()) -> str:
+    """A snapshot's label as the owner reads it: the engine's own labels of safety backups
+    ("before restoring 545fa845") say which backup was restored and when, in the window's
+    language; a label someone typed is shown as typed."""
+    translate = QCoreApplication.translate
+    m = _BEFORE_RESTORE.match(s.label)
+    if m:
+        restored = next((o for o in snapshots if o.id.startswith(m.group(1))), None)
+        if restored is not None:
+            return translate("label", "Before restoring the backup of {when}").format(
+                when=fmt_datetime(restored.created_at))
+        return translate("label", "Before restoring a backup that has since been removed")
+    m = _BEFORE_IMPORT.match(s.label)
+    if m:
+        return translate("label", "Before importing {file}").format(file=m.group(1))
+    return s.label
 
 
 def result_text(result: Result) -> str:
@@ -49,6 +78,7 @@ class SnapshotModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list[Snapshot] = []
+        self._same_minute: set[str] = set()
 
     def headers(self) -> list[str]:
         return [self.tr("Time"), self.tr("Kind"), self.tr("Size"), self.tr("Added"), self.tr("Verified"),
@@ -57,6 +87,8 @@ class SnapshotModel(QAbstractTableModel):
     def set_snapshots(self, snapshots: list[Snapshot]) -> None:
         self.beginResetModel()
         self._rows = sorted(snapshots, key=lambda s: s.created_utc, reverse=True)
+        per_minute = Counter(s.created_utc.replace(second=0, microsecond=0) for s in self._rows)
+        self._same_minute = {s.id for s in self._rows if per_minute[s.created_utc.replace(second=0, microsecond=0)] > 1}
         self.endResetModel()
 
     def snapshots(self) -> list[Snapshot]:
@@ -85,7 +117,7 @@ class SnapshotModel(QAbstractTableModel):
             return s
         if role == Qt.ItemDataRole.DisplayRole:
             if col == self.TIME:
-                return fmt_datetime(s.created_at)
+                return fmt_datetime(s.created_at, seconds=s.id in self._same_minute)
             if col == self.KIND:
                 return kind_text(s.kind)
             if col == self.SIZE:
@@ -95,7 +127,7 @@ class SnapshotModel(QAbstractTableModel):
             if col == self.VERIFIED:
                 return "✓" if s.verified else ("✗" if s.verification.ok is False else "?")
             if col == self.LABEL:
-                return s.label
+                return label_text(s, self._rows)
         if role == SORT_ROLE:
             return [s.created_utc.timestamp(), s.kind.value, s.image_bytes, s.added_bytes,
                     int(bool(s.verified)), s.label][col]
@@ -157,32 +189,33 @@ def snapshot_view(parent, name: str) -> tuple[SnapshotModel, SnapshotFilter, QTa
 
 
 class HistoryModel(QAbstractTableModel):
-    """Runs, newest first. Columns: started, database, trigger, result, added, message."""
+    """Backup runs and the other operations (restores, imports, exports, checks …), newest
+    first. Columns: started, what, database, started by, result, added, message."""
 
-    STARTED, PROFILE, TRIGGER, RESULT, ADDED, MESSAGE = range(6)
+    STARTED, WHAT, PROFILE, TRIGGER, RESULT, ADDED, MESSAGE = range(7)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[Run] = []
+        self._rows: list[Entry] = []
 
-    def set_runs(self, runs: list[Run]) -> None:
+    def set_runs(self, runs: list[Entry]) -> None:
         self.beginResetModel()
         self._rows = list(runs)
         self.endResetModel()
 
-    def run(self, row: int) -> Run | None:
+    def run(self, row: int) -> Entry | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else 6
+        return 0 if parent.isValid() else 7
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return [self.tr("Started"), self.tr("Database"), self.tr("Started by"), self.tr("Result"),
-                    self.tr("Added"), self.tr("Message")][section]
+            return [self.tr("Started"), self.tr("What"), self.tr("Database"), self.tr("Started by"),
+                    self.tr("Result"), self.tr("Added"), self.tr("Message")][section]
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -193,16 +226,18 @@ class HistoryModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if col == self.STARTED:
                 return fmt_datetime(r.started_at)
+            if col == self.WHAT:
+                return history_texts.kind_text(history_texts.entry_kind(r))
             if col == self.PROFILE:
-                return r.profile
+                return r.profile or (Path(r.database).name if isinstance(r, Operation) else "")
             if col == self.TRIGGER:
-                return trigger_text(r.trigger.value)
+                return trigger_text(r.trigger.value) if isinstance(r, Run) else history_texts.origin_text(r)
             if col == self.RESULT:
                 return result_text(r.result)
             if col == self.ADDED:
-                return fmt_size(r.bytes_added) if r.bytes_added else ""
+                return fmt_size(r.bytes_added) if isinstance(r, Run) and r.bytes_added else ""
             if col == self.MESSAGE:
-                return r.message
+                return history_texts.entry_text(r)
         if role == Qt.ItemDataRole.ForegroundRole and col == self.RESULT:
             color = {Result.SUCCESS: "#1b7f3b", Result.FAILED: "#b3261e", Result.INTERRUPTED: "#b3261e",
                      Result.PARTIAL: "#a05a00"}.get(r.result)

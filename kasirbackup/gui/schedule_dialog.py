@@ -6,24 +6,23 @@ from __future__ import annotations
 
 import copy
 import logging
-import shutil
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QEvent, QLocale, Qt, QTime
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout,
-                               QGroupBox, QHBoxLayout, QLabel, QSpinBox, QTimeEdit, QVBoxLayout, QWidget)
+                               QGroupBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget)
 
 from ..app import ossched
+from ..app.ossched import os_task_installed
 from ..app.scheduling import next_fire
 from ..app.settings import Profile, Schedule
 from ..core.errors import KasirBackupError
 from .context import AppContext
 from .dialogs import show_error
 from .i18n import fmt_datetime, fmt_in
+from .time_edit import TimeEdit
 
 log = logging.getLogger("kasirbackup.gui")
 
@@ -42,27 +41,6 @@ def upcoming(schedule: Schedule, now: datetime, tz, count: int = PREVIEW_RUNS) -
             break
         out.append(t)
     return out
-
-
-def os_task_installed(profile: Profile, home: Path | None = None) -> bool:
-    """Whether a system schedule made by ``ossched.install`` exists for the profile. On a
-    worker: it may ask ``schtasks`` or ``crontab``."""
-    home = home or Path.home()
-    try:
-        if sys.platform == "win32":
-            r = subprocess.run(["schtasks", "/Query", "/TN", f"{ossched.TASK_PREFIX}\\{ossched.unit_name(profile)}"],
-                               capture_output=True, text=True)
-            return r.returncode == 0
-        if sys.platform == "darwin":
-            return (home / "Library" / "LaunchAgents" / f"id.kasirbackup.{profile.id}.plist").exists()
-        if (home / ".config" / "systemd" / "user" / f"{ossched.unit_name(profile)}.timer").exists():
-            return True
-        if shutil.which("crontab"):
-            r = subprocess.run(["crontab", "-l"], capture_output=True, text=True)
-            return r.returncode == 0 and f"{ossched.CRON_TAG}{profile.id}" in r.stdout
-    except OSError:
-        log.warning("could not find out whether a system schedule exists", exc_info=True)
-    return False
 
 
 class ScheduleDialog(QDialog):
@@ -96,9 +74,8 @@ class ScheduleDialog(QDialog):
         self.kind_label.setBuddy(self.kind)
         form.addRow(self.kind_label, self.kind)
 
-        self.time = QTimeEdit(self.when_box)
+        self.time = TimeEdit(parent=self.when_box)
         self.time.setObjectName("scheduleTime")
-        self.time.setDisplayFormat("HH:mm")
         self.time_label = QLabel(self.when_box)
         self.time_label.setBuddy(self.time)
         form.addRow(self.time_label, self.time)
@@ -198,7 +175,8 @@ class ScheduleDialog(QDialog):
         for i, box in enumerate(self.day_boxes):
             box.setChecked(i in s.weekdays)
         self.day_of_month.setValue(s.day_of_month)
-        self.start_login.setChecked(self.ctx.settings().start_with_login)
+        self._login_was = self.ctx.login.is_on()       # the real state, not only what the settings say
+        self.start_login.setChecked(self._login_was)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Schedule — {name}").format(name=self.profile.name))
@@ -335,15 +313,16 @@ class ScheduleDialog(QDialog):
         schedule_changed = prof.schedule != sched
         prof.schedule = sched
         login = self.start_login.isChecked()
-        if login != settings.start_with_login:
+        if login != self._login_was:
             try:
-                ossched.set_start_with_login(login)
+                self.ctx.login.set(login)
             except Exception as exc:      # OSError from the registry or the file system
                 log.warning("could not change start with login", exc_info=True)
                 show_error(self, exc)
-                self.start_login.setChecked(settings.start_with_login)
+                self.start_login.setChecked(self._login_was)
                 return
-            settings.start_with_login = login
+            self._login_was = login
+        settings.start_with_login = login
         self.ctx.save_settings(settings)
         self.profile = prof
 

@@ -1,5 +1,7 @@
-"""The tray icon: Open, Backup now (per database), last result, next run, Quit. The icon
-shows idle / running / error; a failure always notifies, a success only when asked."""
+"""The tray icon: Open, Backup now (per database), each database's status and next run, Quit.
+The icon follows the one status of the whole app (every database and backup place): idle
+(green), warning (amber), error (red), or running; a failure always notifies, a success only
+when asked."""
 
 from __future__ import annotations
 
@@ -9,11 +11,15 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from ..app.history import Result
 from ..app.runner import RunResult
-from ..app.status import Level, worst
+from ..app.status import Level, ProblemKind
 from .banner import headline
 from .context import AppContext, outcome_text
 from .i18n import error_text, fmt_datetime
 from .icons import icon
+from .status_text import problem_text
+
+#: the icon for the app's status level
+STATES = {Level.OK: "idle", Level.WARNING: "warning", Level.ERROR: "error"}
 
 
 class Tray(QObject):
@@ -28,7 +34,8 @@ class Tray(QObject):
         self.tray.setContextMenu(self.menu)
         self.tray.activated.connect(self._activated)
         self.notifications: list[tuple[str, str]] = []     # (title, text) of every notification shown
-        self.state = "idle"
+        self.state = "idle"                                 # idle / warning / error / running: the icon
+        self.level = Level.OK                               # the app's status level
         bus = ctx.bus
         bus.backup_started.connect(lambda _: self.update())
         bus.backup_finished.connect(self._finished)
@@ -36,6 +43,7 @@ class Tray(QObject):
         bus.backup_cancelled.connect(lambda _: self.update())
         bus.settings_changed.connect(self.update)
         bus.history_changed.connect(self.update)
+        bus.startup_changed.connect(self.update)
         bus.language_changed.connect(lambda _: (self.rebuild_menu(), self.update()))
         self.menu.aboutToShow.connect(self.rebuild_menu)
         self._timer = QTimer(self)
@@ -67,15 +75,21 @@ class Tray(QObject):
             m.addAction(a)
             self.backup_actions[p.name] = a
         m.addSeparator()
+        app = self.ctx.app_status()
+        self.status_lines: list[str] = []
         for p in profiles:
-            st = self.ctx.status(p)
-            last = QAction(self.tr("Last: {text}").format(text=headline(st, self.ctx.now())), m)
-            last.setEnabled(False)
-            m.addAction(last)
-            nxt = QAction(self.tr("Next backup: {when}").format(when=fmt_datetime(st.next_run))
-                          if st.next_run else self.tr("No backups are scheduled"), m)
-            nxt.setEnabled(False)
-            m.addAction(nxt)
+            st = app.of(p.name)
+            problems = app.problems_of(p.name)
+            lines = [problem_text(x) for x in problems] or [
+                self.tr("{name}: {text}").format(name=p.name, text=headline(st, self.ctx.now()))]
+            lines.append(self.tr("{name}: next backup {when}").format(name=p.name, when=fmt_datetime(st.next_run))
+                         if st.next_run else self.tr("{name}: no backups are scheduled").format(name=p.name))
+            self.status_lines.extend(lines)
+        self.status_lines.extend(problem_text(x) for x in app.problems if x.kind == ProblemKind.NO_RESTART)
+        for text in self.status_lines:
+            line = QAction(text, m)
+            line.setEnabled(False)
+            m.addAction(line)
         m.addSeparator()
         self.act_quit = QAction(self.tr("Quit"), m)
         self.act_quit.setObjectName("trayQuit")
@@ -97,17 +111,16 @@ class Tray(QObject):
     def update(self) -> None:
         profiles = self.ctx.profiles()
         running = any(self.ctx.is_running(p.name) for p in profiles)
-        statuses = [self.ctx.status(p) for p in profiles]
-        if running:
-            self.state = "running"
-        elif statuses and worst(statuses) == Level.ERROR:
-            self.state = "error"
-        else:
-            self.state = "idle"
+        app = self.ctx.app_status()
+        self.level = app.level
+        self.state = "running" if running else STATES[app.level]
         self.tray.setIcon(icon(f"tray-{self.state}"))
         tip = [self.tr("KasirBackup")]
-        for st in statuses:
-            tip.append(f"{st.profile}: {headline(st, self.ctx.now())}")
+        if app.problems:
+            tip.extend(problem_text(x) for x in app.problems)
+        else:
+            tip.extend(self.tr("{name}: {text}").format(name=st.profile, text=headline(st, self.ctx.now()))
+                       for st in app.profiles)
         self.tray.setToolTip("\n".join(tip))
 
     def notify(self, title: str, text: str, error: bool = False) -> None:

@@ -64,11 +64,14 @@ def english(qapp):
 
 @pytest.fixture
 def ctx(qapp, tmp_path, english):
+    from kasirbackup.app.autostart import LoginStart
     from kasirbackup.app.history import History
     from kasirbackup.app.settings import SettingsStore
     from kasirbackup.gui.context import AppContext
 
-    c = AppContext(SettingsStore(tmp_path / "config"), History(tmp_path / "data" / "history.db"))
+    # start with login goes to a private home: never the real ~/.config/autostart or registry
+    c = AppContext(SettingsStore(tmp_path / "config"), History(tmp_path / "data" / "history.db"),
+                   login=LoginStart(platform="linux", home=tmp_path / "home"))
     yield c
     c.shutdown(20000)
     # the test's windows go with its context (a later language change must not reach them)

@@ -45,8 +45,9 @@ def test_tray_menu_has_open_backup_last_next_quit(tray):
     texts = [a.text() for a in t.menu.actions() if a.text()]
     assert texts[0] == "Open KasirBackup"
     assert "Backup now" in texts
-    assert any(x.startswith("Last: ") for x in texts)
-    assert any(x.startswith("Next backup: ") for x in texts)
+    # the status lines name their database
+    assert "Toko: not protected yet — no backup has been made. Press Backup now." in texts
+    assert any(x.startswith("Toko: next backup ") for x in texts)
     assert texts[-1] == "Quit"
 
 

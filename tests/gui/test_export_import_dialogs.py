@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import openpyxl
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from kasirbackup.app.settings import SettingsStore
@@ -52,12 +52,19 @@ def xlsx_counts(path) -> dict[str, int]:
         wb.close()
 
 
-def open_export(qtbot, ctx, profile, snapshot_id=None) -> ExportDialog:
+def open_export(qtbot, ctx, profile, snapshot_id=None, choose_backup=False) -> ExportDialog:
+    """The dialog as the main window opens it (``snapshot_id``: the backup selected there);
+    ``choose_backup``: then the user picks "A backup:" (that backup is preselected)."""
     dlg = ExportDialog(ctx, profile, snapshot_id)
     qtbot.addWidget(dlg)
     dlg.open()
     if snapshot_id:
-        qtbot.waitUntil(lambda: dlg.backup_radio.isChecked(), timeout=WAIT)
+        qtbot.waitUntil(lambda: dlg.backup_radio.isEnabled(), timeout=WAIT)
+        assert dlg.snapshot_combo.currentData() == snapshot_id
+    assert dlg.live_radio.isChecked() and not dlg.backup_radio.isChecked()
+    if choose_backup:
+        qtbot.mouseClick(dlg.backup_radio, Qt.MouseButton.LeftButton)
+        assert dlg.backup_radio.isChecked()
     qtbot.waitUntil(lambda: dlg.table_list.count() > 0 and dlg.export_button.isEnabled(), timeout=WAIT)
     return dlg
 
@@ -108,7 +115,7 @@ def test_export_a_backup_as_csv_and_json_holds_the_backup_not_today(qtbot, ctx, 
         "INSERT INTO pelanggan (id, nama) VALUES (9001, 'Bu Sari')")
     assert counts(shop_db) != at_backup
 
-    dlg = open_export(qtbot, ctx, profile, snap_id)
+    dlg = open_export(qtbot, ctx, profile, snap_id, choose_backup=True)
     assert dlg.selected_snapshot_id() == snap_id
     assert snap_id[:8] in dlg.snapshot_combo.currentText()
     assert dlg.status_label.text() == ""
@@ -137,13 +144,53 @@ def test_export_a_backup_as_csv_and_json_holds_the_backup_not_today(qtbot, ctx, 
     assert out.rows == at_backup["produk"] + at_backup["pelanggan"]
 
 
+def test_the_current_database_is_exported_even_when_a_before_restore_backup_is_selected(
+        qtbot, ctx, profile, shop_db, tmp_path, monkeypatch):
+    """The main window hands over the selected backup — here the "before restore" safety backup —
+    and the 20 sales made since must still be in the export unless the user picks the backup."""
+    from kasirbackup.core.repo.manifest import Kind
+    from kasirbackup.core.repo.repository import Repository
+    from kasirbackup.core.snapshot.backup import BackupRequest, backup
+    from tests.support.dbgen import simulate_day_of_sales
+
+    repo = Repository.open(profile.repos[0], create=True)
+    safety = backup(repo, BackupRequest(str(shop_db), kind=Kind.BEFORE_RESTORE, label="before restore")).snapshot
+    in_backup = counts(shop_db)
+    simulate_day_of_sales(str(shop_db), 20, seed=42)
+    now = counts(shop_db)
+    assert now["transaksi"] == in_backup["transaksi"] + 20
+
+    dlg = open_export(qtbot, ctx, profile, safety.id)
+    assert dlg.selected_snapshot_id() is None and not dlg.source_note.isVisible()
+    assert safety.short_id in dlg.snapshot_combo.currentText()
+    choose(qtbot, dlg, monkeypatch, "xlsx", tmp_path / "sekarang.xlsx")
+    res = run_export(qtbot, dlg)
+    assert res.snapshot_id is None
+    assert xlsx_counts(tmp_path / "sekarang.xlsx") == now            # the 20 new sales are there
+
+    # the backup is the explicit alternative, and then the dialog says what it lacks
+    qtbot.mouseClick(dlg.backup_radio, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.table_list.count() > 0 and dlg.export_button.isEnabled(), timeout=WAIT)
+    assert dlg.selected_snapshot_id() == safety.id
+    assert dlg.source_note.isVisible() and "after it are not in it" in dlg.source_note.text()
+    choose(qtbot, dlg, monkeypatch, "xlsx", tmp_path / "cadangan.xlsx")
+    res = run_export(qtbot, dlg)
+    assert res.snapshot_id == safety.id
+    assert xlsx_counts(tmp_path / "cadangan.xlsx") == in_backup
+    # (a radio button takes clicks on its circle and text only, not its whole width)
+    qtbot.mouseClick(dlg.live_radio, Qt.MouseButton.LeftButton, pos=QPoint(8, dlg.live_radio.height() // 2))
+    assert dlg.selected_snapshot_id() is None and not dlg.source_note.isVisible()
+    dlg.snapshot_combo.activated.emit(0)            # the user picks a backup in the list: that is the choice
+    assert dlg.backup_radio.isChecked() and dlg.selected_snapshot_id() == dlg.snapshot_combo.itemData(0)
+
+
 def test_cancel_leaves_no_file(qtbot, ctx, profile, tmp_path, monkeypatch):
     """The export waits while a backup holds the repository (the per-repository queue);
     Cancel ends it there, and nothing is written."""
     from kasirbackup.app.runner import repo_queue
 
     snap_id = wait_backup(qtbot, ctx, profile).outcomes[0].snapshot_id
-    dlg = open_export(qtbot, ctx, profile, snap_id)
+    dlg = open_export(qtbot, ctx, profile, snap_id, choose_backup=True)
     dest = tmp_path / "batal.xlsx"
     choose(qtbot, dlg, monkeypatch, "xlsx", dest)
     queue = repo_queue(profile.repos[0])
@@ -260,6 +307,42 @@ def test_malformed_json_is_refused_and_the_database_is_unchanged(qtbot, ctx, pro
     assert box is not None and box.isVisible()
     assert "terpotong.json" in box.text() and "cut off" in box.text() and "Traceback" not in box.text()
     assert "Nothing was changed" in dlg.status_label.text()
+    assert dlg.table.rowCount() == 0 and not dlg.import_button.isEnabled()
+    assert sha(shop_db) == before
+    box.close()
+
+
+def test_import_offers_only_exported_files_and_refuses_a_text_file(qtbot, ctx, profile, shop_db, tmp_path,
+                                                                   monkeypatch):
+    import fnmatch
+    import re
+
+    dlg = ImportDialog(ctx, profile)
+    qtbot.addWidget(dlg)
+    dlg.open()
+    asked = []
+
+    def fake_dialog(parent, title, start, filters):
+        asked.append(filters)
+        return "", ""
+    monkeypatch.setattr("kasirbackup.gui.import_dialog.QFileDialog.getOpenFileName", fake_dialog)
+    qtbot.mouseClick(dlg.browse_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1 and dlg.file_edit.text() == ""
+    patterns = [p for f in asked[0].split(";;") for p in re.search(r"\((.*)\)", f).group(1).split()]
+    offered = {n for n in ("kasir.csv", "kasir.json", "kasir.xlsx", "kasir.zip", "catatan.txt", "kasir.sql",
+                           "kasir.db") if any(fnmatch.fnmatch(n, p) for p in patterns)}
+    assert offered == {"kasir.csv", "kasir.json", "kasir.xlsx", "kasir.zip"}, asked
+
+    # a .txt typed in anyway: one clear message, nothing read as CSV, nothing changed
+    notes = tmp_path / "produk.txt"
+    notes.write_text("Catatan belanja\nberas,5kg\n", encoding="utf-8")
+    before = sha(shop_db)
+    dlg.file_edit.setText(str(notes))
+    preview(qtbot, dlg)
+    box = dlg.findChild(QMessageBox, "errorBox")
+    assert box is not None and box.isVisible()
+    assert "produk.txt is not a CSV, JSON or Excel file exported by KasirBackup" in box.text(), box.text()
+    assert "Choose one of those files" in box.text() and "Traceback" not in box.text()
     assert dlg.table.rowCount() == 0 and not dlg.import_button.isEnabled()
     assert sha(shop_db) == before
     box.close()

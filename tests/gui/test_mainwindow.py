@@ -10,7 +10,7 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kasirbackup.app.history import Result, Trigger
@@ -21,6 +21,7 @@ from kasirbackup.core.snapshot.backup import BackupRequest, backup
 from kasirbackup.core.repo.manifest import Kind
 from kasirbackup.core.repo.repository import Repository
 from kasirbackup.gui.mainwindow import MainWindow
+from kasirbackup.gui.mainwindow.details import TECHNICAL_LINK
 from kasirbackup.gui.models import SnapshotModel
 
 from .conftest import wait_backup
@@ -46,7 +47,7 @@ def close_boxes() -> None:
 
 def test_backup_now_updates_list_and_banner(qtbot, ctx, profile, window):
     assert window.banner.level == Level.ERROR                     # no backup yet
-    assert "Not protected yet" in window.banner.title.text()
+    assert window.banner.title.text().startswith("Toko: not protected yet")
     assert window.tables.topLevelItemCount() > 0                  # the database summary
     with qtbot.waitSignal(ctx.bus.backup_finished, timeout=60000) as done:
         window.act_backup.trigger()
@@ -57,7 +58,15 @@ def test_backup_now_updates_list_and_banner(qtbot, ctx, profile, window):
     snap = window.model.snapshot(0)
     assert snap.verified and snap.kind == Kind.MANUAL
     assert window.model.index(0, SnapshotModel.VERIFIED).data() == "✓"
-    assert snap.id in window.details.toPlainText()
+    plain = window.details.toPlainText()
+    assert "a test restore rebuilt this backup" in plain and "Tables and rows" in plain
+    assert snap.id not in plain and snap.image_sha256 not in plain      # technical facts wait behind a link
+    window.details.anchorClicked.emit(QUrl(TECHNICAL_LINK))
+    technical = window.details.toPlainText()
+    assert snap.id in technical and snap.image_sha256 in technical
+    assert "pages match their checksums" in technical and "quick check passed" in technical
+    window.details.anchorClicked.emit(QUrl(TECHNICAL_LINK))
+    assert snap.id not in window.details.toPlainText()
     assert not window.progress_row.isVisible()
 
 
@@ -94,7 +103,9 @@ def test_engine_error_shows_its_message(qtbot, ctx, profile, window, shop_db):
     text = message_boxes()[0].text()
     assert "does not exist" in text and "Traceback" not in text
     assert window.banner.level == Level.ERROR
-    assert "failed" in window.banner.title.text()
+    # about the database itself, not a backup place
+    assert window.banner.title.text().startswith("Toko: backups failing since")
+    assert "does not exist" in window.banner.title.text()
     close_boxes()
 
 
@@ -218,3 +229,26 @@ def test_a_profile_that_does_not_load_is_named_in_the_window(qtbot, ctx, profile
     text = w.unusable_note.text()
     assert "Gudang" in text and "cannot be used" in text and "profile remove Gudang" in text
     assert w.act_backup.isEnabled()                 # the good profile works as usual
+
+
+def test_safety_backups_are_named_by_the_backup_they_restored_and_same_minute_times_show_seconds(
+        qtbot, ctx, profile, window):
+    repo = Repository.open(profile.repos[0], create=True)
+    at = datetime(2026, 12, 4, 16, 32, 5).astimezone()
+    first = backup(repo, BackupRequest(profile.db_path, created_at=at)).snapshot
+    backup(repo, BackupRequest(profile.db_path, kind=Kind.BEFORE_RESTORE, label=f"before restoring {first.short_id}",
+                               created_at=at + timedelta(seconds=40)))
+    backup(repo, BackupRequest(profile.db_path, kind=Kind.BEFORE_RESTORE, label="before restoring 0123abcd",
+                               created_at=at + timedelta(hours=1)))
+    window._profile_selected()          # the list is read again, as when the database is selected
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=20000)
+    rows = {window.model.snapshot(r).created_at.replace(microsecond=0): r for r in range(3)}
+    label = lambda r: window.model.index(r, SnapshotModel.LABEL).data()       # noqa: E731
+    shown = lambda r: window.model.index(r, SnapshotModel.TIME).data().replace("\u202f", " ")  # noqa: E731
+    safety = rows[(at + timedelta(seconds=40)).replace(microsecond=0)]
+    assert label(safety).startswith("Before restoring the backup of ") and "4:32" in label(safety)
+    assert label(rows[(at + timedelta(hours=1)).replace(microsecond=0)]) == \
+        "Before restoring a backup that has since been removed"
+    # two backups in the same minute read apart; one alone in its minute keeps the short form
+    assert shown(safety).endswith(":32:45 PM") and shown(rows[at.replace(microsecond=0)]).endswith(":32:05 PM")
+    assert shown(rows[(at + timedelta(hours=1)).replace(microsecond=0)]).endswith("5:32 PM")

@@ -54,6 +54,8 @@ def has_box(widget, text: str) -> bool:
 def test_backup_places_are_added_removed_and_saved(qtbot, ctx, profile, tmp_path, monkeypatch):
     usb = tmp_path / "usb" / "kasir"
     usb.mkdir(parents=True)
+    nas = tmp_path / "nas" / "kasir"
+    nas.mkdir(parents=True)
     dlg = open_dialog(qtbot, ctx, profile)
     assert dlg.repos() == profile.repos
     assert dlg.repo_list.item(0).text().startswith("Main backup folder: ")
@@ -67,25 +69,21 @@ def test_backup_places_are_added_removed_and_saved(qtbot, ctx, profile, tmp_path
     assert dlg.repos() == [profile.repos[0], str(usb)]
     assert "in the list already" in dlg.place_error.text()
 
-    dlg.s3_edit.setText("not an address")
-    dlg.add_s3_button.click()
-    assert "is not an object storage address" in dlg.place_error.text()
-    assert len(dlg.repos()) == 2
-    dlg.s3_edit.setText("s3://toko-backup/kasir/")
-    dlg.add_s3_button.click()
-    assert dlg.repos()[2] == "s3://toko-backup/kasir"
-    assert dlg.s3_edit.text() == ""
+    monkeypatch.setattr(dlg, "_ask_folder", lambda: str(nas))
+    dlg.add_folder_button.click()
+    assert dlg.repos()[2] == str(nas)
+    assert dlg.place_error.isHidden()
 
     dlg.repo_list.setCurrentRow(1)
     dlg.remove_button.click()
-    assert dlg.repos() == [profile.repos[0], "s3://toko-backup/kasir"]
+    assert dlg.repos() == [profile.repos[0], str(nas)]
 
     dlg.plain_copy.setChecked(True)
     dlg.notify_success.setChecked(True)
     with qtbot.waitSignal(ctx.bus.settings_changed, timeout=5000):
         dlg.buttons.button(QDialogButtonBox.StandardButton.Apply).click()
     s = saved(ctx)
-    assert s.profile("Toko").repos == [profile.repos[0], "s3://toko-backup/kasir"]
+    assert s.profile("Toko").repos == [profile.repos[0], str(nas)]
     assert s.profile("Toko").plain_copy is True
     assert s.notify_success is True
     assert ctx.profile("Toko").repos == s.profile("Toko").repos
@@ -155,7 +153,14 @@ def test_retention_preview_matches_core_and_prune(qtbot, ctx, profile, dated_bac
     assert "one of the 2 newest" in whys[newest.id]
     safety = next(s for s in snaps if s.kind == Kind.BEFORE_RESTORE)
     assert rows[safety.id] is True and "safety backup from a restore" in whys[safety.id]
-    assert all(whys[i] == "not needed by any rule" for i, keep in rows.items() if not keep)
+    # a removed one says why no rule keeps it, from the engine's facts (the same as prune's)
+    removed = {d.snapshot.id: d.removal for d in decide(snaps, policy, ctx.now(), ctx.tz) if not d.keep}
+    for snap_id, removal in removed.items():
+        assert whys[snap_id].startswith("not one of the 2 newest"), whys[snap_id]
+        if removal.newer_kept:
+            assert "a newer backup is kept for its " + ", ".join(removal.newer_kept) in whys[snap_id]
+        if removal.too_old:
+            assert "older than the " in whys[snap_id] and "backups kept" in whys[snap_id]
 
     # live: one more daily keeps one more backup
     dlg.keep["daily"].setValue(4)

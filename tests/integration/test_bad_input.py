@@ -10,7 +10,6 @@ import json
 import os
 import socket
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from kasirbackup.core.errors import DiskFull, KasirBackupError, RepoReadOnly
 from kasirbackup.core.repo.repository import Repository
 from tests.support.checks import (assert_ok, assert_one_line_error, describe, parse_json_stdout,
                                   sha256_file)
-from tests.support.privileges import need_binding_permissions
+from tests.support.privileges import need_binding_permissions, remount
 from tests.support.dbgen import make_hard_cases_db, make_pos_db, simulate_day_of_sales
 
 
@@ -255,7 +254,7 @@ def test_read_only_mounted_repository(kb, mount_tmpfs, pos_db, tmp_path):
     repo = usb / "repo"
     first = do_backup(kb, pos_db, repo)
     snaps = {first["id"]: first["sha256"]}
-    r = subprocess.run(["mount", "-o", "remount,ro", str(usb)], capture_output=True, text=True)
+    r = remount(usb, read_only=True)
     assert r.returncode == 0, f"cannot remount read-only: {r.stderr.strip()}"
     try:
         simulate_day_of_sales(str(pos_db), 2)
@@ -263,7 +262,7 @@ def test_read_only_mounted_repository(kb, mount_tmpfs, pos_db, tmp_path):
         assert snapshot_ids(kb, repo) == list(snaps)          # listing a read-only copy works
         assert_restores(kb, repo, snaps, tmp_path / "check")  # and restoring from it too
     finally:
-        subprocess.run(["mount", "-o", "remount,rw", str(usb)], capture_output=True)
+        remount(usb, read_only=False)
     assert_nothing_lost(kb, repo, snaps, tmp_path / "check2")
 
 
@@ -274,14 +273,14 @@ def test_read_only_repository_can_still_be_verified(kb, mount_tmpfs, pos_db, tmp
     usb = mount_tmpfs("usb-ro", "8m")
     repo = usb / "repo"
     first = do_backup(kb, pos_db, repo)
-    r = subprocess.run(["mount", "-o", "remount,ro", str(usb)], capture_output=True, text=True)
+    r = remount(usb, read_only=True)
     assert r.returncode == 0, f"cannot remount read-only: {r.stderr.strip()}"
     try:
         proc = assert_ok(kb.run("verify", "--repo", repo, "--all"))
         assert first["id"][:8] in proc.stdout
         assert_ok(kb.run("verify", "--repo", repo, "--snapshot", "latest"))
     finally:
-        subprocess.run(["mount", "-o", "remount,rw", str(usb)], capture_output=True)
+        remount(usb, read_only=False)
 
 
 # -- disk full, injected in-process -------------------------------------------------------------

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.privileges import remount
+
 from tests.support import xlsx_bombs
 
 DEEP = 100_000
@@ -55,7 +57,7 @@ def test_hot_journal_on_a_read_only_disk_is_one_clear_line(kb, tmp_path, mount_t
     journal = Path(str(db) + "-journal")
     assert journal.exists() and journal.stat().st_size > 512, "no hot journal was left"
     before = hashlib.sha256(db.read_bytes()).hexdigest()
-    r = subprocess.run(["mount", "-o", "remount,ro", str(disk)], capture_output=True, text=True)
+    r = remount(disk, read_only=True)
     assert r.returncode == 0, r.stderr
 
     proc = kb.run("backup", "--db", db, "--repo", tmp_path / "repo", timeout=120)

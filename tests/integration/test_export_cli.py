@@ -136,7 +136,10 @@ def test_xlsx_export_is_a_proper_workbook(tmp_path, kb, pos_db):
     res = kb.json("export", "--db", pos_db, "--format", "xlsx", "--out", out)
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[0] == "Summary" and wb.sheetnames[-1] == "_kasirbackup"
-    assert wb["_kasirbackup"].sheet_state == "hidden"
+    # the description the import needs is out of the accountant's sight: not even under Unhide
+    assert wb["_kasirbackup"].sheet_state == "veryHidden"
+    assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] == ["Summary", *sorted(res["tables"])]
+    assert wb["_kasirbackup"]["A1"].value.startswith("KasirBackup keeps here what it needs to import")
     for table, n in res["tables"].items():
         ws = wb[table]
         assert ws.freeze_panes == "A2"

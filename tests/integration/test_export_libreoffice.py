@@ -115,3 +115,97 @@ def test_a_carriage_return_stays_one_in_the_spreadsheet_and_comes_back(tmp_path)
     conn = sqlite3.connect(target)
     assert [r[0] for r in conn.execute("SELECT body FROM note ORDER BY id")] == texts
     conn.close()
+
+
+# -- the metadata sheet stays out of the accountant's way -------------------------------------------
+
+def resave(xlsx: Path, outdir: Path, profile: Path) -> Path:
+    """The workbook opened and saved again by LibreOffice (as a person saving an edited file)."""
+    outdir.mkdir()
+    env = dict(os.environ, HOME=str(profile))
+    proc = subprocess.run([SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+                           "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), str(xlsx)],
+                          capture_output=True, text=True, timeout=240, env=env)
+    assert proc.returncode == 0, proc.stderr
+    out = outdir / xlsx.name
+    assert out.is_file(), proc.stdout + proc.stderr
+    return out
+
+
+def sheet_states(xlsx: Path) -> list[tuple[str, str]]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(xlsx, read_only=True)
+    try:
+        return [(ws.title, ws.sheet_state) for ws in wb.worksheets]
+    finally:
+        wb.close()
+
+
+def as_older_versions_wrote_it(xlsx: Path, dest: Path) -> Path:
+    """The same workbook as exports before the sheet was very hidden: merely hidden, no note."""
+    import re
+
+    with zipfile.ZipFile(xlsx) as src, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
+        book = src.read("xl/workbook.xml").decode()
+        rid = re.search(r'<sheet name="_kasirbackup" [^>]*r:id="(\w+)"', book).group(1)
+        rels = src.read("xl/_rels/workbook.xml.rels").decode()
+        target = re.search(rf'<Relationship [^>]*Id="{rid}"[^>]*>', rels).group(0)
+        part = "xl/" + re.search(r'Target="/?(?:xl/)?([^"]+)"', target).group(1)
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(b'state="veryHidden"', b'state="hidden"')
+            elif info.filename == part:
+                data, n = re.subn(rb'<row r="1"[ >].*?</row>', b"", data, count=1, flags=re.S)
+                assert n == 1 and b"KasirBackup keeps here" not in data
+            out.writestr(info, data)
+    return dest
+
+
+def test_the_metadata_sheet_is_very_hidden_and_survives_libreoffice(tmp_path, pos_db):
+    import sqlite3
+
+    from kasirbackup.core.imports.importer import dry_run_import, execute_import, prepare_import
+
+    xlsx = tmp_path / "untuk-akuntan.xlsx"
+    res = export(ExportRequest("xlsx", xlsx, db=pos_db))
+    tables = [s for ss in res.sheets.values() for s in ss]
+    states = sheet_states(xlsx)
+    assert states == [("Summary", "visible")] + [(s, "visible") for s in tables] + [("_kasirbackup", "veryHidden")]
+    with zipfile.ZipFile(xlsx) as zf:
+        book = zf.read("xl/workbook.xml").decode()
+    assert 'activeTab="0"' in book or "activeTab" not in book      # opens on the summary, a sheet for people
+
+    # LibreOffice opens it and saves it again: it keeps the sheet hidden (LibreOffice has no
+    # "very hidden"), the summary and the tables stay the visible ones, and it still imports
+    again = resave(xlsx, tmp_path / "lo", tmp_path / "profile")
+    states = sheet_states(again)
+    visible = [n for n, st in states if st == "visible"]
+    assert visible == ["Summary"] + tables and dict(states)["_kasirbackup"] == "hidden", states
+    older = as_older_versions_wrote_it(xlsx, tmp_path / "older.xlsx")
+    assert dict(sheet_states(older))["_kasirbackup"] == "hidden"
+    for f in (xlsx, again, older):
+        with prepare_import(pos_db, f, mode="replace") as plan:
+            assert plan.identity.same, (f, plan.identity)
+            report = dry_run_import(plan)
+        assert [(t.inserted, t.updated, t.removed, t.rejected) for t in report.tables if
+                t.inserted or t.updated or t.removed or t.rejected] == [], (f.name, report.tables)
+
+    # and a real round trip from the file LibreOffice saved: every row back, exactly
+    def dump(db):
+        conn = sqlite3.connect(db)
+        try:
+            return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in res.tables}
+        finally:
+            conn.close()
+    want = dump(pos_db)
+    conn = sqlite3.connect(pos_db)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    for t in ("transaksi_detail", "transaksi"):
+        conn.execute(f'DELETE FROM "{t}" WHERE rowid % 3 = 0')
+    conn.commit()
+    conn.close()
+    assert dump(pos_db) != want
+    execute_import(prepare_import(pos_db, again, mode="merge"))
+    assert dump(pos_db) == want

@@ -88,10 +88,17 @@ def table_rows(db: Path) -> dict[str, list[tuple]]:
 
 def test_folder_has_resources_translations_and_no_excluded_modules(app_dir):
     internal = app_dir / "_internal"
-    assert (internal / "resources" / "icons" / "kasirbackup.svg").is_file()
-    assert (internal / "resources" / "icons" / "kasirbackup.png").is_file()
-    for qm in (ROOT / "translations").glob("*.qm"):
-        assert (internal / "translations" / qm.name).is_file(), f"{qm.name} is not in the bundle"
+    resources = internal / "kasirbackup" / "gui" / "resources"       # where the code looks, frozen or not
+    source = ROOT / "kasirbackup" / "gui" / "resources"
+    assert (resources / "icons" / "kasirbackup.png").is_file()
+    svgs = sorted(p.name for p in (source / "icons").glob("*.svg"))
+    assert "kasirbackup.svg" in svgs and "tray-idle.svg" in svgs
+    for name in svgs:
+        assert (resources / "icons" / name).is_file(), f"{name} is not in the bundle"
+    qms = sorted(p.name for p in (source / "translations").glob("*.qm"))
+    assert {"kasirbackup_id.qm", "qtbase_id.qm"} <= set(qms)
+    for name in qms:
+        assert (resources / "translations" / name).is_file(), f"{name} is not in the bundle"
     metadata = [p.name.lower() for p in internal.glob("*.dist-info")]
     assert any(m.startswith("apscheduler-") for m in metadata), "APScheduler's metadata (its entry points) is missing"
     assert any(m.startswith("keyring-") for m in metadata), "keyring's metadata (its backend entry points) is missing"
@@ -124,6 +131,17 @@ def test_gui_smoke_run_builds_the_main_window_and_exits_0(app_dir, user_env, arg
     assert "Traceback" not in proc.stderr
     log = Path(user_env["KASIRBACKUP_LOG_DIR"]) / "kasirbackup.log"
     assert log.is_file() and "Traceback" not in log.read_text(errors="replace")
+
+
+def test_gui_finds_its_translations_in_an_indonesian_session(app_dir, user_env):
+    """Frozen, the code finds the .qm next to its own __file__ (_internal/kasirbackup/gui/
+    resources/translations); a missing catalogue is logged as "no … translation for 'id'"."""
+    env = dict(user_env, LANG="id_ID.UTF-8", LANGUAGE="id")
+    for var in ("LC_ALL", "LC_MESSAGES"):
+        env.pop(var, None)
+    assert SMOKE_LINE in ok(run(app_dir / GUI_NAME, "--smoke", env=env, timeout=120)).stdout
+    log = (Path(env["KASIRBACKUP_LOG_DIR"]) / "kasirbackup.log").read_text(errors="replace")
+    assert "translation for 'id'" not in log, log
 
 
 def test_cli_smoke_through_the_console_executable(app_dir, user_env):

@@ -218,8 +218,49 @@ def test_files_that_are_not_exports(tmp_path, kb, pos_db):
     refused(kb, pos_db, empty, "empty")
     png = tmp_path / "foto.png"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
-    refused(kb, pos_db, png, "not a file KasirBackup can import")
+    refused(kb, pos_db, png, "foto.png is not a CSV, JSON or Excel file exported by KasirBackup", "not text",
+            "Choose one of those files")
     refused(kb, pos_db, tmp_path / "missing.json", "does not exist")
     other_db = tmp_path / "x.db"
     sqlite3.connect(other_db).execute("CREATE TABLE t (x)").connection.close()
-    refused(kb, pos_db, other_db, "not a file KasirBackup can import")
+    refused(kb, pos_db, other_db, "x.db is not a CSV, JSON or Excel file exported by KasirBackup",
+            "SQLite database", "restore")
+
+
+NOT_AN_EXPORT = "is not a CSV, JSON or Excel file exported by KasirBackup"
+
+
+def test_a_text_file_is_refused_in_one_line_unless_it_holds_an_export(tmp_path, kb, pos_db, exported):
+    """A .txt picked with "All files" is not read as CSV: it is refused with what to do, before
+    anything else is looked at — unless its content is an export (a renamed CSV or JSON)."""
+    notes = tmp_path / "produk.txt"          # named like a table: it must not be read as one
+    notes.write_text("Catatan belanja\nberas,5kg\ngula,2kg\n", encoding="utf-8")
+    line = refused(kb, pos_db, notes, f"produk.txt {NOT_AN_EXPORT}", "Choose one of those files",
+                   ".csv, .json or .xlsx", "nothing was changed")
+    assert "CSV export" in line
+    resaved = tmp_path / "resaved" / "produk.txt"   # a CSV saved again without its quotes
+    resaved.parent.mkdir()
+    text = (exported["csv"] / "produk.csv").read_text(encoding="utf-8-sig")
+    resaved.write_text(text.replace('"', ""), encoding="utf-8")
+    refused(kb, pos_db, resaved, NOT_AN_EXPORT)
+    utf16 = tmp_path / "unicode.txt"
+    utf16.write_text("Catatan\r\n", encoding="utf-16")
+    refused(kb, pos_db, utf16, NOT_AN_EXPORT, "text")
+    dump = tmp_path / "kasir.sql"
+    kb.run("export", "--db", pos_db, "--format", "sql", "--out", dump, check=True)
+    refused(kb, pos_db, dump, f"kasir.sql {NOT_AN_EXPORT}", "SQL export", "sqlite3")
+
+    # the content decides: an exported CSV or JSON file that only lost its name still imports
+    renamed = tmp_path / "renamed"
+    renamed.mkdir()
+    (renamed / "produk.txt").write_bytes((exported["csv"] / "produk.csv").read_bytes())
+    (renamed / "kasir.txt").write_bytes(exported["json"].read_bytes())
+    before = sha(pos_db)
+    for f, tables in ((renamed / "produk.txt", ["produk"]), (renamed / "kasir.txt", None)):
+        proc = kb.run("import", "--db", pos_db, "--from", f, "--dry-run", "--json")
+        assert proc.returncode == 0, (f, proc.stderr)
+        report = json.loads(proc.stdout)
+        names = [t["name"] for t in report["tables"]]
+        assert names == tables if tables else len(names) > 1, report
+        assert all(t["inserted"] == t["updated"] == t["rejected"] == 0 for t in report["tables"]), report
+    assert sha(pos_db) == before

@@ -21,7 +21,7 @@ from restorekit import (backup, contents, diff_contents, file_state, integrity, 
                         restore_live_json, restore_new, run, snapshots)
 from tests.support.checks import assert_one_line_error, describe
 from tests.support.dbgen import make_hard_cases_db, make_pos_db, simulate_day_of_sales
-from tests.support.privileges import need_binding_permissions
+from tests.support.privileges import need_binding_permissions, remount
 
 POS_BYTES = 300_000
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,7 +128,7 @@ def test_target_on_a_read_only_mount(kb, tmp_path, mount_tmpfs):
     make_pos_db(str(db), POS_BYTES, seed=0)
     snap = backup(kb, db, repo)
     exec_sql(db, "DELETE FROM transaksi_detail WHERE id <= 30")
-    r = subprocess.run(["mount", "-o", "remount,ro", str(disk)], capture_output=True, text=True)
+    r = remount(disk, read_only=True)
     assert r.returncode == 0, f"cannot remount read-only: {r.stderr.strip()}"
     try:
         state = file_state(db)
@@ -137,7 +137,7 @@ def test_target_on_a_read_only_mount(kb, tmp_path, mount_tmpfs):
         assert "read-only" in proc.stderr or "cannot be changed" in proc.stderr, describe(proc)
         assert_untouched(db, state)
     finally:
-        subprocess.run(["mount", "-o", "remount,rw", str(disk)], capture_output=True)
+        remount(disk, read_only=False)
 
 
 # -- the snapshot ---------------------------------------------------------------------------------

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -39,7 +41,7 @@ def test_run_profile_into_two_repositories(kbp, pos_db, tmp_path):
     assert listed[0]["next_run"]
 
     before = datetime.now(timezone.utc) - timedelta(seconds=2)
-    proc = assert_ok(kbp.run("run", "--profile", "toko"))
+    proc = assert_ok(kbp.run("run", "--profile", "toko", "--trigger", "scheduled"))
     assert proc.stdout.count("OK") == 2, describe(proc)
     after = datetime.now(timezone.utc) + timedelta(seconds=2)
     ids = set()
@@ -79,7 +81,7 @@ def test_run_with_missing_database_fails_and_is_recorded(kbp, tmp_path):
     assert proc.returncode == 1
     runs = history_json(kbp)
     assert len(runs) == 1
-    assert runs[0]["result"] == "failed" and runs[0]["trigger"] == "scheduled"
+    assert runs[0]["result"] == "failed" and runs[0]["trigger"] == "manual"
     assert "does not exist" in runs[0]["message"] and str(missing) in runs[0]["message"]
     assert runs[0]["message"] in line
     assert runs[0]["bytes_added"] == 0 and runs[0]["snapshot"] == ""
@@ -173,3 +175,68 @@ def test_one_unusable_profile_does_not_stop_run_for_the_others(kb, tmp_path, pos
     listed = kb.run("profile", "list", check=True).stdout
     assert "gudang: cannot be used" in listed and "toko:" in listed
     assert bad in _json.loads((config / "settings.json").read_text())["profiles"]
+
+
+# -- who started the run: a person (manual) or the scheduler -----------------------------------------
+
+# a stand-in for cron: a process named "cron" that runs the task's command line through sh -c
+CRON_STAND_IN = r"""
+import ctypes, shlex, subprocess, sys
+libc = ctypes.CDLL(None, use_errno=True)
+assert libc.prctl(15, b"cron", 0, 0, 0) == 0          # PR_SET_NAME: this process is now "cron"
+sys.exit(subprocess.run(["/bin/sh", "-c", shlex.join(sys.argv[1:])]).returncode)
+"""
+
+
+def kinds(kb, repo) -> list[str]:
+    return [s["kind"] for s in snapshots(kb, repo)]
+
+
+def test_a_run_started_by_hand_is_manual_and_the_system_task_is_scheduled(kbp, pos_db, tmp_path):
+    from kasirbackup.app import ossched
+    from kasirbackup.app.settings import SettingsStore
+
+    repo = tmp_path / "backup"
+    assert_ok(kbp.run("profile", "add", "--name", "toko", "--db", pos_db, "--repo", repo, "--no-prune"))
+    # a person types the command
+    assert_ok(kbp.run("run", "--profile", "toko"))
+    assert kinds(kbp, repo) == ["manual"]
+    assert [r["trigger"] for r in history_json(kbp)] == ["manual"]
+    listed = assert_ok(kbp.run("list", "--repo", repo)).stdout.splitlines()
+    assert "Kind" in listed[0] and " manual " in listed[1], listed
+
+    # the command line the installed system task runs (Task Scheduler, systemd, cron, launchd)
+    profile = SettingsStore(tmp_path / "_config").load().profile("toko")
+    task = ossched.command_for(profile)
+    assert task[-2:] == ["--trigger", "scheduled"]
+    proc = subprocess.run(task, env=kbp.env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, describe(proc)
+    assert kinds(kbp, repo) == ["scheduled", "manual"]
+    assert [r["trigger"] for r in history_json(kbp)] == ["scheduled", "manual"]
+    listed = assert_ok(kbp.run("list", "--repo", repo)).stdout.splitlines()
+    assert " scheduled " in listed[1] and " manual " in listed[2], listed
+    text = assert_ok(kbp.run("history")).stdout.splitlines()
+    assert " scheduled " in text[0] and " manual " in text[1], text
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="names its process with prctl (Linux)")
+def test_an_old_system_task_without_the_flag_is_still_recorded_as_scheduled(kbp, pos_db, tmp_path):
+    """A task installed by an older version runs ``run --profile toko`` alone: started by cron
+    (through ``sh -c``, as cron does) it is the scheduler's run; the same line typed by a person
+    is manual; ``--only-if-due`` (only system timers pass it) is the scheduler's too."""
+    repo = tmp_path / "backup"
+    assert_ok(kbp.run("profile", "add", "--name", "toko", "--db", pos_db, "--repo", repo, "--no-prune"))
+    old_line = kbp.argv("run", "--profile", "toko")
+    proc = subprocess.run([sys.executable, "-c", CRON_STAND_IN, *old_line], env=kbp.env, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, describe(proc)
+    assert kinds(kbp, repo) == ["scheduled"]
+    assert_ok(kbp.run("run", "--profile", "toko"))
+    assert kinds(kbp, repo) == ["manual", "scheduled"]
+    assert_ok(kbp.run("run", "--profile", "toko", "--only-if-due"))
+    assert [r["trigger"] for r in history_json(kbp)] == ["scheduled", "manual", "scheduled"]
+    # an explicit --trigger always wins, whoever started the command
+    proc = subprocess.run([sys.executable, "-c", CRON_STAND_IN, *old_line, "--trigger", "manual"], env=kbp.env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, describe(proc)
+    assert kinds(kbp, repo)[0] == "manual"

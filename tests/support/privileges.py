@@ -84,3 +84,11 @@ def need_mounts() -> None:
 def describe() -> str:
     return (f"file permissions bind: {'yes' if permissions_bind() else 'no'}; "
             f"tmpfs mounts: {'yes' if not mount_problem() else 'no'}")
+
+
+def remount(path, read_only: bool) -> subprocess.CompletedProcess:
+    """Make a mount read-only (or writable again), as an unplugged-write-protect USB disk.
+    ``remount,bind`` changes the mount point's own flag, which root of a user namespace may
+    do; a plain ``remount,ro`` of the filesystem is refused there ("bad option")."""
+    return subprocess.run(["mount", "-o", "remount,bind," + ("ro" if read_only else "rw"), str(path)],
+                          capture_output=True, text=True)

@@ -90,7 +90,8 @@ def test_systemd_units_content():
     service = unit_sections(units[f"{name}.service"])
     assert service["Service"]["Type"] == "oneshot"
     assert shlex.split(service["Service"]["ExecStart"]) == ossched.command_for(p)
-    assert ossched.command_for(p)[-3:] == ["run", "--profile", "toko"]
+    # the task says it is the scheduler's run: a bare "run --profile" is a person's (manual)
+    assert ossched.command_for(p)[-5:] == ["run", "--profile", "toko", "--trigger", "scheduled"]
 
 
 def test_unit_name_is_safe():
@@ -274,7 +275,7 @@ def test_windows_task_xml_daily():
     assert _text(root, "t:Settings/t:MultipleInstancesPolicy") == "IgnoreNew"
     assert _text(root, "t:Settings/t:DisallowStartIfOnBatteries") == "false"
     assert _text(root, "t:Actions/t:Exec/t:Command") == ossched.command_for(p)[0]
-    assert _text(root, "t:Actions/t:Exec/t:Arguments") == "-m kasirbackup run --profile toko"
+    assert _text(root, "t:Actions/t:Exec/t:Arguments") == "-m kasirbackup run --profile toko --trigger scheduled"
 
 
 def test_windows_task_xml_weekly_and_monthly():
@@ -500,7 +501,15 @@ def _parses(argv: list[str]) -> None:
 
 
 def test_scheduled_command_is_accepted_by_the_cli():
-    _parses(ossched.command_for(prof("daily@23:00", name="Toko Budi")))
+    from kasirbackup.app.history import Trigger
+    from kasirbackup.app.invocation import run_trigger
+    from kasirbackup.cli import build_parser
+
+    for cmd in (ossched.command_for(prof("daily@23:00", name="Toko Budi")),
+                ossched.command_for(prof("monthly:31@23:00"), only_if_due=True)):
+        _parses(cmd)
+        args = build_parser().parse_args(cmd[3:])
+        assert run_trigger(args.trigger, args.only_if_due) == Trigger.SCHEDULED     # recorded as scheduled
 
 
 def test_autostart_command_is_accepted_by_the_cli():

@@ -1,4 +1,4 @@
-"""XLSX export: a summary sheet, one styled sheet per table, and a hidden metadata sheet.
+"""XLSX export: a summary sheet, one styled sheet per table, and a very hidden metadata sheet.
 
 Written with openpyxl's write-only mode, so rows stream to disk and memory stays flat
 whatever the table size. Each table sheet has a bold, frozen header row, an auto-filter
@@ -7,9 +7,17 @@ continues on sheets named ``produk (2)``, ``produk (3)``… Sheet names are made
 Excel (at most 31 characters, none of ``\\ / ? * [ ] :``, unique ignoring case).
 
 Cell values are prepared (``export_xlsx_cells``) *before* they are appended — openpyxl
-gives up on a whole sheet when a value fails midway. The hidden sheet ``_kasirbackup``
-holds the export metadata, each column's plan and the exact values of the few cells
-Excel cannot hold exactly; the import uses it to give back every value unchanged.
+gives up on a whole sheet when a value fails midway. The sheet ``_kasirbackup`` holds the
+export metadata, each column's plan and the exact values of the few cells Excel cannot hold
+exactly; the import uses it to give back every value unchanged. It is the last sheet and
+*very hidden* (``state="veryHidden"``): Excel lists it nowhere (not even under Unhide), and
+the accountant sees the summary and the tables only. A first row says in words what it is,
+for a program that shows hidden sheets anyway.
+
+Why a sheet and not a custom XML part or document properties: the workbook must survive being
+opened and saved by a spreadsheet program (the import reads edited workbooks). LibreOffice drops
+custom XML parts on saving and Excel cuts document properties at 255 characters; both keep a
+very hidden sheet (LibreOffice saves it as merely hidden, which the import reads the same).
 """
 
 from __future__ import annotations
@@ -54,6 +62,8 @@ SUMMARY_LABELS = {
     "rows": "Rows",
     "total": "Total",
     "not_exported": "Not exported",
+    "meta_note": "KasirBackup keeps here what it needs to import this workbook back exactly. "
+                 "Leave this sheet as it is.",
 }
 
 
@@ -255,7 +265,8 @@ def write_xlsx(conn: sqlite3.Connection, meta: ExportMeta, out: BinaryIO | Path,
         info["xlsx"] = {"summary": SUMMARY_SHEET, "max_rows": max_rows, "sheets": sheets, "ooxml_escapes": True,
                         "plans": {n: [p.to_json() for p in ps] for n, ps in plans.items()}}
         ms = wb.create_sheet(META_SHEET)
-        ms.sheet_state = "hidden"
+        ms.sheet_state = "veryHidden"
+        ms.append([_text(ms, labels["meta_note"])])      # read past by the import (not "meta" or "cell")
         ms.append(["meta", *_chunks(ms, json.dumps(info, ensure_ascii=True))])
         spill.seek(0)
         for line in spill:

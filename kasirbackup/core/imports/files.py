@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,12 @@ class UnknownImportFile(KasirBackupError):
     code = "import-unknown-file"
     template = "{path} is not a file KasirBackup can import ({detail})."
     hint = "Import the .json, .xlsx or .csv files (or the folder or .zip of CSV files) made by 'kasirbackup export'."
+
+
+class NotAnImportFormat(KasirBackupError):
+    code = "import-not-a-format"
+    template = "{path} is not a CSV, JSON or Excel file exported by KasirBackup ({detail})."
+    hint = "Choose one of those files (.csv, .json or .xlsx, or the .zip of CSV files); nothing was changed."
 
 
 class NotAnExport(KasirBackupError):
@@ -171,13 +178,49 @@ def decode_value(v: object) -> object:
     raise ValueError(f"a value of an unexpected kind ({type(v).__name__})")
 
 
+_CSV_HEADER = re.compile(rb'"(?:[^"\r\n]|"")*"(?:,"(?:[^"\r\n]|"")*")*\r?\n')
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def looks_like_csv_export(head: bytes) -> bool:
+    """Whether a file starts like a CSV file of ``kasirbackup export``: a header row whose
+    every column name is quoted (a UTF-8 BOM before it or not). Text from a text editor, a
+    list or a report does not."""
+    return _CSV_HEADER.match(head[3:] if head.startswith(b"\xef\xbb\xbf") else head) is not None
+
+
+def _what_it_is(head: bytes, suffix: str) -> str:
+    """For the refusal of a file that is none of the formats: what it seems to be instead."""
+    if head.startswith(_SQLITE_HEADER):
+        return "it is an SQLite database; a database comes back with restore, not import"
+    if suffix == ".sql":
+        return "it is an SQL export, which the sqlite3 program loads; it is not imported"
+    if suffix in (".xls", ".ods"):
+        return f"it is a {suffix} spreadsheet, not a workbook exported by KasirBackup"
+    text = head.startswith((b"\xff\xfe", b"\xfe\xff"))           # UTF-16, as Notepad's "Unicode"
+    if not text:
+        try:
+            head[:-4].decode("utf-8")            # (the last bytes may be half a character)
+            text = b"\x00" not in head
+        except UnicodeDecodeError:
+            pass
+    if not text:
+        return "its content is not text"
+    return "it is text that does not start like a CSV export"
+
+
 def detect_format(path: Path) -> str:
-    """json, xlsx, csv (one table), csvdir (folder of an export) or csvzip."""
+    """json, xlsx, csv (one table), csvdir (folder of an export) or csvzip.
+
+    The file name's ending is trusted only for .json, .xlsx and .csv; any other file (a .txt
+    picked with "All files") must *be* one of the exported formats by its content — JSON, a
+    workbook or CSV zip, or a CSV file with the quoted header row of an export — else it is
+    refused (``NotAnImportFormat``) before anything is read as CSV."""
     if path.is_dir():
         return "csvdir"
     try:
         with open(path, "rb") as fh:
-            head = fh.read(512)
+            head = fh.read(64 << 10)
     except FileNotFoundError:
         raise ImportFileMissing(path=str(path)) from None
     except OSError as exc:
@@ -199,11 +242,11 @@ def detect_format(path: Path) -> str:
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if suffix == ".json" or stripped[:1] in (b"{", b"["):
         return "json"
-    if suffix in (".csv", ".txt"):
+    if suffix == ".csv" or looks_like_csv_export(head):
         return "csv"
     if suffix == ".xlsx":
         raise FileTruncated(path=str(path), detail="it does not start like a workbook")
-    raise UnknownImportFile(path=str(path), detail="not JSON, XLSX or CSV")
+    raise NotAnImportFormat(path=str(path), detail=_what_it_is(head, suffix))
 
 
 def file_size(path: Path) -> int:

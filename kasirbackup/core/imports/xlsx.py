@@ -1,5 +1,7 @@
-"""Reading an XLSX export back: the hidden ``_kasirbackup`` sheet gives the metadata, each
-column's plan and the exact values of the cells Excel could not hold; the table sheets
+"""Reading an XLSX export back: the ``_kasirbackup`` sheet gives the metadata, each column's
+plan and the exact values of the cells Excel could not hold (very hidden in new exports, merely
+hidden in older ones and after LibreOffice saved the file; its state is not looked at, and rows
+that are neither ``meta`` nor ``cell``, such as its note, are read past); the table sheets
 must still have the sheets and header rows they were exported with (rows may be added,
 changed or removed). The archive and every XML part are checked (``xlsx_bounds``) before
 openpyxl parses anything."""

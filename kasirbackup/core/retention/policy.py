@@ -9,6 +9,12 @@ snapshots within that duration of the newest one. Rules combine by union. On top
 * ``before-restore`` safety snapshots are kept for at least 30 days.
 
 Policies apply to each database separately (snapshots grouped by source path).
+
+A removed snapshot carries why no rule keeps it (``Decision.why_removed``, one plain phrase
+per kind of reason): not one of the N newest; a newer snapshot is kept for its day / week /
+month (the period is within the rule's reach but another snapshot stands for it); older than
+the N periods a rule keeps; further back than ``keep_within`` from the newest; a
+before-restore snapshot past its 30 days.
 """
 
 from __future__ import annotations
@@ -56,6 +62,11 @@ class Duration:
             else:
                 h += n
         return cls(y, mo, d, h)
+
+    def describe(self) -> str:
+        """In words, e.g. "1 year 6 months 12 days" ("2w" is "14 days")."""
+        parts = [(self.years, "year"), (self.months, "month"), (self.days, "day"), (self.hours, "hour")]
+        return " ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n) or "0 days"
 
     def __bool__(self) -> bool:
         """A zero duration is no rule at all (as in restic)."""
@@ -105,6 +116,9 @@ def _wall(s: Snapshot, tz: tzinfo | None) -> datetime:
     return s.created_at.astimezone(tz).replace(tzinfo=None)
 
 
+#: the calendar period each counted rule keeps one snapshot of (for the reasons of a removal)
+_PERIOD = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month", "yearly": "year"}
+
 _BUCKETS = {
     "hourly": lambda t: (t.year, t.month, t.day, t.hour),
     "daily": lambda t: (t.year, t.month, t.day),
@@ -114,11 +128,44 @@ _BUCKETS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """Why no rule keeps a snapshot, as facts (the window says them in its own language;
+    :meth:`phrases` says them in English for the command line)."""
+    keep_last: int = 0                                  # the N-newest rule it is not among (0: no rule)
+    newer_kept: tuple[str, ...] = ()                    # periods ("day", "week") kept by a newer snapshot
+    too_old: tuple[tuple[int, str], ...] = ()           # (N, rule) whose N periods it is older than
+    within: Duration | None = None                      # the keep-within window it is outside
+    before_restore: bool = False                        # a safety backup past its 30 days
+
+    def phrases(self) -> list[str]:
+        out = []
+        if self.keep_last:
+            out.append("not the newest backup" if self.keep_last == 1 else f"not one of the {self.keep_last} newest")
+        if self.newer_kept:
+            out.append("not the newest of its " + _listed(list(self.newer_kept), "or"))
+        if self.too_old:
+            noun = "backup" if len(self.too_old) == 1 and self.too_old[0][0] == 1 else "backups"
+            out.append("older than the " + _listed([f"{n} {name}" for n, name in self.too_old], "and")
+                       + f" {noun} kept")
+        if self.within:
+            out.append(f"more than {self.within.describe()} older than the newest backup")
+        if self.before_restore:
+            out.append("a before-restore backup older than 30 days")
+        return out
+
+
 @dataclass(slots=True)
 class Decision:
     snapshot: Snapshot
     keep: bool
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)       # the rules that keep it
+    removal: Removal | None = None                         # a removed one: why no rule keeps it
+
+    @property
+    def why_removed(self) -> list[str]:
+        """Why no rule keeps it, in English phrases (empty for a kept snapshot)."""
+        return self.removal.phrases() if self.removal is not None else []
 
 
 def decide(snapshots: list[Snapshot], policy: Policy, now: datetime,
@@ -145,15 +192,18 @@ def _decide_group(snaps: list[Snapshot], policy: Policy, now: datetime, tz: tzin
     for i, d in enumerate(decisions):
         if i < policy.keep_last:
             d.reasons.append("last")
+    counted: dict[str, set] = {}       # rule -> the periods it keeps a snapshot of
     for name, bucket in _BUCKETS.items():
         n = getattr(policy, f"keep_{name}")
         last_key = None
+        keys = counted[name] = set()
         for d in decisions:
             if n <= 0:
                 break
             key = bucket(_wall(d.snapshot, tz))
             if key != last_key:
                 d.reasons.append(name)
+                keys.add(key)
                 last_key = key
                 n -= 1
     if policy.keep_within and snaps:
@@ -170,4 +220,26 @@ def _decide_group(snaps: list[Snapshot], policy: Policy, now: datetime, tz: tzin
             d.reasons.append("before-restore, under 30 days")
     for d in decisions:
         d.keep = bool(d.reasons)
+        if not d.keep:
+            d.removal = _removal(d.snapshot, policy, counted, tz)
     return decisions
+
+
+def _removal(s: Snapshot, policy: Policy, counted: dict[str, set], tz: tzinfo | None) -> Removal:
+    """Why no rule keeps ``s`` (which no rule keeps)."""
+    newer_kept, too_old = [], []
+    for name, bucket in _BUCKETS.items():
+        n = getattr(policy, f"keep_{name}")
+        if n <= 0:
+            continue
+        if bucket(_wall(s, tz)) in counted[name]:
+            newer_kept.append(_PERIOD[name])      # its period is kept, by a newer snapshot
+        else:
+            too_old.append((n, name))             # its period is past the rule's N periods
+    return Removal(keep_last=policy.keep_last, newer_kept=tuple(newer_kept), too_old=tuple(too_old),
+                   within=policy.keep_within if policy.keep_within else None,
+                   before_restore=s.kind == Kind.BEFORE_RESTORE)
+
+
+def _listed(items: list[str], word: str) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"

@@ -58,7 +58,8 @@ class PruneResult:
             "dry_run": self.dry_run,
             "snapshots": [{"id": d.snapshot.id, "created_at": d.snapshot.created_at.isoformat(timespec="seconds"),
                            "kind": d.snapshot.kind.value, "source": d.snapshot.source_path,
-                           "action": "keep" if d.keep else "remove", "reasons": d.reasons}
+                           "action": "keep" if d.keep else "remove", "reasons": d.reasons,
+                           "why_removed": d.why_removed}
                           for d in self.decisions],
             "removed": len(self.removed), "kept": len(self.decisions) - len(self.removed),
             "packs_deleted": self.gc.packs_deleted, "packs_written": self.gc.packs_written,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -210,3 +211,24 @@ def drill(repo: Repository, snap: Snapshot, progress: Progress = no_progress,
     finally:
         if not keep:
             remove_db_files(image)
+
+
+_CHECKED = re.compile(r"^(\d+) pages match their checksums, SHA-256 (matches|recorded), "
+                      r"(quick_check|integrity_check) ok, (\d+) table counts checked$")
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedFacts:
+    """What a successful drill checked, read back from its one-line detail (the words the
+    drill above writes), so that a window can say it in its own language."""
+    pages: int
+    sha256_compared: bool        # False: the hash was recorded by this drill, not compared
+    integrity: str               # "quick_check" or "integrity_check"
+    tables: int
+
+
+def checked_facts(detail: str) -> CheckedFacts | None:
+    m = _CHECKED.match(detail or "")
+    if m is None:
+        return None
+    return CheckedFacts(int(m.group(1)), m.group(2) == "matches", m.group(3), int(m.group(4)))

@@ -5,9 +5,10 @@ The same logical layout as a folder (docs/FORMAT.md, "S3-compatible object stora
     PREFIX/kasirbackup.json    PREFIX/snapshots/ID.json    PREFIX/index/NAME
     PREFIX/data/xx/NAME        PREFIX/locks/exclusive
 
-Endpoint, region and credentials come from boto3's standard chain (``AWS_ENDPOINT_URL``,
-``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``, ``~/.aws/config`` and ``credentials``,
-``AWS_PROFILE`` …); nothing here stores or logs a secret.
+Endpoint, region and credentials: the place's saved access (``access.py``: set up in the
+desktop app, kept in the OS credential store by the application layer) when there is one,
+else boto3's standard chain (``AWS_ENDPOINT_URL``, ``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``,
+``~/.aws/config`` and ``credentials``, ``AWS_PROFILE`` …); nothing here stores or logs a secret.
 
 * ``save`` is one PUT, which S3 makes visible whole or not at all (no temporary object
   and no rename needed). The request carries ``Content-MD5``, so a server that received
@@ -44,6 +45,7 @@ from botocore.exceptions import (BotoCoreError, ClientError, ConnectionError as 
                                  ParamValidationError, PartialCredentialsError)
 
 from ..errors import KasirBackupError, RepoReadOnly
+from .access import S3Access, lookup
 from .base import KINDS, Storage
 
 log = logging.getLogger("kasirbackup.s3")
@@ -137,12 +139,28 @@ def parse_s3_url(url: str) -> tuple[str, str]:
     return bucket, prefix
 
 
-def _client_config(**extra) -> Config:
+def _client_config(max_attempts: int | None = None, connect_timeout: float = CONNECT_TIMEOUT_S,
+                   **extra) -> Config:
     retries: dict = {"mode": "standard"}
-    if not os.environ.get("AWS_MAX_ATTEMPTS"):      # the user's own setting wins
+    if max_attempts is not None:
+        retries["max_attempts"] = max_attempts
+    elif not os.environ.get("AWS_MAX_ATTEMPTS"):      # the user's own setting wins
         retries["max_attempts"] = DEFAULT_MAX_ATTEMPTS
-    return Config(connect_timeout=CONNECT_TIMEOUT_S, read_timeout=READ_TIMEOUT_S, retries=retries,
+    return Config(connect_timeout=connect_timeout, read_timeout=READ_TIMEOUT_S, retries=retries,
                   tcp_keepalive=True, **extra)
+
+
+def make_client(access: S3Access | None = None, **config):
+    """An S3 client: with ``access`` its endpoint, region and keys (they win over the AWS
+    variables and files); without, boto3's standard chain. ``config``: see _client_config."""
+    kwargs: dict = {}
+    if access is not None:
+        kwargs.update(aws_access_key_id=access.access_key, aws_secret_access_key=access.secret_key)
+        if access.endpoint:
+            kwargs["endpoint_url"] = access.endpoint
+        if access.region:
+            kwargs["region_name"] = access.region
+    return boto3.session.Session().client("s3", config=_client_config(**config), **kwargs)
 
 
 def valid_name(name: object) -> bool:
@@ -155,7 +173,7 @@ class S3Storage(Storage):
         self.bucket = bucket
         self.prefix = prefix.strip("/")
         self.location = f"s3://{bucket}/{self.prefix}" if self.prefix else f"s3://{bucket}"
-        self._client = client if client is not None else boto3.session.Session().client("s3", config=_client_config())
+        self._client = client if client is not None else make_client(lookup(self.location))
         self._conditional: bool | None = None     # does the server honour If-None-Match? (probed)
 
     @classmethod

@@ -7,12 +7,14 @@ listing a backup folder, verifying and backing up all run on workers (``ctx.star
 this package.
 
 - ``window``: ``MainWindow`` itself: wiring, texts (context "MainWindow"), profiles, status,
-  selection and details, backup / verify progress, closing
+  selection and details, backup / verify progress
 - ``layout``: the widgets, toolbar actions and their object names (mixin ``WindowLayout``)
 - ``loading``: database summary and backup list read off the GUI thread (``list_repo``,
   mixin ``DataLoading``)
 - ``actions``: the actions that open a dialog or wizard, Open backup folder (mixin
   ``DialogActions``)
+- ``quitting``: closing to the tray (said once) and Quit, which asks when it would stop a
+  backup (mixin ``Quitting``)
 """
 
 from .window import MainWindow

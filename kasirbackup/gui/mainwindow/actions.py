@@ -1,15 +1,18 @@
 """The main window's actions that open a dialog or wizard (Restore…, Export…, Import…,
-Schedule…, Settings…, History, Add database…), Open backup folder, and a database file
-passed on the command line."""
+Schedule…, Settings…, History, Add database…), Open backup folder, a database file
+passed on the command line, and the banner's "Start KasirBackup when I log in"."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 
 from ..dialogs import show_error, show_info
+
+log = logging.getLogger("kasirbackup.gui")
 
 
 class DialogActions:
@@ -115,3 +118,17 @@ class DialogActions:
             except OSError:
                 continue
         self.add_database(str(target))
+
+    # -- the banner's fix ---------------------------------------------------------------------
+    def turn_on_start_with_login(self) -> None:
+        """The banner's fix for "nothing starts KasirBackup after a restart"."""
+        try:
+            self.ctx.set_start_with_login(True)
+        except OSError as exc:
+            log.warning("could not turn on start with login", exc_info=True)
+            show_error(self, QCoreApplication.translate("MainWindow", "Could not turn on start with login: {reason}")
+                       .format(reason=exc.strerror or str(exc)))
+            return
+        self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "KasirBackup now starts when you log in."),
+                                     8000)
+        self.refresh_status()

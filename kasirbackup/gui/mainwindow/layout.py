@@ -55,6 +55,8 @@ class WindowLayout:
         central = QWidget(self)
         outer = QVBoxLayout(central)
         self.banner = StatusBanner(central)
+        self.banner.profile_requested.connect(self.select_profile)
+        self.banner.login_start_requested.connect(self.turn_on_start_with_login)
         outer.addWidget(self.banner)
         # profiles in the settings file that do not load: named, never silently missing
         self.unusable_note = QLabel(central)
@@ -79,6 +81,10 @@ class WindowLayout:
         row = QHBoxLayout()
         self.profile_combo = QComboBox(self.db_box)
         self.profile_combo.setObjectName("profileCombo")
+        # the list opens as wide as its longest entry, even when the box itself is narrow
+        self.profile_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.profile_combo.setMinimumContentsLength(14)
+        self.profile_combo.view().setTextElideMode(Qt.TextElideMode.ElideNone)
         self.profile_combo.currentIndexChanged.connect(self._profile_selected)
         self.add_button = QPushButton(icon("add"), "", self.db_box)
         self.add_button.setObjectName("addDatabaseButton")

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from ...app.history import Result
@@ -19,12 +18,14 @@ from ...core.repo.manifest import Snapshot
 from ..context import AppContext, outcome_text
 from ..dbsummary import DbSummary
 from ..dialogs import handle_repo_error, show_error, show_info
-from ..i18n import error_text, fmt_datetime, fmt_number, fmt_size, phase_text
+from ..i18n import error_text, fmt_datetime, phase_text
 from ..icons import app_icon
-from ..models import SNAPSHOT_ROLE, kind_text
+from ..models import SNAPSHOT_ROLE
 from .actions import DialogActions
+from .details import TECHNICAL_LINK, details_html
 from .layout import WindowLayout
 from .loading import DataLoading, RepoListing
+from .quitting import Quitting
 
 log = logging.getLogger("kasirbackup.gui")
 
@@ -33,7 +34,7 @@ ACTIVATION_REFRESH_S = 2.0      # the summary is read again when the window come
 PHASES = ("copy", "verify", "compress", "upload", "prune")
 
 
-class MainWindow(WindowLayout, DataLoading, DialogActions, QMainWindow):
+class MainWindow(WindowLayout, DataLoading, DialogActions, Quitting, QMainWindow):
     """Stays alive while the app runs; closing it hides it to the tray when there is one."""
 
     profile_changed = Signal(str)
@@ -45,13 +46,16 @@ class MainWindow(WindowLayout, DataLoading, DialogActions, QMainWindow):
         self.setWindowIcon(app_icon())
         self.keep_in_tray = False        # set by the app when a system tray exists
         self.quitting = False
+        self._init_quitting()            # closing to the tray, Quit's question (quitting.py)
         self._listing: RepoListing | None = None
         self._summary: DbSummary | None = None
         self._list_job = None
         self._summary_job = None
         self._task_job = None            # verify / other long task shown in the progress area
         self._activated_at = time.monotonic()
+        self._technical = False          # the details pane shows the technical facts
         self._build()
+        self.details.anchorClicked.connect(self._details_link)
         self._connect_bus()
         self.retranslate()
         self.reload_profiles()
@@ -72,7 +76,8 @@ class MainWindow(WindowLayout, DataLoading, DialogActions, QMainWindow):
             self.act_folder: (self.tr("Open backup folder"), self.tr("Show the backup folder in the file manager")),
             self.act_schedule: (self.tr("Schedule…"), self.tr("When backups run automatically")),
             self.act_settings: (self.tr("Settings…"), self.tr("Backup places, retention, encryption, language")),
-            self.act_history: (self.tr("History"), self.tr("Every backup run with its result, and the log file")),
+            self.act_history: (self.tr("History"), self.tr("Every backup, restore, import, export and check with its "
+                                                          "result, and the log file")),
             self.act_add: (self.tr("Add database…"), self.tr("Protect another database")),
             self.act_quit: (self.tr("Quit"), self.tr("Stop KasirBackup (scheduled backups stop too)")),
         }
@@ -121,6 +126,7 @@ class MainWindow(WindowLayout, DataLoading, DialogActions, QMainWindow):
         bus.backup_cancelled.connect(self._backup_cancelled)
         bus.settings_changed.connect(self.reload_profiles)
         bus.history_changed.connect(self.refresh_status)
+        bus.startup_changed.connect(self.refresh_status)
         bus.repository_changed.connect(self._repository_changed)
         bus.database_changed.connect(self._database_changed)
 
@@ -134,7 +140,10 @@ class MainWindow(WindowLayout, DataLoading, DialogActions, QMainWindow):
         self.profile_combo.blockSignals(True)
         self.profile_combo.clear()
         for p in self.ctx.profiles():
-            self.profile_combo.addItem(f"{p.name} — {Path(p.db_path).name}", p.name)
+            # the file's name only when it says more than the database's own name
+            stem = Path(p.db_path).stem
+            self.profile_combo.addItem(p.name if stem.lower() == p.name.lower() else f"{p.name} — {Path(p.db_path).name}",
+                                       p.name)
             self.profile_combo.setItemData(self.profile_combo.count() - 1, p.db_path, Qt.ItemDataRole.ToolTipRole)
         idx = self.profile_combo.findData(current) if current else -1
         self.profile_combo.setCurrentIndex(idx if idx >= 0 else (0 if self.profile_combo.count() else -1))
@@ -176,9 +185,10 @@ class MainWindow(WindowLayout, DataLoading, DialogActions, QMainWindow):
 
     # -- status ---------------------------------------------------------------------------------
     def refresh_status(self) -> None:
+        """The banner shows the whole app's worst problem (any database, any backup place)."""
         p = self.current_profile()
-        st = self.ctx.status(p) if p is not None else None
-        self.banner.show_status(st, self.ctx.now(), self._listing.space_used if self._listing else None)
+        self.banner.show_app(self.ctx.app_status(), p.name if p is not None else None, self.ctx.now(),
+                             self._listing.space_used if self._listing else None)
 
     # -- selection and details ------------------------------------------------------------------
     def selected_snapshot(self) -> Snapshot | None:
@@ -200,32 +210,12 @@ class MainWindow(WindowLayout, DataLoading, DialogActions, QMainWindow):
         self.details.setHtml(self.details_html(s))
 
     def details_html(self, s: Snapshot) -> str:
-        from html import escape
+        return details_html(s, self.model.snapshots(), self._technical)
 
-        rows = [
-            (self.tr("Backup"), s.id),
-            (self.tr("Taken"), fmt_datetime(s.created_at)),
-            (self.tr("Kind"), kind_text(s.kind)),
-            (self.tr("Label"), s.label or "–"),
-            (self.tr("Database"), s.source_path),
-            (self.tr("Computer"), s.hostname),
-            (self.tr("Size"), fmt_size(s.image_bytes)),
-            (self.tr("Added to the backup folder"), fmt_size(s.added_bytes)),
-            (self.tr("Verified"), (self.tr("Yes, by a test restore ({detail})") if s.verified
-                                   else self.tr("No: {detail}")).format(detail=s.verification.detail or "–")),
-            (self.tr("Fingerprint (SHA-256)"), s.image_sha256),
-        ]
-        html = ["<table cellspacing='2'>"]
-        for k, v in rows:
-            html.append(f"<tr><td><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(str(v))}</td></tr>")
-        html.append("</table>")
-        if s.tables:
-            html.append(f"<p><b>{escape(self.tr('Tables'))}</b></p><table cellspacing='2'>")
-            for t, n in sorted(s.tables.items()):
-                html.append(f"<tr><td>{escape(t)}&nbsp;&nbsp;</td><td align='right'>"
-                            f"{escape(fmt_number(n) if n is not None else '?')}</td></tr>")
-            html.append("</table>")
-        return "".join(html)
+    def _details_link(self, url) -> None:
+        if url.toString() == TECHNICAL_LINK:
+            self._technical = not self._technical
+            self._selection_changed()
 
     # -- backup ---------------------------------------------------------------------------------
     def is_busy(self) -> bool:
@@ -323,12 +313,18 @@ class MainWindow(WindowLayout, DataLoading, DialogActions, QMainWindow):
         location, snap_id = p.repos[0], s.id
 
         def work(progress, cancel):
+            from ...app import oplog
+            from ...app.history import OpKind
             from ...app.runner import repo_queue
             from ...app.verifying import verify_snapshots
 
             with repo_queue(location):
                 repo = AppContext.open_repo(location)
-                return verify_snapshots(repo, [repo.find(snap_id)], progress, cancel)
+                snap = repo.find(snap_id)
+                with oplog.recording(OpKind.CHECK, self.ctx.record, repo=location) as op:   # in the history
+                    report = verify_snapshots(repo, [snap], progress, cancel)
+                    oplog.checked(op, location, report)
+                return report
 
         def finished(report) -> None:
             self._task_job = None
@@ -368,20 +364,7 @@ class MainWindow(WindowLayout, DataLoading, DialogActions, QMainWindow):
                                         on_progress=self._set_progress, on_cancelled=cancelled)
         self._show_progress(self.tr("Verifying…"))
 
-    # -- closing --------------------------------------------------------------------------------
-    def quit_app(self) -> None:
-        self.quitting = True
-        from PySide6.QtWidgets import QApplication
-        self.close()
-        QApplication.quit()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.keep_in_tray and not self.quitting:
-            event.ignore()
-            self.hide()
-            return
-        super().closeEvent(event)
-
+    # -- closing (closing to the tray and Quit: quitting.py) -------------------------------------
     def bring_forward(self) -> None:
         self.show()
         self.setWindowState((self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive)

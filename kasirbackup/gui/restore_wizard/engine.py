@@ -1,6 +1,8 @@
 """The work the restore wizard runs in jobs (no widgets): list the backups, compute the
 preview, check that no program holds the database, prepare and execute the live restore,
-write a copy, undo; and the translated texts built from their results and errors."""
+write a copy, undo; and the translated texts built from their results and errors. A restore,
+a copy and an undo are recorded in the history (``job_sink``: the context that started the
+job), also when the wizard was closed before they ended."""
 
 from __future__ import annotations
 
@@ -10,12 +12,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
+from ...app import oplog
+from ...app.history import OpKind
 from ...core.errors import Cancelled, DatabaseBusy, KasirBackupError
 from ...core.progress import CancelToken, Progress
 from ...core.repo.manifest import Snapshot
 from ...core.restore.diff import DiffResult
 from ...core.restore.identity import IdentityCheck
-from ..context import AppContext
+from ..context import AppContext, job_sink
 from ..i18n import error_text, fmt_number
 
 PROBE_WAIT_S = 2.0      # the "is the POS still using it?" check on the close-the-POS page
@@ -150,6 +154,13 @@ def repo_turn(location: str, progress: Progress, cancel: CancelToken):
 
 
 def execute_live(location: str, plan, progress: Progress, cancel: CancelToken, even_if_open: bool = False):
+    with oplog.recording(OpKind.RESTORE, job_sink(), database=str(plan.target), repo=location) as op:
+        result = _execute(location, plan, progress, cancel, even_if_open)
+        oplog.restored_live(op, location, result)
+    return result
+
+
+def _execute(location: str, plan, progress: Progress, cancel: CancelToken, even_if_open: bool = False):
     from ...core.restore.live import SafetySnapshotFailed, execute_restore
 
     with repo_turn(location, progress, cancel):
@@ -168,7 +179,11 @@ def restore_copy(location: str, snap_id: str, target: str, progress: Progress, c
     from ...core.restore.to_file import restore_to_new_file
 
     repo = AppContext.open_repo(location)
-    return restore_to_new_file(repo, repo.find(snap_id), target, progress, cancel)
+    snap = repo.find(snap_id)
+    with oplog.recording(OpKind.RESTORE_FILE, job_sink(), repo=location, target=str(target)) as op:
+        result = restore_to_new_file(repo, snap, target, progress, cancel)
+        oplog.restored_to_file(op, location, result)
+    return result
 
 
 def undo_restore(location: str, safety_id: str, db_path: str, progress: Progress, cancel: CancelToken,
@@ -179,8 +194,12 @@ def undo_restore(location: str, safety_id: str, db_path: str, progress: Progress
     check_free(db_path, even_if_open=even_if_open)
     repo = AppContext.open_repo(location)
     # the safety copy is this database as it was a moment ago: no identity question to ask
-    with prepare_restore(repo, repo.find(safety_id), db_path, REPLACE, None, True, progress, cancel) as plan:
-        return execute_live(location, plan, progress, cancel, even_if_open)
+    safety = repo.find(safety_id)
+    with prepare_restore(repo, safety, db_path, REPLACE, None, True, progress, cancel) as plan:
+        with oplog.recording(OpKind.UNDO, job_sink(), database=db_path, repo=location) as op:
+            result = _execute(location, plan, progress, cancel, even_if_open)
+            oplog.undone(op, location, safety, result)
+        return result
 
 
 def in_use(exc: BaseException) -> bool:

@@ -4,21 +4,26 @@ the settings into them, the window title and tab names, and saving with OK or Ap
 from __future__ import annotations
 
 import copy
+import logging
 
 import shiboken6
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout, QWidget
 
+from ...app.places import check_writable
 from ...app.settings import Profile
 from ...core.repo.manifest import Snapshot
 from ...core.retention.policy import Decision
 from ..context import AppContext
 from ..dialogs import show_error
+from ..i18n import error_text
 from .encryption_tab import EncryptionTab
 from .general_tab import GeneralTabs
 from .jobs import EncryptionState
 from .places_tab import PlacesTab
 from .retention_tab import RULES, RetentionTab
+
+log = logging.getLogger("kasirbackup.gui")
 
 
 class SettingsDialog(PlacesTab, RetentionTab, EncryptionTab, GeneralTabs, QDialog):
@@ -54,6 +59,7 @@ class SettingsDialog(PlacesTab, RetentionTab, EncryptionTab, GeneralTabs, QDialo
         self._build_encryption()
         self._build_language()
         self._build_notifications()
+        self._build_startup()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
                                         | QDialogButtonBox.StandardButton.Apply, self)
         self.buttons.setObjectName("settingsButtons")
@@ -76,6 +82,8 @@ class SettingsDialog(PlacesTab, RetentionTab, EncryptionTab, GeneralTabs, QDialo
             self.plain_copy.setChecked(p.plain_copy)
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
         self.notify_success.setChecked(settings.notify_success)
+        self._login_was = self.ctx.login.is_on()           # the real state of this computer
+        self.start_login.setChecked(self._login_was)
         self._show_repos()
 
     # -- texts ------------------------------------------------------------------------------------
@@ -84,7 +92,8 @@ class SettingsDialog(PlacesTab, RetentionTab, EncryptionTab, GeneralTabs, QDialo
         self.setWindowTitle(self.tr("Settings — {name}").format(name=name) if name else self.tr("Settings"))
         for page, text in ((self.places_page, self.tr("Backup places")), (self.retention_page, self.tr("Retention")),
                            (self.encryption_page, self.tr("Encryption")), (self.language_page, self.tr("Language")),
-                           (self.notifications_page, self.tr("Notifications"))):
+                           (self.notifications_page, self.tr("Notifications")),
+                           (self.startup_page, self.tr("Start-up"))):
             self.tabs.setTabText(self.tabs.indexOf(page), text)
             self.tabs.setTabToolTip(self.tabs.indexOf(page), "" if self.tabs.isTabEnabled(self.tabs.indexOf(page))
                                     else self.tr("Add a database first"))
@@ -93,6 +102,7 @@ class SettingsDialog(PlacesTab, RetentionTab, EncryptionTab, GeneralTabs, QDialo
         self._retranslate_encryption()
         self._retranslate_language()
         self._retranslate_notifications()
+        self._retranslate_startup()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -106,8 +116,41 @@ class SettingsDialog(PlacesTab, RetentionTab, EncryptionTab, GeneralTabs, QDialo
             return lambda arg: cb(arg) if shiboken6.isValid(self) else None
         return self.ctx.start(fn, name, on_finished=alive(on_finished), on_failed=alive(on_failed))
 
+    # -- a new place must be writable -------------------------------------------------------------
+    def _add_place(self, location: str) -> bool:
+        added = super()._add_place(location)
+        if added and not location.lower().startswith("s3://"):
+            self._check_new_place(location)
+        return added
+
+    def _check_new_place(self, location: str) -> None:
+        """A folder that cannot be written (read-only disk or share, no permission, disk not
+        connected) is taken off the list again, and the tab says why."""
+        def refused(exc: BaseException) -> None:
+            if location in self._repos and len(self._repos) > 1:
+                first = self._repos.index(location) == 0
+                self._repos.remove(location)
+                self._show_repos()
+                if first:
+                    self._first_changed()
+            self._set_place_error(self.tr("{reason} The place was not added.").format(reason=error_text(exc)))
+
+        self._start(lambda progress, cancel: check_writable(location), "check place",
+                    on_finished=lambda _: None, on_failed=refused)
+
     # -- saving ---------------------------------------------------------------------------------------
     def apply(self) -> bool:
+        login = self.start_login.isChecked()
+        if login != self._login_was:
+            try:
+                self.ctx.set_start_with_login(login)      # saves the settings: read them after it
+            except OSError as exc:
+                log.warning("could not change start with login", exc_info=True)
+                show_error(self, (self.tr("Could not turn on start with login: {reason}") if login else
+                                  self.tr("Could not turn off start with login: {reason}")).format(
+                    reason=exc.strerror or str(exc)))
+                return False
+            self._login_was = login
         settings = copy.deepcopy(self.ctx.settings())
         prof = None
         if self.profile is not None:

@@ -1,6 +1,7 @@
-"""The "Encryption" tab: whether the backups in a place are encrypted, changing the
-passphrase, saving or printing the recovery sheet, and keeping the passphrase in this
-computer's credential store (or forgetting it there). All repository work runs in jobs.
+"""The "Encryption" tab: whether the backups in a place are encrypted, turning encryption on
+(``encryption_setup``), changing the passphrase, saving, copying or printing the recovery sheet,
+and keeping the passphrase in this computer's credential store (or forgetting it there). All
+repository work runs in jobs.
 
 ``EncryptionTab`` is a part of ``SettingsDialog`` (a mixin). Its texts keep the translation
 context "SettingsDialog"."""
@@ -10,26 +11,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QFont, QFontDatabase, QTextDocument
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...app.credentials import keyring_delete
+from ...app.online_storage import is_online
 from ...core.repo.crypto import PassphraseNeeded, WrongPassphrase
 from ..dialogs import handle_repo_error, show_error, show_info
 from ..i18n import error_text
+from .encryption_setup import EncryptionSetup
 from .jobs import (EncryptionState, change_passphrase, make_recovery_sheet, read_encryption_state,
                    remember_passphrase, save_recovery_sheet)
 from .passphrase_dialog import ChangePassphraseDialog
-
-try:
-    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-except ImportError:      # pragma: no cover - printing is optional
-    QPrintDialog = QPrinter = None
+from .recovery_sheet_dialog import CAN_PRINT, print_sheet
 
 translate = QCoreApplication.translate     # translate("SettingsDialog", "literal"): lupdate reads it
 
 
-class EncryptionTab:
+class EncryptionTab(EncryptionSetup):
     """Needs from the dialog: ``tabs``, the state ``_enc``, ``_enc_error`` and ``_busy`` (the
     encryption job going on), ``_update_plain_note`` (places tab) and ``_start`` (a job)."""
 
@@ -51,6 +50,7 @@ class EncryptionTab:
         self.enc_status.setWordWrap(True)
         self.enc_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.enc_status)
+        self._build_encryption_setup(page, lay)
         self.pass_box = QGroupBox(page)
         pl = QHBoxLayout(self.pass_box)
         self.change_button = QPushButton(self.pass_box)
@@ -62,9 +62,13 @@ class EncryptionTab:
         self.print_button = QPushButton(self.pass_box)
         self.print_button.setObjectName("printSheetButton")
         self.print_button.clicked.connect(self.print_sheet)
-        self.print_button.setVisible(QPrintDialog is not None)
+        self.print_button.setVisible(CAN_PRINT)
+        self.copy_sheet_button = QPushButton(self.pass_box)
+        self.copy_sheet_button.setObjectName("copySheetButton")
+        self.copy_sheet_button.clicked.connect(self.copy_sheet)
         pl.addWidget(self.change_button)
         pl.addWidget(self.sheet_button)
+        pl.addWidget(self.copy_sheet_button)
         pl.addWidget(self.print_button)
         pl.addStretch(1)
         lay.addWidget(self.pass_box)
@@ -102,6 +106,8 @@ class EncryptionTab:
                                                                  "another computer if the backup folder's key file "
                                                                  "is lost"))
         self.print_button.setText(translate("SettingsDialog", "&Print recovery sheet…"))
+        self.copy_sheet_button.setText(translate("SettingsDialog", "C&opy recovery sheet"))
+        self._retranslate_encryption_setup()
         self.store_box.setTitle(translate("SettingsDialog", "This computer's credential store"))
         self.remember_button.setText(translate("SettingsDialog", "Re&member passphrase"))
         self.forget_button.setText(translate("SettingsDialog", "&Forget passphrase"))
@@ -141,20 +147,26 @@ class EncryptionTab:
             pass                                  # still reading
         elif not st.exists:
             self.enc_status.setText(translate(
-                "SettingsDialog", "There are no backups in this place yet. It is created, not encrypted, "
-                "at the first backup. For encrypted backups, set up the place with "
-                "“kasirbackup init --encrypt” before the first backup."))
+                "SettingsDialog", "There are no backups in this place yet. Turn encryption on now and "
+                "every backup made here is encrypted with your passphrase; otherwise they are not "
+                "encrypted."))
         elif st.encrypted:
             self.enc_status.setText(translate(
-                "SettingsDialog", "The backups in this place are encrypted (AES-256-GCM, with a key made "
-                "from your passphrase). Without the passphrase nobody can open them — "
-                "not even you, so keep it safe."))
+                "SettingsDialog", "The backups in this place are encrypted with your passphrase. "
+                "Without the passphrase nobody can open them — not even you, so keep it safe."))
+        elif is_online(st.location):
+            self.enc_status.setText(translate(
+                "SettingsDialog", "The backups in this place are not encrypted: anyone who gets them can "
+                "read them. Backups already made stay as they are. To encrypt the next ones, add a "
+                "new online storage folder under Backup places, turn encryption on for it here, "
+                "then remove this one."))
         else:
             self.enc_status.setText(translate(
-                "SettingsDialog", "The backups in this place are not encrypted. Anyone who gets the "
-                "folder can read them. To encrypt, set up a new place with "
-                "“kasirbackup init --encrypt” and add it here."))
-        for w in (self.change_button, self.sheet_button, self.print_button):
+                "SettingsDialog", "The backups in this place are not encrypted: anyone who gets the "
+                "folder can read them. Backups already made stay as they are; the next ones can go "
+                "encrypted into a new folder."))
+        self._show_encryption_setup(usable, busy)
+        for w in (self.change_button, self.sheet_button, self.print_button, self.copy_sheet_button):
             w.setEnabled(bool(encrypted) and not busy)
         self.pass_box.setVisible(bool(encrypted))
         self.store_box.setVisible(bool(encrypted))
@@ -260,23 +272,19 @@ class EncryptionTab:
                                           translate("SettingsDialog", "Recovery sheet")))
 
     def print_sheet(self) -> None:
-        if QPrintDialog is None:
+        if not CAN_PRINT:
             return
         self._enc_job(make_recovery_sheet, "recovery sheet",
-                      translate("SettingsDialog", "Preparing the recovery sheet…"), self._print_text)
+                      translate("SettingsDialog", "Preparing the recovery sheet…"),
+                      lambda sheet: print_sheet(self, sheet))
 
-    def _print_text(self, sheet: str) -> None:
-        printer = QPrinter()
-        dlg = QPrintDialog(printer, self)
-        doc = QTextDocument(dlg)
-        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        font.setStyleHint(QFont.StyleHint.Monospace)
-        doc.setDefaultFont(font)
-        doc.setPlainText(sheet)
-        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.accepted.connect(lambda: doc.print_(printer))
-        self._printer = printer
-        dlg.open()
+    def copy_sheet(self) -> None:
+        def copied(sheet: str) -> None:
+            QGuiApplication.clipboard().setText(sheet)
+            self.enc_work.setText(translate("SettingsDialog", "The recovery sheet is copied. Paste it into a "
+                                                              "document and keep that away from this computer."))
+        self._enc_job(make_recovery_sheet, "recovery sheet",
+                      translate("SettingsDialog", "Preparing the recovery sheet…"), copied)
 
     def remember(self) -> None:
         self._enc_job(remember_passphrase, "remember passphrase", translate("SettingsDialog", "Saving the passphrase…"),

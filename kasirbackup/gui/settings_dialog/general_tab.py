@@ -1,5 +1,6 @@
-"""The "Language" and "Notifications" tabs: settings of the whole app (not of a database), so
-they work even before any database is set up.
+"""The "Language", "Notifications" and "Start-up" tabs: settings of the whole app (not of a
+database), so they work even before any database is set up. The start-up tab shows whether
+KasirBackup really starts with login on this computer (not only what the settings file says).
 
 ``GeneralTabs`` is a part of ``SettingsDialog`` (a mixin). Its texts keep the translation
 context "SettingsDialog"."""
@@ -47,6 +48,20 @@ class GeneralTabs:
         lay.addStretch(1)
         self.tabs.addTab(page, "")
 
+    def _build_startup(self) -> None:
+        page = self.startup_page = QWidget(self)
+        page.setObjectName("startupPage")
+        lay = QVBoxLayout(page)
+        self.start_login = QCheckBox(page)
+        self.start_login.setObjectName("startWithLogin")
+        lay.addWidget(self.start_login)
+        self.start_login_note = QLabel(page)
+        self.start_login_note.setObjectName("startWithLoginNote")
+        self.start_login_note.setWordWrap(True)
+        lay.addWidget(self.start_login_note)
+        lay.addStretch(1)
+        self.tabs.addTab(page, "")
+
     def _retranslate_language(self) -> None:
         self.language_label.setText(translate("SettingsDialog", "&Language:"))
         self.language.setItemText(0, translate("SettingsDialog", "Same as the computer"))
@@ -58,3 +73,10 @@ class GeneralTabs:
         self.notify_success.setText(translate("SettingsDialog", "Tell me when a backup succeeds"))
         self.notify_note.setText(translate("SettingsDialog",
                                            "You are always told when a backup fails or could not run."))
+
+    def _retranslate_startup(self) -> None:
+        self.start_login.setText(translate("SettingsDialog", "Start KasirBackup when I log in to this computer"))
+        self.start_login_note.setText(translate(
+            "SettingsDialog", "KasirBackup then waits in the tray next to the clock, so scheduled backups also run "
+                              "after the computer restarts. Without it they stop until you start KasirBackup "
+                              "yourself."))

@@ -1,5 +1,7 @@
 """The "Backup places" tab: the main backup folder and the places that receive an off-site
-copy (folders or S3-compatible object storage), and the plain copy option.
+copy (folders, or online storage: an S3-compatible bucket set up in ``OnlineStorageDialog``,
+whose address and keys go to the credential store, never into the settings), and the plain
+copy option.
 
 ``PlacesTab`` is a part of ``SettingsDialog`` (a mixin): it builds its widgets on the dialog
 and works on the dialog's list of places (``self._repos``). Its texts keep the translation
@@ -7,16 +9,16 @@ context "SettingsDialog"."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QPushButton, QVBoxLayout, QWidget)
+
+from ...app.online_storage import is_online, split_location
+from .online_storage_dialog import OnlineStorageDialog
 
 translate = QCoreApplication.translate     # translate("SettingsDialog", "literal"): lupdate reads it
-
-S3_ADDRESS = re.compile(r"s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/[^\s]*)?", re.IGNORECASE)
 
 
 class PlacesTab:
@@ -39,31 +41,23 @@ class PlacesTab:
         self.add_folder_button = QPushButton(page)
         self.add_folder_button.setObjectName("addFolderButton")
         self.add_folder_button.clicked.connect(self.add_folder)
+        self.add_online_button = QPushButton(page)
+        self.add_online_button.setObjectName("addOnlineStorageButton")
+        self.add_online_button.clicked.connect(self.add_online_storage)
         self.remove_button = QPushButton(page)
         self.remove_button.setObjectName("removePlaceButton")
         self.remove_button.clicked.connect(self.remove_place)
         col.addWidget(self.add_folder_button)
+        col.addWidget(self.add_online_button)
         col.addWidget(self.remove_button)
         col.addStretch(1)
         row.addLayout(col)
         lay.addLayout(row, 1)
-        s3row = QHBoxLayout()
-        self.s3_label = QLabel(page)
-        self.s3_edit = QLineEdit(page)
-        self.s3_edit.setObjectName("s3Edit")
-        self.s3_edit.setPlaceholderText("s3://bucket/folder")
-        self.s3_label.setBuddy(self.s3_edit)
-        self.add_s3_button = QPushButton(page)
-        self.add_s3_button.setObjectName("addS3Button")
-        self.add_s3_button.clicked.connect(self.add_s3)
-        self.s3_edit.returnPressed.connect(self.add_s3)
-        s3row.addWidget(self.s3_label)
-        s3row.addWidget(self.s3_edit, 1)
-        s3row.addWidget(self.add_s3_button)
-        lay.addLayout(s3row)
-        self.s3_note = QLabel(page)
-        self.s3_note.setWordWrap(True)
-        lay.addWidget(self.s3_note)
+        self.place_note = QLabel(page)
+        self.place_note.setObjectName("placeNote")
+        self.place_note.setWordWrap(True)
+        self.place_note.setVisible(False)
+        lay.addWidget(self.place_note)
         self.place_error = QLabel(page)
         self.place_error.setObjectName("placeError")
         self.place_error.setWordWrap(True)
@@ -83,24 +77,19 @@ class PlacesTab:
         lay.addWidget(self.plain_box)
         self.tabs.addTab(page, "")
         page.setTabOrder(self.repo_list, self.add_folder_button)
-        page.setTabOrder(self.add_folder_button, self.remove_button)
-        page.setTabOrder(self.remove_button, self.s3_edit)
-        page.setTabOrder(self.s3_edit, self.add_s3_button)
-        page.setTabOrder(self.add_s3_button, self.plain_copy)
+        page.setTabOrder(self.add_folder_button, self.add_online_button)
+        page.setTabOrder(self.add_online_button, self.remove_button)
+        page.setTabOrder(self.remove_button, self.plain_copy)
 
     def _retranslate_places(self) -> None:
         self.places_intro.setText(translate(
             "SettingsDialog", "Every backup goes to each place below. The first one is the main "
             "backup folder; the others receive an off-site copy (a USB disk, a "
-            "network share, a cloud-sync folder or S3-compatible storage), so a "
+            "network share, a cloud-sync folder or online storage), so a "
             "stolen or broken computer does not take the backups with it."))
         self.add_folder_button.setText(translate("SettingsDialog", "Add &folder…"))
+        self.add_online_button.setText(translate("SettingsDialog", "Add &online storage…"))
         self.remove_button.setText(translate("SettingsDialog", "&Remove"))
-        self.s3_label.setText(translate("SettingsDialog", "&Object storage:"))
-        self.add_s3_button.setText(translate("SettingsDialog", "&Add"))
-        self.s3_note.setText(translate(
-            "SettingsDialog", "The endpoint and keys come from the usual AWS settings (AWS_ENDPOINT_URL, "
-            "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or the AWS files)."))
         self.plain_box.setTitle(translate("SettingsDialog", "Plain copy"))
         self.plain_copy.setText(translate(
             "SettingsDialog", "Also keep the latest backup as an ordinary .db file in the backup folder"))
@@ -115,7 +104,8 @@ class PlacesTab:
         for i, loc in enumerate(self._repos):
             role = translate("SettingsDialog", "Main backup folder") if i == 0 else \
                 translate("SettingsDialog", "Off-site copy")
-            item = QListWidgetItem(translate("SettingsDialog", "{role}: {location}").format(role=role, location=loc))
+            item = QListWidgetItem(translate("SettingsDialog", "{role}: {location}").format(
+                role=role, location=self._place_name(loc)))
             item.setData(Qt.ItemDataRole.UserRole, loc)
             item.setToolTip(loc)
             self.repo_list.addItem(item)
@@ -125,11 +115,19 @@ class PlacesTab:
         self.enc_place.blockSignals(True)
         self.enc_place.clear()
         for loc in self._repos:
-            self.enc_place.addItem(loc, loc)
+            self.enc_place.addItem(self._place_name(loc), loc)
         self.enc_place.setCurrentIndex(max(0, self.enc_place.findData(current)))
         self.enc_place.blockSignals(False)
         self._update_places_buttons()
         self._update_plain_note()
+
+    @staticmethod
+    def _place_name(location: str) -> str:
+        if not is_online(location):
+            return location
+        bucket, folder = split_location(location)
+        return translate("SettingsDialog", "online storage “{name}”").format(
+            name=f"{bucket}/{folder}" if folder else bucket)
 
     def _update_places_buttons(self, *_: object) -> None:
         self.remove_button.setEnabled(len(self._repos) > 1 and self.repo_list.currentRow() >= 0)
@@ -137,9 +135,16 @@ class PlacesTab:
     def _set_place_error(self, text: str) -> None:
         self.place_error.setText(text)
         self.place_error.setVisible(bool(text))
+        if text:
+            self._set_place_note("")
+
+    def _set_place_note(self, text: str) -> None:
+        self.place_note.setText(text)
+        self.place_note.setVisible(bool(text))
 
     def _add_place(self, location: str) -> bool:
         self._set_place_error("")
+        self._set_place_note("")
         if location in self._repos:
             self._set_place_error(translate("SettingsDialog", "{location} is in the list already.").format(
                 location=location))
@@ -162,16 +167,21 @@ class PlacesTab:
             return
         self._add_place(str(Path(folder).expanduser().absolute()))
 
-    def add_s3(self) -> None:
-        text = self.s3_edit.text().strip()
-        if not text:
-            return
-        if not S3_ADDRESS.fullmatch(text):
-            self._set_place_error(translate("SettingsDialog", "{text} is not an object storage address. Write it "
-                                                              "like s3://bucket/folder.").format(text=text))
-            return
-        if self._add_place(text.rstrip("/")):
-            self.s3_edit.clear()
+    def add_online_storage(self) -> None:
+        dlg = OnlineStorageDialog(self.ctx, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.accepted.connect(lambda: self._online_added(dlg.location))
+        self.online_dialog = dlg
+        dlg.open()
+
+    def _online_added(self, location: str) -> None:
+        if location in self._repos:
+            self._set_place_error("")
+            self._set_place_note(translate("SettingsDialog", "The address and keys of {name} are updated.").format(
+                name=self._place_name(location)))
+        elif self._add_place(location):
+            self._set_place_note(translate("SettingsDialog", "{name} is added. Press OK to keep it.").format(
+                name=self._place_name(location)))
 
     def remove_place(self) -> None:
         row = self.repo_list.currentRow()
@@ -189,9 +199,9 @@ class PlacesTab:
 
     def _update_plain_note(self, *_: object) -> None:
         first = self._repos[0] if self._repos else ""
-        if first.lower().startswith("s3://"):
-            text = translate("SettingsDialog", "The main place is object storage, so no plain copy is made there; it "
-                                               "is made only in a folder.")
+        if is_online(first):
+            text = translate("SettingsDialog", "The main place is online storage, so no plain copy is made there; "
+                                               "it is made only in a folder.")
         elif self._enc is not None and self._enc.location == first and self._enc.encrypted:
             text = translate("SettingsDialog", "These backups are encrypted, so no plain copy is made: anyone could "
                                                "read it.")

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFormLayout, QHBoxL
 from ...app.settings import Retention
 from ...core.repo.crypto import PassphraseNeeded, WrongPassphrase
 from ...core.repo.manifest import Snapshot
-from ...core.retention.policy import Decision, decide
+from ...core.retention.policy import Decision, Removal, decide
 from ..dialogs import handle_repo_error
 from ..i18n import error_text, fmt_datetime
 from ..models import kind_text
@@ -26,6 +26,39 @@ translate = QCoreApplication.translate     # translate("SettingsDialog", "litera
 
 RULES = ("last", "daily", "weekly", "monthly", "yearly")
 
+
+
+def _period(name: str) -> str:
+    return {"hour": translate("SettingsDialog", "hour"), "day": translate("SettingsDialog", "day"),
+            "week": translate("SettingsDialog", "week"), "month": translate("SettingsDialog", "month"),
+            "year": translate("SettingsDialog", "year")}.get(name, name)
+
+
+def _rule(n: int, name: str) -> str:
+    return {"hourly": translate("SettingsDialog", "{n} hourly"), "daily": translate("SettingsDialog", "{n} daily"),
+            "weekly": translate("SettingsDialog", "{n} weekly"), "monthly": translate("SettingsDialog", "{n} monthly"),
+            "yearly": translate("SettingsDialog", "{n} yearly")}.get(name, name).format(n=n)
+
+
+def removal_phrases(removal: Removal | None) -> list[str]:
+    """Why no rule keeps a backup, in the window's language (the engine's facts)."""
+    if removal is None:
+        return []
+    out = []
+    if removal.keep_last:
+        out.append(translate("SettingsDialog", "not the newest backup") if removal.keep_last == 1 else
+                   translate("SettingsDialog", "not one of the {n} newest").format(n=removal.keep_last))
+    if removal.newer_kept:
+        periods = ", ".join(_period(p) for p in removal.newer_kept)
+        out.append(translate("SettingsDialog", "a newer backup is kept for its {periods}").format(periods=periods))
+    if removal.too_old:
+        rules = ", ".join(_rule(n, name) for n, name in removal.too_old)
+        out.append(translate("SettingsDialog", "older than the {rules} backups kept").format(rules=rules))
+    if removal.within:
+        out.append(translate("SettingsDialog", "older than the kept period"))
+    if removal.before_restore:
+        out.append(translate("SettingsDialog", "a safety backup older than 30 days"))
+    return out
 
 class RetentionTab:
     """Needs from the dialog: ``tabs``, ``ctx``, ``profile``, ``_repos``, the preview's state
@@ -86,6 +119,11 @@ class RetentionTab:
         self.preview.setAlternatingRowColors(True)
         self.preview.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.preview.header().setStretchLastSection(True)
+        # the reasons wrap onto a second line rather than end in "…"
+        self.preview.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.preview.setWordWrap(True)
+        self.preview.setUniformRowHeights(False)
+        self.preview.setTextElideMode(Qt.TextElideMode.ElideNone)
         lay.addWidget(self.preview, 1)
         self.tabs.addTab(page, "")
 
@@ -194,7 +232,7 @@ class RetentionTab:
         for d in self._decisions:
             s = d.snapshot
             why = ", ".join(self._reason_text(r) for r in d.reasons) if d.keep else \
-                translate("SettingsDialog", "not needed by any rule")
+                "; ".join(removal_phrases(d.removal)) or translate("SettingsDialog", "not needed by any rule")
             item = QTreeWidgetItem([fmt_datetime(s.created_at), kind_text(s.kind),
                                     translate("SettingsDialog", "Keep") if d.keep
                                     else translate("SettingsDialog", "Remove"), why])

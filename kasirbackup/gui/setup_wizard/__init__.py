@@ -15,6 +15,8 @@ Modules:
 * ``schedule_page``: page 3, the time of the nightly backup.
 * ``first_backup_page``: page 4, the first backup and its verified result.
 * ``wizard``: ``SetupWizard``, the shared state, the file dialogs and the new profile.
+* ``undo``: a cancel takes back everything the setup made (``SetupUndo``); after a verified
+  first backup, closing asks first whether to keep it (``ask_keep``).
 """
 
 from __future__ import annotations

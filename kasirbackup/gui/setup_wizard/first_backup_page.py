@@ -21,6 +21,7 @@ from .common import ERROR_STYLE, WARN_STYLE, _alive, _wrapping
 class _Prepared:
     repo_id: str
     stored: bool | None      # passphrase in the credential store: True, False (none exists), None (plain)
+    # (what the setup created on the way is noted in the wizard's SetupTrail, for a cancel)
 
 
 class FirstBackupPage(QWizardPage):
@@ -33,6 +34,7 @@ class FirstBackupPage(QWizardPage):
         self._failure: str = ""
         self._stored: bool | None = None
         self._busy = False
+        self.prepare_job = None      # the job that makes the backup folder (a cancel waits for it)
         lay = QVBoxLayout(self)
         self.summary = _wrapping(name="summaryLabel")
         lay.addWidget(self.summary)
@@ -101,27 +103,37 @@ class FirstBackupPage(QWizardPage):
         self.completeChanged.emit()
         passphrase = self.wiz.passphrase
         location, db = p.repos[0], p.db_path
+        trail = self.wiz.trail
 
         def work(progress, cancel):
             from ...app.credentials import NoSecureStore, keyring_set, remember_for_session
+            from ...app.setup_trail import missing_folders
             from ...core.repo.repository import CONFIG_NAME, Repository
 
             check_source(db)                       # the database's own errors, translated
             if (Path(location) / CONFIG_NAME).is_file():
                 repo = AppContext.open_repo(location)     # existing (maybe encrypted) backups
                 return _Prepared(repo.config.id, None)
+            # noted for a cancel: the folders made here and the repository's id (read on the GUI
+            # thread only after this job has ended)
+            trail.created_folders = list(dict.fromkeys(missing_folders(Path(location)) + trail.created_folders))
             if passphrase:
                 repo = Repository.init(location, encrypt_with=passphrase)
+                trail.repo_id = repo.config.id
                 remember_for_session(repo.config.id, passphrase)
                 try:
                     keyring_set(repo.config.id, passphrase)
+                    trail.stored_passphrase = True
                     return _Prepared(repo.config.id, True)
                 except NoSecureStore:
                     return _Prepared(repo.config.id, False)
             repo = Repository.init(location)
+            trail.repo_id = repo.config.id
             return _Prepared(repo.config.id, None)
 
         def prepared(res: _Prepared) -> None:
+            if trail.cancelled:                  # the setup was cancelled meanwhile: no backup now
+                return
             if res.stored is not None:
                 self._stored = res.stored
                 self.wiz.passphrase = None       # in the store / this session's memory now
@@ -130,13 +142,15 @@ class FirstBackupPage(QWizardPage):
 
         def failed(exc: BaseException) -> None:
             self._busy = False
+            if trail.cancelled:
+                return
             if handle_repo_error(self, exc) if _needs_passphrase(exc) else False:
                 self.start()
                 return
             self._end(error_text(exc))
 
-        self.wiz.ctx.start(work, "prepare backup folder", on_finished=_alive(self, prepared),
-                           on_failed=_alive(self, failed))
+        self.prepare_job = self.wiz.ctx.start(work, "prepare backup folder", on_finished=_alive(self, prepared),
+                                              on_failed=_alive(self, failed))
 
     def _mine(self, name: str) -> bool:
         return self._busy and self.wiz.profile is not None and name == self.wiz.profile.name
@@ -172,7 +186,8 @@ class FirstBackupPage(QWizardPage):
         self._busy = False
         self.finished = True
         self._failure = failure
-        self.wiz.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)   # Finish is the way out
+        # Finish is the way out; after a failure Cancel too (it removes the database from KasirBackup)
+        self.wiz.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, not failure)
         self.bar.setRange(0, 1)
         self.bar.setValue(1 if not failure else 0)
         self._show()
@@ -193,9 +208,14 @@ class FirstBackupPage(QWizardPage):
         if ok:
             ctx = self.wiz.ctx
             when = next_fire(p.schedule, ctx.now(), ctx.tz)
-            self.detail.setText(self.tr("The backup was checked by a test restore. The next one runs by itself "
-                                        "on {when}. Keep KasirBackup running (it waits in the tray next to the "
-                                        "clock).").format(when=fmt_datetime(when)))
+            if self.wiz.schedule_page.start_login.isChecked():
+                text = self.tr("The backup was checked by a test restore. The next one runs by itself on {when}. "
+                               "KasirBackup waits in the tray next to the clock and starts again when you log in.")
+            else:
+                text = self.tr("The backup was checked by a test restore. The next one runs on {when}, but only "
+                               "while KasirBackup is running: it does not start by itself after the computer "
+                               "restarts.")
+            self.detail.setText(text.format(when=fmt_datetime(when)))
         elif self.finished and self._failure:
             self.detail.setText(self.tr("The database is set up and will be backed up on schedule; try again "
                                         "now, or finish and look at the main window."))
@@ -208,6 +228,10 @@ class FirstBackupPage(QWizardPage):
 
     def isComplete(self) -> bool:
         return self.finished
+
+    def verified_backup(self) -> bool:
+        """The first backup came back verified."""
+        return self.finished and not self._failure and self.result is not None and self.result.ok
 
     def disconnect_bus(self) -> None:
         bus = self.wiz.ctx.bus

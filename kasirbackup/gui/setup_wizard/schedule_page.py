@@ -1,14 +1,17 @@
-"""Page 3 of the setup wizard: when the backup runs (daily or weekly, at a time)."""
+"""Page 3 of the setup wizard: when the backup runs (daily or weekly, at a time), and start
+with login — ticked by default, since a schedule only runs while KasirBackup runs; the wizard
+applies it when it finishes."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QTime
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QHBoxLayout, QLabel, QRadioButton, QTimeEdit,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QRadioButton,
                                QVBoxLayout, QWizard, QWizardPage)
 
 from ...app.scheduling import next_fire
 from ...app.settings import Schedule
 from ..i18n import fmt_datetime, fmt_in
+from ..time_edit import TimeEdit
 from .common import _wrapping
 
 
@@ -22,9 +25,8 @@ class SchedulePage(QWizardPage):
         self.intro = _wrapping(name="scheduleIntro")
         lay.addWidget(self.intro)
         form = QFormLayout()
-        self.time = QTimeEdit(QTime(21, 0))
+        self.time = TimeEdit(QTime(21, 0))
         self.time.setObjectName("timeEdit")
-        self.time.setDisplayFormat("HH:mm")
         self.time.timeChanged.connect(self._update_next)
         self.time.setMinimumWidth(90)
         trow = QHBoxLayout()
@@ -63,6 +65,14 @@ class SchedulePage(QWizardPage):
         lay.addWidget(self.next)
         self.note = _wrapping(name="scheduleNote")
         lay.addWidget(self.note)
+        self.start_login = QCheckBox()
+        self.start_login.setObjectName("startWithLogin")
+        self.start_login.setChecked(True)        # the schedule dies with the next restart otherwise
+        self.start_login.toggled.connect(self._update_login_note)
+        lay.addWidget(self.start_login)
+        self.login_note = _wrapping(name="startWithLoginNote")
+        self.login_note.setIndent(22)
+        lay.addWidget(self.login_note)
         lay.addStretch(1)
         self.retranslate()
 
@@ -82,8 +92,18 @@ class SchedulePage(QWizardPage):
             self.weekday.setItemText(i, loc.dayName(i + 1))
         self.note.setText(self.tr("If the computer is off at that time, the backup runs a minute after "
                                   "KasirBackup starts again. The first backup is made now."))
+        self.start_login.setText(self.tr("Start KasirBackup when I log in to this computer"))
         self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Make the first backup"))
         self._update_next()
+        self._update_login_note()
+
+    def _update_login_note(self, *args) -> None:
+        if self.start_login.isChecked():
+            self.login_note.setText(self.tr("KasirBackup waits in the tray next to the clock, so the backups also "
+                                            "run after the computer restarts."))
+        else:
+            self.login_note.setText(self.tr("Without this, the scheduled backups stop when the computer restarts, "
+                                            "until you start KasirBackup yourself."))
 
     def schedule(self) -> Schedule:
         t = self.time.time()

@@ -10,13 +10,16 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget, QWizard
 
 from ...app.settings import Profile, Schedule
+from ...app.setup_trail import SetupTrail
 from ..context import AppContext
+from ..dialogs import show_error
 from ..i18n import error_text
 from .common import DB_FILTER_PATTERNS, log, profile_name_for
 from .database_page import DatabasePage
 from .first_backup_page import FirstBackupPage
 from .folder_page import FolderPage
 from .schedule_page import SchedulePage
+from .undo import SetupUndo, ask_keep
 
 
 class SetupWizard(QWizard):
@@ -30,6 +33,9 @@ class SetupWizard(QWizard):
         self.passphrase: str | None = None
         self.create_error = ""
         self._emitted = False
+        # what the setup makes, so that a cancel takes it all back (setup_wizard/undo.py)
+        self.trail = SetupTrail(ctx.now(), ctx.settings().start_with_login)
+        self.undo: SetupUndo | None = None
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.db_page = DatabasePage(self)
@@ -119,13 +125,43 @@ class SetupWizard(QWizard):
             log.exception("could not save the new profile")
             self.create_error = error_text(exc)
             return False
-        self.profile = profile
+        self.profile = self.trail.profile = profile
         for e in (self.folder_page.pass1, self.folder_page.pass2):
             e.clear()
         log.info("profile %s created: %s -> %s", name, profile.db_path, plan.target)
         return True
 
     # -- closing ----------------------------------------------------------------------------
+    def accept(self) -> None:
+        """Finish: start with login as the schedule page says (once the database is set up)."""
+        if self.profile is not None:
+            self.apply_start_with_login()
+        super().accept()
+
+    def apply_start_with_login(self) -> None:
+        wanted = self.schedule_page.start_login.isChecked()
+        try:
+            if wanted != self.ctx.login.is_on():
+                self.ctx.set_start_with_login(wanted)
+        except OSError as exc:
+            log.warning("could not change start with login", exc_info=True)
+            text = self.tr("Could not turn on start with login: {reason}") if wanted else \
+                self.tr("Could not turn off start with login: {reason}")
+            show_error(self.parentWidget(), text.format(reason=exc.strerror or str(exc)))
+
+    # -- cancelling leaves nothing behind (setup_wizard/undo.py) ---------------------------------
+    def reject(self) -> None:
+        """Cancel, Esc or the close button. After a verified first backup the user is asked
+        whether to keep it; otherwise everything the setup made is taken back."""
+        if self.profile is not None and self.backup_page.verified_backup():
+            ask_keep(self, keep=self.accept, remove=self.discard)
+            return
+        super().reject()
+
+    def discard(self) -> None:
+        """Close and take back everything the setup made."""
+        super().reject()
+
     def done(self, result: int) -> None:
         self.db_page.stop()
         accepted = int(getattr(result, "value", result)) == QDialog.DialogCode.Accepted.value
@@ -133,7 +169,9 @@ class SetupWizard(QWizard):
             self.ctx.cancel_backup(self.profile.name)
         self.backup_page.disconnect_bus()
         self.passphrase = None
+        if not accepted and self.undo is None:
+            self.undo = SetupUndo(self.ctx, self.trail, [self.backup_page.prepare_job])
         super().done(result)
-        if self.profile is not None and not self._emitted:
+        if self.profile is not None and accepted and not self._emitted:
             self._emitted = True
             self.profile_created.emit(self.profile.name)

@@ -210,6 +210,9 @@ def shoot(app, lang: str, work: Path, out: Path) -> None:
     win.view.selectRow(win.proxy.mapFromSource(win.model.index(row, 0)).row())
     win._technical = True
     win._selection_changed()
+    pump(app, settle=0.2)
+    bar = win.details.verticalScrollBar()
+    bar.setValue(bar.maximum())                    # the technical facts, below the tables
     save(app, win, out, "05b-main-window-technical-details")
     win._technical = False
 
@@ -239,6 +242,24 @@ def shoot(app, lang: str, work: Path, out: Path) -> None:
         pump(app, settle=1.0)
         save(app, st, out, f"12-settings-{i + 1}")
     st.close()
+    # the dialogs behind Settings: online storage, a new passphrase, the recovery sheet
+    from kasirbackup.gui.settings_dialog.online_storage_dialog import OnlineStorageDialog
+    from kasirbackup.gui.settings_dialog.passphrase_dialog import NewPassphraseDialog
+    from kasirbackup.gui.settings_dialog.recovery_sheet_dialog import RecoverySheetDialog
+
+    import json as _json
+
+    from kasirbackup.core.repo.crypto import recovery_sheet
+    from kasirbackup.gui.settings_dialog.recovery_sheet_dialog import sheet_texts
+
+    enc = Repository.init(str(work / "ENCRYPTED"), encrypt_with="kunci toko yang panjang sekali")
+    sheet = recovery_sheet(_json.loads(enc.config.dumps()), enc.location, sheet_texts())
+    for name, dlg in (("12b-online-storage", OnlineStorageDialog(ctx, win)),
+                      ("12c-new-passphrase", NewPassphraseDialog(profile.repos[0], True, win)),
+                      ("12d-recovery-sheet", RecoverySheetDialog(sheet, enc.config.id, ctx.start, "", win))):
+        dlg.show()
+        save(app, dlg, out, name)
+        dlg.close()
     hd = HistoryDialog(ctx, win)
     hd.show()
     save(app, hd, out, "13-history")

@@ -1828,6 +1828,37 @@ Ukuran: {size} · diubah {when}</translation>
     </message>
 </context>
 <context>
+    <name>RecoverySheet</name>
+    <message>
+        <source>KasirBackup — recovery sheet</source>
+        <translation>KasirBackup — lembar pemulihan</translation>
+    </message>
+    <message>
+        <source>Backup folder id: {id}</source>
+        <translation>Id folder cadangan: {id}</translation>
+    </message>
+    <message>
+        <source>Where the backup folder was when this was printed: {location}</source>
+        <translation>Lokasi folder cadangan saat lembar ini dicetak: {location}</translation>
+    </message>
+    <message>
+        <source>Created: {created}</source>
+        <translation>Dibuat: {created}</translation>
+    </message>
+    <message>
+        <source>To restore you need: (1) the backup folder, (2) your passphrase, (3) this sheet if the file kasirbackup.json in the backup folder is lost or damaged.</source>
+        <translation>Untuk memulihkan, Anda memerlukan: (1) folder cadangan, (2) frasa sandi Anda, (3) lembar ini jika file kasirbackup.json di folder cadangan hilang atau rusak.</translation>
+    </message>
+    <message>
+        <source>The passphrase is NOT on this sheet. Without it nobody can open the backups.</source>
+        <translation>Frasa sandi TIDAK tercantum di lembar ini. Tanpa frasa sandi tidak ada yang bisa membuka cadangan.</translation>
+    </message>
+    <message>
+        <source>If kasirbackup.json is ever lost, KasirBackup puts it back from this sheet with this command:</source>
+        <translation>Jika kasirbackup.json hilang, KasirBackup mengembalikannya dari lembar ini dengan perintah berikut:</translation>
+    </message>
+</context>
+<context>
     <name>RecoverySheetDialog</name>
     <message>
         <source>Recovery sheet</source>

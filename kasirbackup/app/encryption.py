@@ -62,7 +62,8 @@ class EncryptedPlace:
     sheet: str                     # the recovery sheet (no passphrase on it)
 
 
-def create_encrypted(location: str, passphrase: str, remember: bool) -> EncryptedPlace:
+def create_encrypted(location: str, passphrase: str, remember: bool,
+                     sheet_texts: dict[str, str] | None = None) -> EncryptedPlace:
     """Make ``location`` an encrypted backup place (on a worker). It must hold nothing yet:
     backups already made are never converted (``RepoNotEmpty`` otherwise)."""
     if len(passphrase) < MIN_PASSPHRASE:
@@ -78,5 +79,5 @@ def create_encrypted(location: str, passphrase: str, remember: bool) -> Encrypte
             remembered = True
         except NoSecureStore:
             remembered = False
-    sheet = recovery_sheet(json.loads(repo.config.dumps()), repo.location)
+    sheet = recovery_sheet(json.loads(repo.config.dumps()), repo.location, sheet_texts)
     return EncryptedPlace(location, repo.config.id, remembered, sheet)

@@ -31,7 +31,9 @@ QT_WORDS = {"next", "back", "cancel", "finish", "commit", "help", "close", "appl
             "yes", "no", "abort", "retry", "ignore", "reset", "defaults", "open"}
 #: names on the screens: the language menu, the program holding the database open, the
 #: home folder's own name (a path the owner knows by that name)
-NAMES = {"english", "indonesia", "python", "documents"}
+NAMES = {"english", "indonesia", "python", "documents", "amazon", "cloudflare", "backblaze", "wasabi"}
+#: a command to type and the key block's marker lines (a recovery sheet) are not prose
+_COMMAND = re.compile(r"^\s*(?:kasirbackup\s.*|-{3,}.*-{3,})$", re.M)
 _PLACEHOLDER = re.compile(r"\{[^}]*\}|%[0-9n]+|%L[0-9]|<[^>]+>|&(?:nbsp|amp|lt|gt);")
 _PATH = re.compile(r"(?:[A-Za-z]:)?[\\/]?[\w.~-]+(?:[\\/][\w .~-]+)+|\S+\.(?:db|sqlite3?|csv|json|xlsx|sql|txt)\b")
 _NAME = re.compile(r"\w+://\S*|\w+(?:[-_]\w+)+")      # URLs, names such as toko-contoh or USB-BACKUP
@@ -103,7 +105,7 @@ def english_only() -> set[str]:
 
 
 def english_words_in(text: str, vocabulary: set[str]) -> list[str]:
-    return sorted(words(_PATH.sub(" ", text)) & vocabulary)
+    return sorted(words(_PATH.sub(" ", _COMMAND.sub(" ", text))) & vocabulary)
 
 
 def test_the_vocabulary_knows_english_and_lets_names_through():
@@ -113,6 +115,9 @@ def test_the_vocabulary_knows_english_and_lets_names_through():
     assert english_words_in("&Next >", vocab) == ["next"]
     assert not english_words_in("Cadangan KasirBackup ke /media/USB-BACKUP/kasir-backup tersimpan", vocab)
     assert not english_words_in("Ekspor ke Excel (XLSX), CSV atau JSON", vocab)
+    sheet = "Jalankan:\n    kasirbackup recovery-sheet --restore X\n-----BEGIN KASIRBACKUP REPOSITORY KEY-----\n"
+    assert not english_words_in(sheet, vocab)                       # a command and a marker line
+    assert english_words_in(sheet + "then restore the backup", vocab) == ["backup", "restore", "the", "then"]
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +134,7 @@ def screens(tmp_path_factory) -> dict[str, list[str]]:
 def test_every_screen_was_walked(screens):
     names = {k.split("/", 1)[1] for k in screens}
     for expected in ("01-setup-database", "04-setup-protected", "05-main-window", "05b-main-window-technical-details",
-                     "05c-tray-menu", "07-restore-preview", "10-restore-result", "11-schedule", "12-settings-1", "13-history", "14-export", "15-import"):
+                     "05c-tray-menu", "07-restore-preview", "10-restore-result", "11-schedule", "12-settings-1", "12b-online-storage", "12c-new-passphrase", "12d-recovery-sheet", "13-history", "14-export", "15-import"):
         assert expected in names, sorted(names)
     assert all(texts for texts in screens.values()), [k for k, v in screens.items() if not v]
 

@@ -172,26 +172,40 @@ SHEET_BEGIN = "-----BEGIN KASIRBACKUP REPOSITORY KEY-----"
 SHEET_END = "-----END KASIRBACKUP REPOSITORY KEY-----"
 
 
-def recovery_sheet(config_json: dict, location: str) -> str:
+#: the words of a recovery sheet; a window passes them in its own language (the key block
+#: between the BEGIN/END lines is what is read back, whatever the language around it)
+SHEET_TEXTS = {
+    "title": "KasirBackup — recovery sheet",
+    "id": "Repository id: {id}",
+    "location": "Location when printed: {location}",
+    "created": "Created: {created}",
+    "need": "To restore you need: (1) the backup folder, (2) your passphrase, (3) this sheet if the\n"
+            "file kasirbackup.json in the backup folder is lost or damaged.",
+    "no_passphrase": "The passphrase is NOT on this sheet. Without it the backups cannot be opened by anyone.",
+    "put_back": "If kasirbackup.json is ever lost, put it back with:",
+}
+
+
+def recovery_sheet(config_json: dict, location: str, texts: dict[str, str] | None = None) -> str:
     """What a user must keep (on paper, or a USB stick kept elsewhere) to restore on a new
     computer if the repository's configuration file is lost. The passphrase is not on it:
-    the key block is useless without the passphrase."""
+    the key block is useless without the passphrase. ``texts``: SHEET_TEXTS in another language."""
+    t = dict(SHEET_TEXTS, **(texts or {}))
     raw = json.dumps(config_json, sort_keys=True).encode()
     block = base64.b64encode(raw).decode()
     lines = [block[i:i + 64] for i in range(0, len(block), 64)]
     lines.append("=" + hashlib.sha256(raw).hexdigest()[:16])    # catches a typo when it is typed back
     return "\n".join([
-        "KasirBackup — recovery sheet",
+        t["title"],
         "",
-        f"Repository id: {config_json.get('id')}",
-        f"Location when printed: {location}",
-        f"Created: {config_json.get('created_at')}",
+        t["id"].format(id=config_json.get("id")),
+        t["location"].format(location=location),
+        t["created"].format(created=config_json.get("created_at")),
         "",
-        "To restore you need: (1) the backup folder, (2) your passphrase, (3) this sheet if the",
-        "file kasirbackup.json in the backup folder is lost or damaged.",
-        "The passphrase is NOT on this sheet. Without it the backups cannot be opened by anyone.",
+        t["need"],
+        t["no_passphrase"],
         "",
-        "If kasirbackup.json is ever lost, put it back with:",
+        t["put_back"],
         "    kasirbackup recovery-sheet --repo BACKUP_FOLDER --restore THIS_SHEET.txt",
         "",
         SHEET_BEGIN,

@@ -19,7 +19,7 @@ from ...app.encryption import EncryptedPlace, create_encrypted
 from ...app.online_storage import is_online
 from ..dialogs import show_error
 from .passphrase_dialog import NewPassphraseDialog
-from .recovery_sheet_dialog import RecoverySheetDialog
+from .recovery_sheet_dialog import RecoverySheetDialog, sheet_texts
 
 translate = QCoreApplication.translate     # translate("SettingsDialog", "literal"): lupdate reads it
 
@@ -127,7 +127,8 @@ class EncryptionSetup:
             self.enc_work.setText("")
             self._show_encryption()
             show_error(self, exc)
-        self._busy = self._start(lambda progress, cancel: create_encrypted(location, secret, remember),
+        texts = sheet_texts()
+        self._busy = self._start(lambda progress, cancel: create_encrypted(location, secret, remember, texts),
                                  "turn on encryption", on_finished=finished, on_failed=failed)
         self._show_encryption()
 

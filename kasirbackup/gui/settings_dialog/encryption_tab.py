@@ -22,6 +22,7 @@ from ..i18n import error_text
 from .encryption_setup import EncryptionSetup
 from .jobs import (EncryptionState, change_passphrase, make_recovery_sheet, read_encryption_state,
                    remember_passphrase, save_recovery_sheet)
+from .recovery_sheet_dialog import sheet_texts
 from .passphrase_dialog import ChangePassphraseDialog
 from .recovery_sheet_dialog import CAN_PRINT, print_sheet
 
@@ -263,7 +264,8 @@ class EncryptionTab(EncryptionSetup):
         path = self._ask_sheet_path()
         if not path:
             return
-        self._enc_job(lambda location: save_recovery_sheet(location, path), "recovery sheet",
+        texts = sheet_texts()
+        self._enc_job(lambda location: save_recovery_sheet(location, path, texts), "recovery sheet",
                       translate("SettingsDialog", "Writing the recovery sheet…"),
                       lambda p: show_info(self, translate("SettingsDialog", "The recovery sheet is saved as {path}. "
                                                                             "Print it and keep it away from this "
@@ -274,7 +276,8 @@ class EncryptionTab(EncryptionSetup):
     def print_sheet(self) -> None:
         if not CAN_PRINT:
             return
-        self._enc_job(make_recovery_sheet, "recovery sheet",
+        texts = sheet_texts()
+        self._enc_job(lambda location: make_recovery_sheet(location, texts), "recovery sheet",
                       translate("SettingsDialog", "Preparing the recovery sheet…"),
                       lambda sheet: print_sheet(self, sheet))
 
@@ -283,7 +286,8 @@ class EncryptionTab(EncryptionSetup):
             QGuiApplication.clipboard().setText(sheet)
             self.enc_work.setText(translate("SettingsDialog", "The recovery sheet is copied. Paste it into a "
                                                               "document and keep that away from this computer."))
-        self._enc_job(make_recovery_sheet, "recovery sheet",
+        texts = sheet_texts()
+        self._enc_job(lambda location: make_recovery_sheet(location, texts), "recovery sheet",
                       translate("SettingsDialog", "Preparing the recovery sheet…"), copied)
 
     def remember(self) -> None:

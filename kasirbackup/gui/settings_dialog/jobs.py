@@ -75,13 +75,14 @@ def change_passphrase(location: str, old: str | None, new: str) -> str:
         return repo.config.id
 
 
-def make_recovery_sheet(location: str) -> str:
+def make_recovery_sheet(location: str, texts: dict[str, str] | None = None) -> str:
+    """The sheet, its words in ``texts`` (recovery_sheet_dialog.sheet_texts(): the window's language)."""
     repo = AppContext.open_repo(location)   # proves the passphrase before anything is written
-    return recovery_sheet(json.loads(repo.config.dumps()), repo.location)
+    return recovery_sheet(json.loads(repo.config.dumps()), repo.location, texts)
 
 
-def save_recovery_sheet(location: str, path: str) -> str:
-    Path(path).write_text(make_recovery_sheet(location), encoding="utf-8")
+def save_recovery_sheet(location: str, path: str, texts: dict[str, str] | None = None) -> str:
+    Path(path).write_text(make_recovery_sheet(location, texts), encoding="utf-8")
     return path
 
 

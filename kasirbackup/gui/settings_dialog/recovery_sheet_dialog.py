@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, QPlainTextEdit, QPushButton,
                                QVBoxLayout, QWidget)
@@ -50,6 +50,25 @@ def write_sheet(path: str, sheet: str) -> str:
     Path(path).write_text(sheet, encoding="utf-8")
     return path
 
+
+
+def sheet_texts() -> dict[str, str]:
+    """The words of a recovery sheet in the window's language (core/repo/crypto.SHEET_TEXTS);
+    the command line on it and the key block stay as they are."""
+    translate = QCoreApplication.translate
+    return {
+        "title": translate("RecoverySheet", "KasirBackup — recovery sheet"),
+        "id": translate("RecoverySheet", "Backup folder id: {id}"),
+        "location": translate("RecoverySheet", "Where the backup folder was when this was printed: {location}"),
+        "created": translate("RecoverySheet", "Created: {created}"),
+        "need": translate("RecoverySheet", "To restore you need: (1) the backup folder, (2) your passphrase, (3) this "
+                                           "sheet if the file kasirbackup.json in the backup folder is lost or "
+                                           "damaged."),
+        "no_passphrase": translate("RecoverySheet", "The passphrase is NOT on this sheet. Without it nobody can open "
+                                                    "the backups."),
+        "put_back": translate("RecoverySheet", "If kasirbackup.json is ever lost, KasirBackup puts it back from this "
+                                               "sheet with this command:"),
+    }
 
 class RecoverySheetDialog(QDialog):
     def __init__(self, sheet: str, repo_id: str, start, note: str = "", parent: QWidget | None = None) -> None:

@@ -119,11 +119,9 @@ class RetentionTab:
         self.preview.setAlternatingRowColors(True)
         self.preview.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.preview.header().setStretchLastSection(True)
-        # the reasons wrap onto a second line rather than end in "…"
+        # one reason per line, so none ends in "…" (a view does not wrap its rows' text)
         self.preview.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.preview.setWordWrap(True)
         self.preview.setUniformRowHeights(False)
-        self.preview.setTextElideMode(Qt.TextElideMode.ElideNone)
         lay.addWidget(self.preview, 1)
         self.tabs.addTab(page, "")
 
@@ -231,8 +229,8 @@ class RetentionTab:
         red, green = Qt.GlobalColor.darkRed, Qt.GlobalColor.darkGreen
         for d in self._decisions:
             s = d.snapshot
-            why = ", ".join(self._reason_text(r) for r in d.reasons) if d.keep else \
-                "; ".join(removal_phrases(d.removal)) or translate("SettingsDialog", "not needed by any rule")
+            why = "\n".join(self._reason_text(r) for r in d.reasons) if d.keep else \
+                "\n".join(removal_phrases(d.removal)) or translate("SettingsDialog", "not needed by any rule")
             item = QTreeWidgetItem([fmt_datetime(s.created_at), kind_text(s.kind),
                                     translate("SettingsDialog", "Keep") if d.keep
                                     else translate("SettingsDialog", "Remove"), why])

@@ -25,7 +25,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
 
 
 def main() -> int:
@@ -45,10 +44,13 @@ def main() -> int:
 
     app = QApplication([sys.argv[0]])
     app.setStyle("Fusion")
+    from kasirbackup.gui import screen_fit
+    screen_fit.install(app)              # as the app does: no window larger than the screen
     for lang in args.lang.split(","):
         shoot(app, lang.strip(), work / lang, Path(args.out) / lang)
     if args.texts:
         Path(args.texts).write_text(json.dumps(TEXTS, ensure_ascii=False, indent=1), encoding="utf-8")
+        Path(args.texts).with_suffix(".places.json").write_text(json.dumps(PLACES, indent=1), encoding="utf-8")
     return 0
 
 
@@ -67,15 +69,21 @@ def pump(app, until=None, timeout: float = 120.0, settle: float = 0.0) -> None:
 
 #: "<lang>/<screen>" -> the texts a user can read on it (--texts)
 TEXTS: dict[str, list[str]] = {}
+#: "<lang>/<screen>" -> where the window is and the screen's free area (--texts)
+PLACES: dict[str, dict] = {}
 
 
 def save(app, widget, out: Path, name: str, extra: list[str] | None = None) -> None:
-    from screen_texts import visible_texts
+    from tests.support.screen_texts import clipped_widgets, visible_texts
 
     pump(app, settle=0.3)
     out.mkdir(parents=True, exist_ok=True)
     widget.grab().save(str(out / f"{name}.png"))
     TEXTS[f"{out.name}/{name}"] = visible_texts(widget) + (extra or [])
+    win = widget.window()
+    avail = win.screen().availableGeometry()
+    PLACES[f"{out.name}/{name}"] = {"window": list(win.geometry().getRect()), "screen": list(avail.getRect()),
+                                    "clipped": clipped_widgets(win)}
     print(out / f"{name}.png", flush=True)
 
 
@@ -133,7 +141,7 @@ def shoot(app, lang: str, work: Path, out: Path) -> None:
     win.resize(1150, 740)
     win.show()
     pump(app, lambda: win.model.rowCount() >= 7 and win._summary is not None)
-    from screen_texts import menu_texts
+    from tests.support.screen_texts import menu_texts
     menus = [t for a in win.menuBar().actions() if a.menu() is not None for t in [a.text(), *menu_texts(a.menu())]]
     save(app, win, out, "05-main-window", extra=menus)
 
@@ -222,7 +230,7 @@ def shoot(app, lang: str, work: Path, out: Path) -> None:
     tray = Tray(ctx, win)
     tray.rebuild_menu()
     tray.update()
-    from screen_texts import menu_texts
+    from tests.support.screen_texts import menu_texts
     TEXTS[f"{out.name}/05c-tray-menu"] = menu_texts(tray.menu) + [tray.tray.toolTip()]
 
     # 4. schedule, settings, history

@@ -56,7 +56,7 @@ def run_gui(minimized: bool = False, smoke: bool = False, file: str | None = Non
 
     from ..app.logs import setup_logging
     from ..core.scratch import clean_scratch
-    from . import i18n
+    from . import i18n, screen_fit
     from .context import AppContext
     from .dialogs import install_excepthook
     from .icons import app_icon
@@ -69,6 +69,7 @@ def run_gui(minimized: bool = False, smoke: bool = False, file: str | None = Non
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     app.setWindowIcon(app_icon())
     app.setDesktopFileName("kasirbackup")
+    screen_fit.install(app)          # no window opens larger than the screen (1366×768 at 125 %)
 
     single = SingleInstance()
     if not smoke and not single.claim():

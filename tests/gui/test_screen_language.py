@@ -120,15 +120,47 @@ def test_the_vocabulary_knows_english_and_lets_names_through():
     assert english_words_in(sheet + "then restore the backup", vocab) == ["backup", "restore", "the", "then"]
 
 
+#: a shop's laptop: 1366×768 at 125 % scaling, 1093×614 points (Qt's offscreen screen)
+LAPTOP = {"synchronousWindowSystemEvents": False, "windowFrameMargins": False,
+          "screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768, "logicalDpi": 96,
+                       "logicalBaseDpi": 96, "dpr": 1}]}
+
+
 @pytest.fixture(scope="module")
-def screens(tmp_path_factory) -> dict[str, list[str]]:
+def walk(tmp_path_factory) -> Path:
+    """Every screen walked in English and Indonesian on the laptop screen at 125 %."""
     out = tmp_path_factory.mktemp("screens")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "screenshots.py"), "--lang", "id",
+    (out / "laptop.json").write_text(json.dumps(LAPTOP))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={out / 'laptop.json'}", QT_SCALE_FACTOR="1.25")
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "screenshots.py"), "--lang", "en,id",
                            "--out", str(out), "--texts", str(out / "texts.json")],
-                          env=env, capture_output=True, text=True, timeout=900, cwd=str(ROOT))
+                          env=env, capture_output=True, text=True, timeout=1200, cwd=str(ROOT))
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads((out / "texts.json").read_text(encoding="utf-8"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def screens(walk) -> dict[str, list[str]]:
+    texts = json.loads((walk / "texts.json").read_text(encoding="utf-8"))
+    return {k: v for k, v in texts.items() if k.startswith("id/")}
+
+
+@pytest.fixture(scope="module")
+def places(walk) -> dict[str, dict]:
+    return json.loads((walk / "texts.places.json").read_text(encoding="utf-8"))
+
+
+def test_every_window_fits_the_laptop_screen_and_nothing_is_cut_off(places):
+    assert {k.split("/")[0] for k in places} == {"en", "id"}
+    problems = []
+    for screen, p in sorted(places.items()):
+        x, y, w, h = p["window"]
+        sx, sy, sw, sh = p["screen"]
+        assert (sw, sh) == (1093, 614), p                     # 1366×768 at 125 %
+        if x < sx or y < sy or x + w > sx + sw or y + h > sy + sh:
+            problems.append(f"{screen}: the window {w}×{h} at {x},{y} is not inside the screen {sw}×{sh}")
+        problems += [f"{screen}: {c}" for c in p["clipped"]]
+    assert not problems, "\n".join(problems)
 
 
 def test_every_screen_was_walked(screens):

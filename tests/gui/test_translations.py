@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QModelIndex, QTranslator, Qt
-from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QCheckBox, QComboBox, QGroupBox, QLabel,
-                               QLineEdit, QListView, QMenu, QPushButton, QRadioButton, QTabBar, QTabWidget, QTextEdit,
-                               QToolBar, QToolButton, QTreeWidget, QWidget, QWizard)
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QComboBox, QGroupBox, QLabel, QLineEdit, QListView,
+                               QMenu, QPushButton, QTabWidget, QTextEdit, QTreeWidget, QWidget, QWizard)
 
 from tests.gui.conftest import wait_backup
+from tests.support.screen_texts import clipped_widgets
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "translations"                  # the .ts sources
@@ -654,42 +654,7 @@ def test_pseudo_translation_is_40_percent_longer():
 
 
 def clipped(root: QWidget) -> list[str]:
-    """Buttons whose text does not fit, single-line labels wider than their room, tabs elided,
-    toolbar actions pushed into the overflow menu."""
-    out = []
-    for w in [root] + root.findChildren(QWidget):
-        if not w.isVisibleTo(root) or w.width() <= 0:
-            continue
-        text = QLabel.text(w) if isinstance(w, QLabel) else QAbstractButton.text(w) \
-            if isinstance(w, QAbstractButton) else ""
-        name = f"{type(w).__name__}#{w.objectName() or '?'} {text!r}"
-        if isinstance(w, (QPushButton, QCheckBox, QRadioButton)) and w.text():
-            if w.sizeHint().width() > w.width() + 1:
-                out.append(f"{name}: needs {w.sizeHint().width()} px, has {w.width()}")
-        elif isinstance(w, QToolButton) and w.text() and type(w.parentWidget()).__name__ != "QTabBar":
-            if w.sizeHint().width() > w.width() + 1 and w.toolButtonStyle() != Qt.ToolButtonStyle.ToolButtonIconOnly:
-                out.append(f"{name}: needs {w.sizeHint().width()} px, has {w.width()}")
-        elif isinstance(w, QLabel) and not w.wordWrap() and w.text() and not w.pixmap() \
-                and "<" not in w.text() and "\n" not in w.text():
-            need = w.fontMetrics().horizontalAdvance(w.text().replace("&", ""))
-            room = w.contentsRect().width() - 2 * w.margin() - w.indent() if w.indent() > 0 else \
-                w.contentsRect().width() - 2 * w.margin()
-            if need > room + 1:
-                out.append(f"{name}: needs {need} px, has {room}")
-        elif isinstance(w, QTabBar):
-            for i in range(w.count()):
-                if w.tabRect(i).width() + 1 < w.tabSizeHint(i).width():
-                    out.append(f"QTabBar tab {w.tabText(i)!r} elided")
-        elif isinstance(w, QGroupBox) and w.title():
-            need = w.fontMetrics().horizontalAdvance(w.title()) + 20
-            if need > w.width():
-                out.append(f"QGroupBox {w.title()!r}: title needs {need} px, has {w.width()}")
-        if isinstance(w, QToolBar):
-            for a in w.actions():
-                bw = w.widgetForAction(a)
-                if a.isVisible() and not a.isSeparator() and bw is not None and not bw.isVisible():
-                    out.append(f"toolbar action {a.text()!r} pushed into the overflow menu")
-    return out
+    return clipped_widgets(root)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ filtered by database, kind and result, the details of the selected entry, and th
 
 from __future__ import annotations
 
-from html import escape
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QSortFilterProxyModel, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -18,6 +17,7 @@ from .dialogs import show_info
 from .engine_text import error_message_text, run_message_text
 from .history_texts import BACKUP, entry_kind, kind_text, operation_text, origin_text
 from .i18n import fmt_datetime, fmt_seconds, fmt_size
+from .richtext import details_table
 from .models import HistoryModel, result_text, trigger_text
 
 RUN_LIMIT = 500
@@ -277,7 +277,7 @@ class HistoryDialog(QDialog):
 
     def details_html(self, run: Entry) -> str:
         if isinstance(run, Operation):
-            return _table(self.operation_rows(run))
+            return details_table(self.operation_rows(run))
         duration = run.duration_s
         rows = [
             (self.tr("Database"), run.profile),
@@ -290,7 +290,7 @@ class HistoryDialog(QDialog):
             (self.tr("Backup"), run.snapshot_id or "–"),
             (self.tr("Message"), run_message_text(run.message) or "–"),
         ]
-        return _table(rows)
+        return details_table(rows)
 
     def operation_rows(self, op: Operation) -> list[tuple[str, str]]:
         duration = op.duration_s
@@ -337,11 +337,3 @@ class HistoryDialog(QDialog):
         except (RuntimeError, TypeError):
             pass
         super().done(result)
-
-
-def _table(rows: list[tuple[str, object]]) -> str:
-    html = ["<table cellspacing='2'>"]
-    for k, v in rows:
-        html.append(f"<tr><td valign='top'><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(str(v))}</td></tr>")
-    html.append("</table>")
-    return "".join(html)

@@ -22,10 +22,11 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.support.s3server import MotoServer, free_port
 
 boto3 = pytest.importorskip("boto3")
 pytest.importorskip("moto.server")
@@ -42,56 +43,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 # -- the server, a proxy in front of it, and the environment of the command line -------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url + "/moto-api/", timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-class MotoServer:
-    def __init__(self, logdir: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(logdir / "moto.log", "wb")
-        self.proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
-                                     stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while not _answers(self.url):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("moto server did not start: " + (logdir / "moto.log").read_text())
-            time.sleep(0.1)
-
-    def client(self, service: str = "s3", **kw):
-        return boto3.client(service, endpoint_url=self.url, region_name="us-east-1",
-                            aws_access_key_id=kw.get("key", "test"), aws_secret_access_key=kw.get("secret", "test"))
-
-    def set_auth(self, enforce: bool) -> None:
-        """moto accepts any credentials unless told to check them (then only IAM keys work)."""
-        req = urllib.request.Request(self.url + "/moto-api/reset-auth", data=b"0" if enforce else b"inf",
-                                     method="POST", headers={"Content-Type": "text/plain"})
-        with urllib.request.urlopen(req, timeout=5) as resp:
-            json.load(resp)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-
 
 class Proxy:
     """TCP forwarder 127.0.0.1:port → the server. ``stop()``/``start()`` make the

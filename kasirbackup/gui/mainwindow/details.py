@@ -12,6 +12,7 @@ from ...core.repo.manifest import Snapshot
 from ...core.snapshot.verify import checked_facts
 from ..i18n import fmt_datetime, fmt_number, fmt_seconds, fmt_size
 from ..models import kind_text, label_text
+from ..richtext import details_table
 
 # the link in the pane that shows or hides the technical facts
 TECHNICAL_LINK = "kasirbackup:technical"
@@ -54,14 +55,6 @@ def _parse(iso: str):
         return None
 
 
-def _table(rows: list[tuple[str, str]]) -> str:
-    out = ["<table cellspacing='2'>"]
-    for k, v in rows:
-        out.append(f"<tr><td valign='top'><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(v)}</td></tr>")
-    out.append("</table>")
-    return "".join(out)
-
-
 def details_html(s: Snapshot, snapshots: list[Snapshot], technical: bool = False) -> str:
     """The pane's HTML for ``s`` (``snapshots``: the listing, to name restored backups)."""
     label = label_text(s, snapshots)
@@ -72,7 +65,7 @@ def details_html(s: Snapshot, snapshots: list[Snapshot], technical: bool = False
         (translate("BackupDetails", "Database"), s.source_name or s.source_path),
         (translate("BackupDetails", "Size"), fmt_size(s.image_bytes)),
     ]
-    html = [_table(rows)]
+    html = [details_table(rows)]
     if s.tables:
         heading = translate("BackupDetails", "Tables and rows")
         html.append(f"<p><b>{escape(heading)}</b></p><table cellspacing='2'>")
@@ -94,5 +87,5 @@ def details_html(s: Snapshot, snapshots: list[Snapshot], technical: bool = False
             (translate("BackupDetails", "Test restore took"), fmt_seconds(s.verification.duration_s)),
             (translate("BackupDetails", "Fingerprint (SHA-256)"), s.image_sha256 or "–"),
         ]
-        html.append(_table(tech))
+        html.append(details_table(tech))
     return "".join(html)

@@ -120,7 +120,15 @@ def shoot(app, lang: str, work: Path, out: Path) -> None:
     wiz.button(QWizard.WizardButton.CommitButton).click()
     pump(app, lambda: wiz.findChild(type(wiz.db_page.sample_note), "protectedLabel").isVisible())
     save(app, wiz, out, "04-setup-protected")
-    wiz.accept()
+    # closing the wizard after a checked first backup asks whether to keep it: Keep
+    from PySide6.QtWidgets import QMessageBox, QPushButton
+    wiz.reject()
+    pump(app, lambda: wiz.findChild(QMessageBox, "keepSetupQuestion") is not None
+         and wiz.findChild(QMessageBox, "keepSetupQuestion").isVisible())
+    keep_box = wiz.findChild(QMessageBox, "keepSetupQuestion")
+    save(app, keep_box, out, "04b-setup-keep-question")
+    keep_box.findChild(QPushButton, "keepSetupKeep").click()
+    pump(app, lambda: not wiz.isVisible())
     profile = ctx.reload_settings().profiles[0]
 
     # a week of history: older backups of the same database, with sales in between
@@ -287,6 +295,12 @@ def shoot(app, lang: str, work: Path, out: Path) -> None:
     pump(app, settle=0.5)
     save(app, imd, out, "15-import")
     imd.close()
+    # Quit asks, since nothing else would make tonight's backup: Cancel
+    win.quit_app()
+    pump(app, lambda: win.quit_question is not None and win.quit_question.isVisible())
+    save(app, win.quit_question, out, "16-quit-question")
+    win.quit_question.button(QMessageBox.StandardButton.Cancel).click()
+    pump(app, settle=0.2)
     win.quitting = True
     win.close()
     ctx.shutdown()

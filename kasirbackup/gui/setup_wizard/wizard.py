@@ -97,10 +97,14 @@ class SetupWizard(QWizard):
         return profile_name_for(self.db_path() or "database", {p.name for p in self.ctx.profiles()})
 
     def schedule_text(self, s: Schedule) -> str:
+        from PySide6.QtCore import QLocale, QTime
+
+        from ..i18n import time_format
+        hour, minute = (int(x) for x in s.time.split(":")[:2])
+        time = QLocale().toString(QTime(hour, minute), time_format())     # "21.00", "9:00 PM": as elsewhere
         if s.kind == "weekly":
-            from PySide6.QtCore import QLocale
-            return self.tr("every {day} at {time}").format(day=QLocale().dayName(s.weekdays[0] + 1), time=s.time)
-        return self.tr("every day at {time}").format(time=s.time)
+            return self.tr("every {day} at {time}").format(day=QLocale().dayName(s.weekdays[0] + 1), time=time)
+        return self.tr("every day at {time}").format(time=time)
 
     def create_profile(self) -> bool:
         """Save the new profile (on the GUI thread: a small settings file)."""

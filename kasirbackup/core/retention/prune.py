@@ -104,19 +104,6 @@ def prune(repo: Repository, policy: Policy, now: datetime | None = None, dry_run
         lock.release()
 
 
-def collect_garbage(repo: Repository, progress: Progress = no_progress,
-                    cancel: CancelToken | None = None) -> GcStats:
-    """Mark and sweep without forgetting anything. The caller holds the repository lock."""
-    cancel = cancel or CancelToken()
-    snaps = repo.snapshots()
-    if repo.problems:
-        raise RepoDamaged(detail="; ".join(repo.problems))
-    index_names, packs, existing = _read_index(repo)
-    _drop_stale(repo, snaps, packs, existing)
-    used = _mark(repo, snaps, progress, cancel)
-    return _sweep(repo, used, index_names, packs, existing, progress, cancel)
-
-
 def _mark(repo: Repository, snaps: list, progress: Progress, cancel: CancelToken) -> set[bytes]:
     """Every blob ``snaps`` reference. Refuses (nothing deleted yet) if any cannot be read."""
     trees = repo.scan_index(lambda b, t: t == BLOB_TREE)

@@ -160,19 +160,23 @@ def _drop_stale(repo: Repository, kept: list, packs: dict[str, list[FrameEntry]]
         del packs[pack]
 
 
-def _sweep(repo: Repository, used: set[bytes], index_names: list[str], packs: dict[str, list[FrameEntry]],
-           existing: set[str], progress: Progress, cancel: CancelToken) -> GcStats:
-    stats = GcStats()
-    storage = repo.storage
-    stats.packs_before = len(existing)
-    stats.bytes_before = sum(_size(repo, p) for p in existing)
+@dataclass(slots=True)
+class SweepPlan:
+    """Which packs stay as they are, which used blobs are copied into new packs, which packs go."""
+    keep_as_is: list[tuple[str, list[FrameEntry]]]
+    to_repack: list[tuple[str, FrameEntry, list]]      # (pack, frame, its used blobs)
+    drop: set[str]
+    unindexed: int                                     # leftovers of killed runs among ``drop``
 
-    # which frames stay where
+
+def plan_sweep(packs: dict[str, list[FrameEntry]], existing: set[str], used: set[bytes]) -> SweepPlan:
+    """The sweep's decisions, from the index alone. A blob counts once (the first pack, by
+    name, that holds it keeps it; another copy is garbage). A pack with no used blob goes; a
+    pack whose garbage — unused frames, and the unused share of partly used frames by raw
+    size — is more than REPACK_UNUSED_FRACTION of its bytes is repacked; the rest stays."""
     placed: set[bytes] = set()
-    keep_as_is: list[tuple[str, list[FrameEntry]]] = []
-    to_repack: list[tuple[str, FrameEntry, list]] = []     # (pack, frame, used blobs)
-    drop: set[str] = set(existing - packs.keys())          # leftovers of killed runs
-    stats.unindexed_removed = len(drop)
+    plan = SweepPlan([], [], set(existing - packs.keys()), 0)
+    plan.unindexed = len(plan.drop)
     for pack in sorted(packs):
         frames = packs[pack]
         used_frames, total, unused_bytes = [], 0, 0.0
@@ -186,12 +190,25 @@ def _sweep(repo: Repository, used: set[bytes], index_names: list[str], packs: di
             else:
                 unused_bytes += fr.length
         if not used_frames:
-            drop.add(pack)
+            plan.drop.add(pack)
         elif unused_bytes > REPACK_UNUSED_FRACTION * total:
-            to_repack += [(pack, fr, blobs) for fr, blobs in used_frames]
-            drop.add(pack)
+            plan.to_repack += [(pack, fr, blobs) for fr, blobs in used_frames]
+            plan.drop.add(pack)
         else:
-            keep_as_is.append((pack, frames))
+            plan.keep_as_is.append((pack, frames))
+    return plan
+
+
+def _sweep(repo: Repository, used: set[bytes], index_names: list[str], packs: dict[str, list[FrameEntry]],
+           existing: set[str], progress: Progress, cancel: CancelToken) -> GcStats:
+    stats = GcStats()
+    storage = repo.storage
+    stats.packs_before = len(existing)
+    stats.bytes_before = sum(_size(repo, p) for p in existing)
+
+    plan = plan_sweep(packs, existing, used)
+    keep_as_is, to_repack, drop = plan.keep_as_is, plan.to_repack, set(plan.drop)
+    stats.unindexed_removed = plan.unindexed
 
     # repack
     cache = repo.frame_cache()

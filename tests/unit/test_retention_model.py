@@ -576,3 +576,10 @@ def test_bad_duration_is_refused_naming_what_was_given(text):
     with pytest.raises(BadDuration) as err:
         Duration.parse(text)
     assert err.value.message().startswith(f"{text} is not a duration")
+
+
+def test_a_duration_adds_its_parts_in_any_order():
+    """Weeks after days still add up ("3d2w" is 17 days), as do repeated units."""
+    assert Duration.parse("3d2w") == Duration(days=17) == Duration.parse("2w3d")
+    assert Duration.parse("1y2m1y") == Duration(years=2, months=2)
+    assert Duration.parse("5h1d2h") == Duration(days=1, hours=7)

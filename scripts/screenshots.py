@@ -241,6 +241,30 @@ def shoot(app, lang: str, work: Path, out: Path) -> None:
     from tests.support.screen_texts import menu_texts
     TEXTS[f"{out.name}/05c-tray-menu"] = menu_texts(tray.menu) + [tray.tray.toolTip()]
 
+    # 3e. a second backup place that fails (a file stands where its folder should be): the
+    # banner says which database, which place and why, whatever database is selected
+    import dataclasses
+
+    blocked = work / "USB-KEDUA"
+    blocked.write_text("not a folder")
+    settings = ctx.settings()
+    settings.profiles = [dataclasses.replace(p, repos=[*p.repos, str(blocked)]) if p.name == profile.name else p
+                         for p in settings.profiles]
+    ctx.save_settings(settings)
+    profile = ctx.profile(profile.name)
+    done = []
+    ctx.bus.backup_finished.connect(lambda name, res: done.append(res))
+    ctx.backup_now(profile)
+    pump(app, lambda: bool(done), timeout=300)
+    win.refresh_status()
+    pump(app, settle=0.5)
+    save(app, win, out, "05d-main-window-copy-failing")
+    settings = ctx.settings()
+    settings.profiles = [dataclasses.replace(p, repos=[r for r in p.repos if r != str(blocked)])
+                         if p.name == profile.name else p for p in settings.profiles]
+    ctx.save_settings(settings)
+    profile = ctx.profile(profile.name)
+
     # 4. schedule, settings, history
     from kasirbackup.gui.history_dialog import HistoryDialog
     from kasirbackup.gui.schedule_dialog import ScheduleDialog

@@ -166,7 +166,8 @@ def test_every_window_fits_the_laptop_screen_and_nothing_is_cut_off(places):
 def test_every_screen_was_walked(screens):
     names = {k.split("/", 1)[1] for k in screens}
     for expected in ("01-setup-database", "04-setup-protected", "04b-setup-keep-question", "05-main-window",
-                     "05b-main-window-technical-details", "05c-tray-menu", "07-restore-preview", "10-restore-result",
+                     "05b-main-window-technical-details", "05c-tray-menu", "05d-main-window-copy-failing",
+                     "07-restore-preview", "10-restore-result",
                      "11-schedule", "12-settings-1", "12b-online-storage", "12c-new-passphrase", "12d-recovery-sheet",
                      "13-history", "14-export", "15-import", "16-quit-question"):
         assert expected in names, sorted(names)

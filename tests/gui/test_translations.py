@@ -703,3 +703,23 @@ def test_the_wizard_buttons_of_every_platform_style_are_translated():
     for source in ("&Next", "&Next >", "< &Back", "Go Back", "Continue", "Commit", "&Finish", "Done", "Cancel",
                    "&Help", "Help"):
         assert source in have, f"QWizard {source!r} has no Indonesian in qtbase_id.ts"
+
+
+def test_pseudo_locale_on_a_laptop_at_125_percent(tmp_path):
+    """The same fit checks, 40 % longer strings, on a 1366×768 screen at 125 % scaling (Qt's
+    offscreen screen; the scale factor must be set before Qt starts: a child pytest)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    laptop = tmp_path / "laptop.json"
+    laptop.write_text(json.dumps({"synchronousWindowSystemEvents": False, "windowFrameMargins": False,
+                                  "screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768,
+                                               "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={laptop}", QT_SCALE_FACTOR="1.25")
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(Path(__file__)),
+                           "-k", "fits_pseudo_locale"], env=env, capture_output=True, text=True, timeout=900,
+                          cwd=str(ROOT))
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    assert " passed" in proc.stdout and "deselected" in proc.stdout

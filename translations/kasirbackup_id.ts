@@ -3790,16 +3790,8 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Penyimpanan cloud {location} tidak menerima kunci akses itu.</translation>
     </message>
     <message>
-        <source>Check the access key id and secret (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the credentials file).</source>
-        <translation>Periksa id dan rahasia kunci akses (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY atau file kredensial).</translation>
-    </message>
-    <message>
         <source>No access key is set up for the off-site storage {location}.</source>
         <translation>Belum ada kunci akses untuk penyimpanan cloud {location}.</translation>
-    </message>
-    <message>
-        <source>Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or add the key to the AWS credentials file.</source>
-        <translation>Isi AWS_ACCESS_KEY_ID dan AWS_SECRET_ACCESS_KEY, atau tambahkan kuncinya ke file kredensial AWS.</translation>
     </message>
     <message>
         <source>The off-site storage {location} refused access (permission denied).</source>
@@ -3844,6 +3836,14 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>Free some space there (the check needs room for one copy of the database) and try again; the existing backups are unchanged.</source>
         <translation>Kosongkan sebagian ruang di sana (pemeriksaan butuh ruang untuk satu salinan database), lalu coba lagi; cadangan yang sudah ada tidak berubah.</translation>
+    </message>
+    <message>
+        <source>Enter the keys from your provider again (Settings, Backup places, Add online storage); the command line also reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.</source>
+        <translation>Masukkan lagi kunci dari penyedia Anda (Pengaturan, Tempat cadangan, Tambah penyimpanan cloud); baris perintah juga membaca AWS_ACCESS_KEY_ID dan AWS_SECRET_ACCESS_KEY.</translation>
+    </message>
+    <message>
+        <source>Enter the keys from your provider (Settings, Backup places, Add online storage); the command line also reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.</source>
+        <translation>Masukkan kunci dari penyedia Anda (Pengaturan, Tempat cadangan, Tambah penyimpanan cloud); baris perintah juga membaca AWS_ACCESS_KEY_ID dan AWS_SECRET_ACCESS_KEY.</translation>
     </message>
     <message>
         <source>Something unexpected went wrong. The details are in the log file.</source>

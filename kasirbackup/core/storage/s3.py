@@ -87,13 +87,15 @@ class S3BucketMissing(KasirBackupError):
 class S3BadCredentials(KasirBackupError):
     code = "s3-bad-credentials"
     template = "The off-site storage {location} does not accept the access key."
-    hint = "Check the access key id and secret (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the credentials file)."
+    hint = ("Enter the keys from your provider again (Settings, Backup places, Add online storage); the "
+            "command line also reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.")
 
 
 class S3NoCredentials(KasirBackupError):
     code = "s3-no-credentials"
     template = "No access key is set up for the off-site storage {location}."
-    hint = "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or add the key to the AWS credentials file."
+    hint = ("Enter the keys from your provider (Settings, Backup places, Add online storage); the command line "
+            "also reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.")
 
 
 class S3AccessDenied(RepoReadOnly):

@@ -34,6 +34,9 @@ QT_WORDS = {"next", "back", "cancel", "finish", "commit", "help", "close", "appl
 NAMES = {"english", "indonesia", "python", "documents", "amazon", "cloudflare", "backblaze", "wasabi"}
 #: a command to type and the key block's marker lines (a recovery sheet) are not prose
 _COMMAND = re.compile(r"^\s*(?:kasirbackup\s.*|-{3,}.*-{3,})$", re.M)
+#: text that is no language at all: a recovery sheet's key block (base64), ids and
+#: fingerprints (hex), any long unbroken token — random letters in them spell "add" or "done"
+_OPAQUE = re.compile(r"-{3,}BEGIN.*?-{3,}END[^\n]*|\b[0-9a-fA-F]{8,}\b|\S{32,}", re.S)
 _PLACEHOLDER = re.compile(r"\{[^}]*\}|%[0-9n]+|%L[0-9]|<[^>]+>|&(?:nbsp|amp|lt|gt);")
 _PATH = re.compile(r"(?:[A-Za-z]:)?[\\/]?[\w.~-]+(?:[\\/][\w .~-]+)+|\S+\.(?:db|sqlite3?|csv|json|xlsx|sql|txt)\b")
 _NAME = re.compile(r"\w+://\S*|\w+(?:[-_]\w+)+")      # URLs, names such as toko-contoh or USB-BACKUP
@@ -105,7 +108,7 @@ def english_only() -> set[str]:
 
 
 def english_words_in(text: str, vocabulary: set[str]) -> list[str]:
-    return sorted(words(_PATH.sub(" ", _COMMAND.sub(" ", text))) & vocabulary)
+    return sorted(words(_PATH.sub(" ", _COMMAND.sub(" ", _OPAQUE.sub(" ", text)))) & vocabulary)
 
 
 def test_the_vocabulary_knows_english_and_lets_names_through():
@@ -118,6 +121,11 @@ def test_the_vocabulary_knows_english_and_lets_names_through():
     sheet = "Jalankan:\n    kasirbackup recovery-sheet --restore X\n-----BEGIN KASIRBACKUP REPOSITORY KEY-----\n"
     assert not english_words_in(sheet, vocab)                       # a command and a marker line
     assert english_words_in(sheet + "then restore the backup", vocab) == ["backup", "restore", "the", "then"]
+    opaque = "-----BEGIN KASIRBACKUP REPOSITORY KEY-----\nx9done7add1\n-----END KASIRBACKUP REPOSITORY KEY-----"
+    hexid = "1c0add0ade96dc69e0f0285c991c4fae"
+    assert english_words_in("x9done7add1" * 6 + " " + hexid, {"done", "add"}) == []  # a key line, an id
+    assert english_words_in("x9done7add1", {"done", "add"}) == ["add", "done"]     # short: read as words
+    assert not english_words_in(f"{opaque}\nCadangan {hexid}", vocab)           # a key block, an id
 
 
 #: a shop's laptop: 1366×768 at 125 % scaling, 1093×614 points (Qt's offscreen screen)

@@ -59,6 +59,15 @@ class RunResult:
         return self.result == Result.SUCCESS
 
 
+# a run's message in the history, in English; the window says it again in its own language
+# from these same templates (gui/engine_text.py)
+MSG_VERIFIED = "backup {id} verified, {bytes} bytes added"
+MSG_PRUNED = ", {pruned} old backups removed"
+MSG_READ_BACK = ", {read} stored files read back and intact"
+MSG_DRILL_FAILED = "backup {id} failed its restore drill: {detail}"
+MSG_CANCELLED = "cancelled by the user; nothing was changed"
+MSG_OFFSITE_PENDING = "off-site copy pending: "
+
 _KIND = {Trigger.MANUAL: Kind.MANUAL, Trigger.SCHEDULED: Kind.SCHEDULED,
          Trigger.CATCH_UP: Kind.CATCH_UP, Trigger.RETRY: Kind.SCHEDULED}
 
@@ -73,7 +82,7 @@ def run_profile(profile: Profile, trigger: Trigger, history: History, progress: 
         for location in profile.repos:
             result.outcomes.append(_one_repo(profile, location, trigger, progress, cancel, translate))
     except Cancelled:
-        history.finish(run_id, Result.CANCELLED, clock(), "cancelled by the user; nothing was changed")
+        history.finish(run_id, Result.CANCELLED, clock(), MSG_CANCELLED)
         raise
     except BaseException as exc:   # a bug: still record the run
         history.finish(run_id, Result.FAILED, clock(), f"{type(exc).__name__}: {exc}")
@@ -83,7 +92,7 @@ def run_profile(profile: Profile, trigger: Trigger, history: History, progress: 
         # the first repository is the local one: when it is good, the shop is protected and
         # only the off-site copy is pending (retried with back-off)
         result.result = Result.PARTIAL if result.outcomes[0].ok else Result.FAILED
-        prefix = "off-site copy pending: " if result.result == Result.PARTIAL else ""
+        prefix = MSG_OFFSITE_PENDING if result.result == Result.PARTIAL else ""
         result.message = prefix + "; ".join(f"{o.repo}: {o.message}" for o in bad)
     else:
         result.message = "; ".join(o.message for o in result.outcomes)
@@ -119,21 +128,21 @@ def _one_repo(profile: Profile, location: str, trigger: Trigger, progress: Progr
             snap = res.snapshot
             out.snapshot_id, out.bytes_added = snap.id, snap.added_bytes
             if not snap.verified:
-                out.message = f"backup {snap.short_id} failed its restore drill: {snap.verification.detail}"
+                out.message = MSG_DRILL_FAILED.format(id=snap.short_id, detail=snap.verification.detail)
                 return out
             if profile.prune_after_backup:
                 pr = prune(repo, profile.retention.policy(), progress=progress, cancel=cancel)
                 out.pruned = len(pr.removed)
             out.ok = True
-            out.message = f"backup {snap.short_id} verified, {snap.added_bytes} bytes added" + \
-                (f", {out.pruned} old backups removed" if out.pruned else "")
+            out.message = MSG_VERIFIED.format(id=snap.short_id, bytes=snap.added_bytes) + \
+                (MSG_PRUNED.format(pruned=out.pruned) if out.pruned else "")
             if location != profile.repos[0]:
                 sampled = sampled_check_if_due(repo, progress, cancel)
                 if sampled is not None and not sampled.ok:
                     out.ok = False
                     out.message = "the off-site copy is damaged: " + "; ".join(sampled.problems[:3])
                 elif sampled is not None:
-                    out.message += f", {sampled.packs_read} stored files read back and intact"
+                    out.message += MSG_READ_BACK.format(read=sampled.packs_read)
         except Cancelled:
             raise
         except KasirBackupError as exc:

@@ -15,17 +15,13 @@ import re
 
 from PySide6.QtCore import QCoreApplication
 
+from ..app import runner
 from ..core.errors import KasirBackupError
 from .i18n import fmt_number, fmt_size
 
 translate = QCoreApplication.translate
 
 _FIELD = re.compile(r"\{(\w+)\}")
-_VERIFIED = re.compile(r"^backup (?P<id>[0-9a-f]{8}) verified, (?P<bytes>\d+) bytes added"
-                       r"(?:, (?P<pruned>\d+) old backups removed)?"
-                       r"(?:, (?P<read>\d+) stored files read back and intact)?$")
-_DRILL_FAILED = re.compile(r"^backup (?P<id>[0-9a-f]{8}) failed its restore drill: (?P<detail>.*)$")
-_PENDING = "off-site copy pending: "
 
 
 def _classes(cls=KasirBackupError):
@@ -45,6 +41,16 @@ def _pattern(text: str, seen: set[str]) -> str:
         pos = m.end()
     out.append(re.escape(text[pos:]))
     return "".join(out)
+
+
+def _whole(template: str, tail: str = "") -> re.Pattern:
+    return re.compile("^" + _pattern(template, set()) + tail + "$", re.DOTALL)
+
+
+# a run's own summary, from the templates the runner writes it with
+_VERIFIED = _whole(runner.MSG_VERIFIED, f"(?:{_pattern(runner.MSG_PRUNED, set())})?"
+                                        f"(?:{_pattern(runner.MSG_READ_BACK, set())})?")
+_DRILL_FAILED = _whole(runner.MSG_DRILL_FAILED)
 
 
 @functools.lru_cache(maxsize=1)
@@ -84,23 +90,27 @@ def error_message_text(text: str) -> str:
     return text
 
 
+def _summary(m: re.Match) -> str:
+    said = translate("history", "backup {id} checked by a test restore, {size} added").format(
+        id=m["id"], size=fmt_size(int(m["bytes"])))
+    if m["pruned"]:
+        said += translate("history", ", {n} old backups removed").format(n=fmt_number(int(m["pruned"])))
+    if m["read"]:
+        said += translate("history", ", {n} stored files read back and intact").format(n=fmt_number(int(m["read"])))
+    return said
+
+
 def _part_text(part: str) -> str:
     m = _VERIFIED.match(part)
     if m:
-        said = translate("history", "backup {id} checked by a test restore, {size} added").format(
-            id=m["id"], size=fmt_size(int(m["bytes"])))
-        if m["pruned"]:
-            said += translate("history", ", {n} old backups removed").format(n=fmt_number(int(m["pruned"])))
-        if m["read"]:
-            said += translate("history", ", {n} stored files read back and intact").format(
-                n=fmt_number(int(m["read"])))
-        return said
+        try:
+            return _summary(m)
+        except ValueError:          # not the runner's numbers after all: shown as stored
+            return part
     m = _DRILL_FAILED.match(part)
     if m:
         return translate("history", "backup {id} failed its test restore: {detail}").format(
             id=m["id"], detail=m["detail"])
-    if part == "cancelled by the user; nothing was changed":
-        return translate("history", "cancelled; nothing was changed")
     # "<place>: <message>" of a place that failed
     place, sep, rest = part.partition(": ")
     if sep and ("/" in place or "\\" in place or "://" in place):
@@ -112,11 +122,12 @@ def run_message_text(message: str) -> str:
     """A backup run's stored message ("; "-separated parts, one per place and note)."""
     if not message:
         return message
-    if message == "cancelled by the user; nothing was changed":
-        return _part_text(message)
+    if message == runner.MSG_CANCELLED:
+        return translate("history", "cancelled; nothing was changed")
     prefix = ""
-    if message.startswith(_PENDING):
-        prefix, message = translate("history", "off-site copy pending: "), message[len(_PENDING):]
+    if message.startswith(runner.MSG_OFFSITE_PENDING):
+        prefix = translate("history", "off-site copy pending: ")
+        message = message[len(runner.MSG_OFFSITE_PENDING):]
     whole = error_message_text(message)
     if whole != message:
         return prefix + whole

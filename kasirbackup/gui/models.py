@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from ..app.history import Entry, Operation, Result, Run
-from ..core.repo.manifest import Kind, Snapshot
+from ..core.repo.manifest import IMPORT_SAFETY_LABEL, RESTORE_SAFETY_LABEL, Kind, Snapshot
 from . import history_texts
 from .i18n import fmt_datetime, fmt_size
 
@@ -31,8 +31,8 @@ def kind_text(kind: Kind | str) -> str:
     }.get(k, k.value)
 
 
-_BEFORE_RESTORE = re.compile(r"^before restoring ([0-9a-f]{8})$")
-_BEFORE_IMPORT = re.compile(r"^before import of (.+)$")
+_BEFORE_RESTORE = re.compile("^" + re.escape(RESTORE_SAFETY_LABEL).replace(re.escape("{id}"), "([0-9a-f]{8})") + "$")
+_BEFORE_IMPORT = re.compile("^" + re.escape(IMPORT_SAFETY_LABEL).replace(re.escape("{file}"), "(.+)") + "$")
 
 
 def label_text(s: Snapshot, snapshots: Iterable[Snapshot] = ()) -> str:

@@ -36,7 +36,7 @@ from .files import ImportFile, ImportFileMissing, ImportLimits, detect_format
 from .json import open_json
 from .stage import StagedTable, create_staging, stage_file
 from .xlsx import open_xlsx
-from ..repo.manifest import Snapshot
+from ..repo.manifest import IMPORT_SAFETY_LABEL, Snapshot
 from ..progress import CancelToken, Progress, no_progress
 from ..repo.repository import Repository
 from ..holders import ensure_closed
@@ -283,7 +283,7 @@ def _safety_snapshot(repo: Repository, plan: ImportPlan, live: sqlite3.Connectio
                      cancel: CancelToken) -> Snapshot:
     image = plan.workdir / "before-import.db"
     try:
-        return take_safety_snapshot(repo, live, plan.target, image, f"before import of {plan.file.name}",
+        return take_safety_snapshot(repo, live, plan.target, image, IMPORT_SAFETY_LABEL.format(file=plan.file.name),
                                     progress, cancel)
     except SafetySnapshotFailed as exc:
         raise ImportSafetyFailed(**exc.params) from exc

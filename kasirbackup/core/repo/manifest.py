@@ -22,6 +22,12 @@ class Kind(str, Enum):
     IMPORTED = "imported"
 
 
+#: the labels of the ``before-restore`` safety snapshots a live restore and an import take
+#: (the window names the restored backup, or the imported file, from them)
+RESTORE_SAFETY_LABEL = "before restoring {id}"
+IMPORT_SAFETY_LABEL = "before import of {file}"
+
+
 @dataclass(slots=True)
 class DatabaseInfo:
     """What identifies the database a snapshot was taken from."""

@@ -36,7 +36,7 @@ from ..faults import reached
 from ..errors import (DatabaseCorrupt, DiskFull, KasirBackupError, NotADatabase, TargetIsDirectory,
                      VerificationFailed)
 from .identity import IdentityCheck, OtherDatabase, compare
-from ..repo.manifest import Kind, Snapshot
+from ..repo.manifest import RESTORE_SAFETY_LABEL, Kind, Snapshot
 from ..progress import CancelToken, Progress, no_progress
 from ..repo.repository import Repository
 from .mode_preview import ModePreview, preview_merge, preview_replace
@@ -399,7 +399,7 @@ def execute_restore(repo: Repository, plan: RestorePlan, wait_s: float = 0.0, pr
         # 1. the safety snapshot, taken while we hold the lock
         safety_image = plan.workdir / "before-restore.db"
         safety = take_safety_snapshot(repo, live, plan.target, safety_image,
-                                      f"before restoring {plan.snapshot.short_id}", progress, cancel)
+                                      RESTORE_SAFETY_LABEL.format(id=plan.snapshot.short_id), progress, cancel)
         reached("restore.safety")
         cancel.check()       # the last moment a cancel leaves everything as it was
 

@@ -453,12 +453,14 @@ def plan_backup_folder(folder: str | os.PathLike, profile_name: str,
     anc = existing_ancestor(target)
     if anc is None or not anc.is_dir():
         raise RepoIsFile(path=str(anc or target))
-    _probe(anc, str(target))
+    probe_writable(anc, str(target))
     return FolderPlan(chosen, target, existing, encrypted, same_disk(db_path, anc) if db_path else None,
                       _free(anc))
 
 
-def _probe(folder: Path, shown: str) -> None:
+def probe_writable(folder: Path, shown: str) -> None:
+    """Create and remove a small file in ``folder``: the user error (``shown`` named) if it
+    cannot be written — the only check that holds for ACLs, read-only mounts and shares."""
     import tempfile
 
     try:

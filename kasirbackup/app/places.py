@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path, PureWindowsPath
 
-from ..core.errors import KasirBackupError, os_error_to_user
+from ..core.errors import KasirBackupError
 
 
 class BackupDiskMissing(KasirBackupError):
@@ -104,14 +104,8 @@ def check_writable(location: str) -> None:
     if location.lower().startswith("s3://"):
         return
     check_destination(location)
-    import tempfile
+    from .discover import existing_ancestor, probe_writable
 
-    folder = Path(os.path.abspath(os.path.expanduser(location)))
-    while not folder.exists() and folder.parent != folder:
-        folder = folder.parent
-    try:
-        fd, name = tempfile.mkstemp(prefix=".kasirbackup-probe-", dir=folder)
-        os.close(fd)
-        os.unlink(name)
-    except OSError as exc:
-        raise os_error_to_user(exc, location) from None
+    folder = existing_ancestor(location)
+    if folder is not None:
+        probe_writable(folder, location)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QCheckBox, QLabel, QWizard
 
-from kasirbackup.app import discover
 from kasirbackup.app.autostart import gui_command, parse_desktop_exec
 from kasirbackup.app.settings import SettingsStore
 from kasirbackup.app.status import Level
@@ -16,20 +15,13 @@ from kasirbackup.gui.mainwindow import MainWindow
 from kasirbackup.gui.setup_wizard import SetupWizard
 
 from .test_setup_wizard import WAIT, _pick_folder, _run_first_backup, _to_folder_page
+from . import test_setup_wizard
 
 NO_RESTART = ("Scheduled backups stop when this computer restarts: nothing starts KasirBackup. "
               "Turn on 'Start when I log in' in Settings.")
 
 
-@pytest.fixture(autouse=True)
-def private_home(tmp_path, monkeypatch):
-    """The same private home as the context's start-with-login (tests/gui/conftest.py)."""
-    home = tmp_path / "home"
-    (home / "Documents").mkdir(parents=True)
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("USERPROFILE", str(home))
-    monkeypatch.setattr(discover, "removable_mounts", lambda *a, **k: [])
-    return home
+private_home = test_setup_wizard.private_home     # autouse: a private home, no real USB disks
 
 
 @pytest.fixture

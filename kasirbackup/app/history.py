@@ -32,6 +32,7 @@ class Trigger(str, Enum):
     SCHEDULED = "scheduled"
     CATCH_UP = "catch-up"
     RETRY = "retry"
+    CONTINUOUS = "continuous"     # continuous protection: a snapshot a minute after a change
 
 
 class Result(str, Enum):
@@ -298,13 +299,21 @@ class History:
         r = self._runs("profile = ? AND result = ?", (profile, Result.SUCCESS.value), 1)
         return r[0] if r else None
 
-    def attempts(self, profile: str, limit: int = 10) -> list[Run]:
-        """Newest first, without skips."""
-        return self._runs("profile = ? AND result != ?", (profile, Result.SKIPPED.value), limit)
+    def attempts(self, profile: str, limit: int = 10, continuous: bool = True) -> list[Run]:
+        """Newest first, without skips (and without continuous snapshots unless ``continuous``)."""
+        if continuous:
+            return self._runs("profile = ? AND result != ?", (profile, Result.SKIPPED.value), limit)
+        return self._runs("profile = ? AND result != ? AND trigger != ?",
+                          (profile, Result.SKIPPED.value, Trigger.CONTINUOUS.value), limit)
 
-    def last_attempt(self, profile: str) -> Run | None:
-        """The newest run that really tried (not a skip)."""
-        r = self._runs("profile = ? AND result != ?", (profile, Result.SKIPPED.value), 1)
+    def last_attempt(self, profile: str, continuous: bool = False) -> Run | None:
+        """The newest run that really tried (not a skip); of the scheduled runs only (the
+        nightly slot, catch-up, retry, manual), unless ``continuous`` counts too."""
+        if continuous:
+            r = self._runs("profile = ? AND result != ?", (profile, Result.SKIPPED.value), 1)
+        else:
+            r = self._runs("profile = ? AND result != ? AND trigger != ?",
+                           (profile, Result.SKIPPED.value, Trigger.CONTINUOUS.value), 1)
         return r[0] if r else None
 
     def record_places(self, run_id: int, outcomes: list[PlaceOutcome]) -> None:

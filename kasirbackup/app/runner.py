@@ -6,14 +6,16 @@ repository lock)."""
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from ..core.snapshot.backup import BackupRequest, backup
 from ..core.errors import Cancelled, KasirBackupError
-from ..core.repo.manifest import Kind
+from ..core.repo.manifest import DRILL, READBACK, Kind
 from ..core.progress import CancelToken, Progress, no_progress
 from ..core.retention.prune import prune
 from ..core.repo.repository import Repository
@@ -62,6 +64,7 @@ class RunResult:
 # a run's message in the history, in English; the window says it again in its own language
 # from these same templates (gui/engine_text.py)
 MSG_VERIFIED = "backup {id} verified, {bytes} bytes added"
+MSG_READ_BACK_SNAPSHOT = "backup {id} read back and checked, {bytes} bytes added"
 MSG_PRUNED = ", {pruned} old backups removed"
 MSG_READ_BACK = ", {read} stored files read back and intact"
 MSG_DRILL_FAILED = "backup {id} failed its restore drill: {detail}"
@@ -69,17 +72,36 @@ MSG_CANCELLED = "cancelled by the user; nothing was changed"
 MSG_OFFSITE_PENDING = "off-site copy pending: "
 
 _KIND = {Trigger.MANUAL: Kind.MANUAL, Trigger.SCHEDULED: Kind.SCHEDULED,
-         Trigger.CATCH_UP: Kind.CATCH_UP, Trigger.RETRY: Kind.SCHEDULED}
+         Trigger.CATCH_UP: Kind.CATCH_UP, Trigger.RETRY: Kind.SCHEDULED, Trigger.CONTINUOUS: Kind.CONTINUOUS}
+
+#: continuous protection: the whole restore drill runs at least this often on the newest snapshot
+DRILL_EVERY = timedelta(hours=24)
+#: continuous protection prunes at most this often (a prune reads every index)
+PRUNE_EVERY_S = 3600.0
+_last_prune: dict[str, float] = {}
+
+
+def check_for(repo: Repository, db_path: str, now: datetime | None = None) -> str:
+    """How a continuous snapshot of ``db_path`` is checked: by reading back what it adds,
+    unless no snapshot of that database here was drilled in the last 24 hours."""
+    now = now or datetime.now(timezone.utc)
+    wanted = {os.path.abspath(os.path.expanduser(db_path)), os.path.realpath(os.path.expanduser(db_path))}
+    for s in repo.snapshots():
+        if s.source_path in wanted and s.drilled and now - s.created_utc < DRILL_EVERY:
+            return READBACK
+    return DRILL
 
 
 def run_profile(profile: Profile, trigger: Trigger, history: History, progress: Progress = no_progress,
                 cancel: CancelToken | None = None, clock: Callable[[], datetime] | None = None,
-                translate: Callable[[str], str] | None = None) -> RunResult:
+                translate: Callable[[str], str] | None = None, places: list[str] | None = None) -> RunResult:
+    """Back up ``profile`` into each of its places (``places``: only these of them; continuous
+    protection sends off-site copies at their own pace)."""
     clock = clock or (lambda: datetime.now().astimezone())
     run_id = history.start(profile.name, trigger, clock())
     result = RunResult(profile.name, trigger, Result.SUCCESS)
     try:
-        for location in profile.repos:
+        for location in (places if places is not None else profile.repos):
             result.outcomes.append(_one_repo(profile, location, trigger, progress, cancel, translate))
     except Cancelled:
         history.finish(run_id, Result.CANCELLED, clock(), MSG_CANCELLED)
@@ -91,7 +113,8 @@ def run_profile(profile: Profile, trigger: Trigger, history: History, progress: 
     if bad:
         # the first repository is the local one: when it is good, the shop is protected and
         # only the off-site copy is pending (retried with back-off)
-        result.result = Result.PARTIAL if result.outcomes[0].ok else Result.FAILED
+        local_ok = next((o.ok for o in result.outcomes if o.repo == profile.repos[0]), True)
+        result.result = Result.PARTIAL if local_ok else Result.FAILED
         prefix = MSG_OFFSITE_PENDING if result.result == Result.PARTIAL else ""
         result.message = prefix + "; ".join(f"{o.repo}: {o.message}" for o in bad)
     else:
@@ -124,19 +147,23 @@ def _one_repo(profile: Profile, location: str, trigger: Trigger, progress: Progr
                     repo.save_config()
                 finally:
                     lock.release()
-            res = backup(repo, BackupRequest(profile.db_path, kind=_KIND[trigger]), progress, cancel)
+            continuous = trigger == Trigger.CONTINUOUS
+            check = check_for(repo, profile.db_path) if continuous else DRILL
+            res = backup(repo, BackupRequest(profile.db_path, kind=_KIND[trigger], check=check), progress, cancel)
             snap = res.snapshot
             out.snapshot_id, out.bytes_added = snap.id, snap.added_bytes
             if not snap.verified:
                 out.message = MSG_DRILL_FAILED.format(id=snap.short_id, detail=snap.verification.detail)
                 return out
-            if profile.prune_after_backup:
+            if profile.prune_after_backup and _prune_due(location, continuous):
                 pr = prune(repo, profile.retention.policy(), progress=progress, cancel=cancel)
                 out.pruned = len(pr.removed)
+                _last_prune[location] = time.monotonic()
             out.ok = True
-            out.message = MSG_VERIFIED.format(id=snap.short_id, bytes=snap.added_bytes) + \
+            said = MSG_VERIFIED if snap.drilled else MSG_READ_BACK_SNAPSHOT
+            out.message = said.format(id=snap.short_id, bytes=snap.added_bytes) + \
                 (MSG_PRUNED.format(pruned=out.pruned) if out.pruned else "")
-            if location != profile.repos[0]:
+            if location != profile.repos[0] and not continuous:
                 sampled = sampled_check_if_due(repo, progress, cancel)
                 if sampled is not None and not sampled.ok:
                     out.ok = False
@@ -151,6 +178,13 @@ def _one_repo(profile: Profile, location: str, trigger: Trigger, progress: Progr
         except OSError as exc:
             out.message = f"{exc.strerror or exc}"
     return out
+
+
+def _prune_due(location: str, continuous: bool) -> bool:
+    if not continuous:
+        return True
+    last = _last_prune.get(location)
+    return last is None or time.monotonic() - last >= PRUNE_EVERY_S
 
 
 def _auto_export(profile: Profile, trigger: Trigger, first: RepoOutcome, progress: Progress,

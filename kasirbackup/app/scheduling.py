@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Callable, Iterator
 
+from .continuous import WATCH_EVERY, ContinuousWatch, outcomes_of
 from .history import History, Result, Trigger
 from .settings import Profile, Schedule, SettingsStore
 
@@ -31,6 +32,7 @@ SLOT_EARLY = timedelta(seconds=60)      # a run this close before a slot is that
 HEARTBEAT = timedelta(seconds=30)
 RESYNC = timedelta(minutes=15)
 SLEEP_GAP = timedelta(seconds=90)       # a heartbeat this late means the machine slept
+_SERVICE_JOBS = frozenset({"heartbeat", "watch"})
 BACKOFF = (timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1), timedelta(hours=3))
 
 
@@ -143,7 +145,7 @@ def retry_at(profile: Profile, history: History) -> datetime | None:
     # failures in a row since the last run that was not itself a retry (a new day's
     # scheduled run starts the back-off again)
     n = 0
-    for run in history.attempts(profile.name, limit=len(BACKOFF) + 2):
+    for run in history.attempts(profile.name, limit=len(BACKOFF) + 2, continuous=False):
         if run.result not in retryable:
             break
         n += 1
@@ -181,6 +183,9 @@ class ScheduleService:
         self._last_beat: datetime | None = None
         self._last_sync: datetime | None = None
         self.on_sleep_detected: Callable[[], None] | None = None
+        #: continuous protection (app/continuous.py); ``run`` is called with the places to
+        #: back up as a third argument for its runs
+        self.continuous = ContinuousWatch(history, self._run_continuous, clock=lambda: self.clock().timestamp())
 
     # jobs -------------------------------------------------------------------------------------
     def _job(self, job_id: str, at: datetime, name: str, trigger: Trigger) -> None:
@@ -207,6 +212,9 @@ class ScheduleService:
         self.scheduler.add_job(self.heartbeat, IntervalTrigger(seconds=HEARTBEAT.total_seconds()),
                                id="heartbeat", replace_existing=True, misfire_grace_time=None,
                                coalesce=True, max_instances=1)
+        # a look that is late is simply skipped: the next one comes in two seconds
+        self.scheduler.add_job(self.watch, IntervalTrigger(seconds=WATCH_EVERY), id="watch",
+                               replace_existing=True, misfire_grace_time=None, coalesce=True, max_instances=1)
         self.resync()
 
     def resync(self) -> list[Planned]:
@@ -219,6 +227,7 @@ class ScheduleService:
         except Exception as exc:
             log.error("cannot read the settings: %s", exc)
             return planned
+        self.continuous.sync(profiles)
         wanted = set()
         for p in profiles:
             nxt = next_fire(p.schedule, now, self.tz)
@@ -239,7 +248,7 @@ class ScheduleService:
                 planned.append(Planned(p.name, at, Trigger.RETRY))
                 wanted.add(f"retry:{p.id}")
         for job in list(self.scheduler.get_jobs()):
-            if job.id != "heartbeat" and job.id not in wanted:
+            if job.id not in _SERVICE_JOBS and job.id not in wanted:
                 self._drop(job.id)
         return planned
 
@@ -257,7 +266,7 @@ class ScheduleService:
     def next_runs(self) -> list[Planned]:
         out = []
         for job in self.scheduler.get_jobs():
-            if job.id == "heartbeat":
+            if job.id in _SERVICE_JOBS:
                 continue
             # before the scheduler starts, APScheduler 3.x jobs have no next_run_time yet
             at = getattr(job, "next_run_time", None) or getattr(job.trigger, "run_date", None)
@@ -265,6 +274,22 @@ class ScheduleService:
                 name, trigger = job.args
                 out.append(Planned(name, at, trigger))
         return sorted(out, key=lambda p: _utc(p.at))
+
+    def watch(self) -> None:
+        """One look at every continuously protected database (the ``watch`` job)."""
+        try:
+            self.continuous.tick()
+        except Exception:           # a look must never stop the watching
+            log.exception("continuous protection: the look failed")
+
+    def _run_continuous(self, profile: Profile, places: list[str]) -> dict[str, bool] | None:
+        lock = self._lock_for(profile.name)
+        if not lock.acquire(blocking=False):
+            return None             # a run of this database is going on: the next look decides again
+        try:
+            return outcomes_of(self._run(profile, Trigger.CONTINUOUS, places), places)
+        finally:
+            lock.release()
 
     # running ----------------------------------------------------------------------------------
     def _lock_for(self, name: str) -> threading.Lock:

@@ -53,7 +53,14 @@ class ProfileExists(KasirBackupError):
 class BadSchedule(KasirBackupError):
     code = "bad-schedule"
     template = "{text} is not a schedule."
-    hint = "Examples: daily@23:00, weekly:mon,thu@22:30, monthly:1@23:00, off."
+    hint = "Examples: continuous, continuous:120, daily@23:00, weekly:mon,thu@22:30, monthly:1@23:00, off."
+
+
+CONTINUOUS_WITHIN = "2h"
+CONTINUOUS_HOURLY = 48
+DEFAULT_CONTINUOUS = 60        # seconds: "every sale protected within a minute"
+MIN_CONTINUOUS = 10
+MAX_CONTINUOUS = 86400
 
 
 @dataclass(slots=True)
@@ -64,10 +71,21 @@ class Schedule:
     time: str = "23:00"                   # HH:MM, local time
     weekdays: list[int] = field(default_factory=lambda: list(range(7)))   # 0 = Monday
     day_of_month: int = 1                 # 1..31 (a short month runs on its last day)
+    #: continuous protection: a snapshot at most this many seconds after a change (0: off).
+    #: The daily/weekly/monthly run above stays: the full check and the off-site copies.
+    continuous: int = 0
+    #: how often off-site places follow a continuous snapshot, in seconds (0: 15 minutes for
+    #: online storage, with every snapshot for a folder)
+    offsite_every: int = 0
 
     def validate(self) -> None:
         if self.kind not in ("daily", "weekly", "monthly", "off"):
             raise BadSchedule(text=self.kind)
+        if not isinstance(self.continuous, int) or not (self.continuous == 0 or
+                                                        MIN_CONTINUOUS <= self.continuous <= MAX_CONTINUOUS):
+            raise BadSchedule(text=f"continuous:{self.continuous}")
+        if not isinstance(self.offsite_every, int) or not 0 <= self.offsite_every <= MAX_CONTINUOUS:
+            raise BadSchedule(text=f"off-site every {self.offsite_every} s")
         m = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", self.time)
         if not m:
             raise BadSchedule(text=self.time)
@@ -77,13 +95,34 @@ class Schedule:
             raise BadSchedule(text=str(self.day_of_month))
 
     @property
+    def active(self) -> bool:
+        """Does anything run on its own (a nightly run or continuous protection)?"""
+        return self.kind != "off" or self.continuous > 0
+
+    @property
     def hour_minute(self) -> tuple[int, int]:
         h, m = self.time.split(":")
         return int(h), int(m)
 
     @classmethod
     def parse(cls, text: str) -> "Schedule":
+        """``daily@HH:MM``, ``weekly:DAYS@HH:MM``, ``monthly:DAY@HH:MM``, ``off``, or
+        ``continuous[:SECONDS]`` optionally followed by ``+`` and the nightly schedule
+        (default ``daily@23:00``: the full check and the off-site copy)."""
         t = text.strip().lower()
+        m = re.fullmatch(r"continuous(?::(\d{1,6}))?(?:\+(.+))?", t)
+        if m:
+            s = cls.parse(m.group(2)) if m.group(2) else cls()
+            if m.group(2) and m.group(2).startswith("continuous"):
+                raise BadSchedule(text=text)
+            s.continuous = int(m.group(1)) if m.group(1) else DEFAULT_CONTINUOUS
+            if s.continuous < MIN_CONTINUOUS:       # (0 in settings.json means "off"; here it is a mistake)
+                raise BadSchedule(text=text)
+            try:
+                s.validate()
+            except BadSchedule:
+                raise BadSchedule(text=text) from None
+            return s
         if t in ("off", "none", "manual"):
             return cls(kind="off")
         m = re.fullmatch(r"daily@(\d{1,2}:\d{2})", t)
@@ -102,6 +141,9 @@ class Schedule:
         return s
 
     def describe(self) -> str:
+        if self.continuous:
+            nightly = Schedule(self.kind, self.time, self.weekdays, self.day_of_month).describe()
+            return f"continuous:{self.continuous}" + ("" if nightly == "daily@23:00" else f"+{nightly}")
         if self.kind == "off":
             return "off"
         if self.kind == "daily":
@@ -125,6 +167,15 @@ class Retention:
     keep_monthly: int = 12
     keep_yearly: int = 0
     keep_within: str = ""
+
+    def thin_continuous(self) -> None:
+        """The rules continuous protection adds unless they were set: every snapshot of the
+        last 2 hours, then one per hour for 2 days; the daily/weekly/monthly rules go on
+        from there (a minutely snapshot is otherwise only ``keep_last``)."""
+        if not self.keep_within:
+            self.keep_within = CONTINUOUS_WITHIN
+        if not self.keep_hourly:
+            self.keep_hourly = CONTINUOUS_HOURLY
 
     def policy(self) -> Policy:
         return Policy(self.keep_last, self.keep_hourly, self.keep_daily, self.keep_weekly, self.keep_monthly,

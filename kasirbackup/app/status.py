@@ -138,7 +138,7 @@ class RestartCover:
     os_tasks: frozenset[str] = frozenset()   # profiles with an operating-system task of their own
 
     def covers(self, profile: Profile) -> bool:
-        return self.login_start or profile.schedule.kind == "off" or profile.name in self.os_tasks
+        return self.login_start or not profile.schedule.active or profile.name in self.os_tasks
 
 
 @dataclass(frozen=True, slots=True)

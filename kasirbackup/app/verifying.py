@@ -62,6 +62,12 @@ def verify_snapshots(repo: Repository, snaps: list[Snapshot], progress: Progress
             res = drill(repo, snap, progress, cancel, full=full)
             if res.sha256 and not snap.image_sha256:
                 snap.image_sha256 = res.sha256
+            if res.verification.ok and res.facts is not None and not snap.drilled:
+                # a continuous snapshot (checked by reading back what it added) drilled now:
+                # it gains what only the drill knows
+                snap.tables = res.facts.tables
+                snap.database.schema_fingerprint = res.facts.schema_fingerprint
+                snap.database.first_rows = res.facts.first_rows
             snap.verification = res.verification
             if lock is not None:
                 repo.save_snapshot(snap)

@@ -35,9 +35,12 @@ def cmd_profile_add(args) -> int:
             setattr(ret, f"keep_{rule}", v)
     if args.keep_within:
         ret.keep_within = args.keep_within
+    schedule = Schedule.parse(args.schedule)
+    if schedule.continuous:
+        ret.thin_continuous()       # all within 2 h, hourly for 2 days (unless given)
     p = Profile(name=args.name, db_path=str(Path(args.db).expanduser().absolute()),
                 repos=[str(Path(r).expanduser().absolute()) if "://" not in r else r for r in args.repo],
-                schedule=Schedule.parse(args.schedule), retention=ret, plain_copy=args.plain_copy,
+                schedule=schedule, retention=ret, plain_copy=args.plain_copy,
                 prune_after_backup=not args.no_prune, exports=args.export or [])
     p.validate()
     settings.profiles.append(p)
@@ -161,7 +164,7 @@ def cmd_daemon(args) -> int:
     history = History()
     scheduler = BlockingScheduler(timezone=local_tz())
     service = ScheduleService(scheduler, SettingsStore(), history,
-                              lambda p, t: run_profile(p, t, history))
+                              lambda p, t, places=None: run_profile(p, t, history, places=places))
     service.start()
     for planned in service.next_runs():
         print(f"next: {planned.profile} {planned.trigger.value} at {planned.at:%Y-%m-%d %H:%M}", flush=True)
@@ -213,7 +216,9 @@ def register(sub, add) -> None:
     a.add_argument("--db", required=True)
     a.add_argument("--repo", required=True, action="append", help="backup location (repeat for more)")
     a.add_argument("--schedule", default="daily@23:00",
-                   help="daily@HH:MM, weekly:mon,thu@HH:MM, monthly:DAY@HH:MM or off (default daily@23:00)")
+                   help="daily@HH:MM, weekly:mon,thu@HH:MM, monthly:DAY@HH:MM, off, or continuous[:SECONDS] "
+                        "(a snapshot within SECONDS of a change, default 60; add +daily@HH:MM for the nightly "
+                        "full check and off-site copy, default daily@23:00) (default daily@23:00)")
     for rule in ("last", "hourly", "daily", "weekly", "monthly", "yearly"):
         a.add_argument(f"--keep-{rule}", type=int, metavar="N")
     a.add_argument("--keep-within", metavar="DURATION")

@@ -42,9 +42,35 @@ def _print_preview(diff, identity, plan_notes=(), mode_preview=None) -> None:
         print(f"  note: {note}")
 
 
+def chosen_snapshot(repo, args, db: str | None):
+    """``--snapshot ID`` or ``--at TIME`` (the newest checked backup at or before it; of the
+    database ``db`` when the location holds several)."""
+    if getattr(args, "at", None) is None:
+        return repo.find(args.snapshot)
+    import os
+
+    from ..app.scheduling import local_tz
+    from ..core.repo.pointintime import parse_moment, snapshot_at
+
+    when = parse_moment(args.at, local_tz())
+    source = None
+    if db is not None and Path(db).expanduser().is_file():
+        plain = os.path.abspath(os.path.expanduser(db))
+        real = os.path.realpath(plain)
+        snaps = repo.snapshots()
+        source = real if any(s.source_path == real for s in snaps) else plain
+        snap = snapshot_at(snaps, when, source)
+    else:
+        snap = snapshot_at(repo.snapshots(), when)
+    if not args.json:
+        print(f"As of {local_time(when)}: backup {snap.short_id} of {local_time(snap.created_at)} "
+              f"(the newest checked backup at or before it).")
+    return snap
+
+
 def cmd_restore(args) -> int:
     repo = open_repo(args)
-    snap = repo.find(args.snapshot)
+    snap = chosen_snapshot(repo, args, args.to)
     warn_problems(repo)
     bar = progress_bar(args)
     tables = [t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else None
@@ -153,7 +179,7 @@ class NeedsExistingDatabase(KasirBackupError):
 
 def cmd_diff(args) -> int:
     repo = open_repo(args)
-    snap = repo.find(args.snapshot)
+    snap = chosen_snapshot(repo, args, args.db)
     warn_problems(repo)
     bar = progress_bar(args)
     tables = [t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else None
@@ -183,6 +209,14 @@ def add_even_if_open(sp, verb: str) -> None:
                          "its own ids and may hand out again ids of sales it already gave; restart it afterwards")
 
 
+def add_which(sp) -> None:
+    which = sp.add_mutually_exclusive_group(required=True)
+    which.add_argument("--snapshot", metavar="ID", help="id prefix or 'latest'")
+    which.add_argument("--at", metavar="TIME",
+                       help='the newest checked backup at or before this moment: "2026-12-04 14:30" (local time) '
+                            "or ISO 8601 with an offset")
+
+
 def add_rows(sp) -> None:
     sp.add_argument("--rows", type=int, default=5, metavar="N",
                     help="list the first N rows of each kind of change (default 5; 0: counts only)")
@@ -192,7 +226,7 @@ def register(sub, add) -> None:
     sp = add("restore", "restore a backup to a new file, or into an existing database (after a safety backup)",
              cmd_restore)
     sp.add_argument("--repo", required=True)
-    sp.add_argument("--snapshot", required=True, metavar="ID", help="id prefix or 'latest'")
+    add_which(sp)
     sp.add_argument("--to", required=True, metavar="PATH",
                     help="a new file to create, or the existing database to restore into")
     sp.add_argument("--tables", metavar="T1,T2", help="restore only these tables (existing database)")
@@ -219,7 +253,7 @@ def register(sub, add) -> None:
 
     sp = add("diff", "compare a backup with a database: what a restore would change", cmd_diff)
     sp.add_argument("--repo", required=True)
-    sp.add_argument("--snapshot", required=True, metavar="ID")
+    add_which(sp)
     sp.add_argument("--db", required=True, metavar="PATH")
     sp.add_argument("--mode", choices=["replace", "merge"], default="replace",
                     help="the restore to preview (merge: worked out by merging a scratch copy)")

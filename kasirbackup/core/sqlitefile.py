@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import threading
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,10 +93,78 @@ def check_source(path: str | os.PathLike) -> tuple[Path, Header]:
 
 
 def connect_readonly(path: str | os.PathLike, timeout: float = 10.0) -> sqlite3.Connection:
-    """A connection that can never write: no checkpoint, never deletes -wal/-shm."""
+    """A connection that can never write: no checkpoint, never deletes -wal/-shm. While it
+    is open the file is ``in_use`` by this process (see ``claim``)."""
     uri = Path(path).absolute().as_uri() + "?mode=ro"
-    return sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None,
-                           check_same_thread=False)
+    return connect_claimed(path, uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False)
+
+
+# -- our own connections to a shop's database ---------------------------------------------------
+#
+# POSIX drops every lock a process holds on a file when *any* descriptor of that file is
+# closed by that process (SQLite's "How To Corrupt", 2.2). While one of our connections to
+# a database is open — a capture's SHARED lock, a restore's EXCLUSIVE lock, a WAL
+# connection's persistent SHARED lock — nothing else of ours may open and close a
+# descriptor of the file: continuous protection's look (snapshot/watch.py) asks ``in_use``
+# first and looks again later.
+
+_claims: dict[str, int] = {}
+_claims_lock = threading.Lock()
+
+
+def claim(path: str | os.PathLike) -> None:
+    key = os.path.realpath(path)
+    with _claims_lock:
+        _claims[key] = _claims.get(key, 0) + 1
+
+
+def unclaim(path: str | os.PathLike) -> None:
+    key = os.path.realpath(path)
+    with _claims_lock:
+        n = _claims.get(key, 0) - 1
+        if n > 0:
+            _claims[key] = n
+        else:
+            _claims.pop(key, None)
+
+
+def in_use(path: str | os.PathLike) -> bool:
+    """Does this process have a connection (or a lock) on ``path`` open now?"""
+    with _claims_lock:
+        return bool(_claims) and os.path.realpath(path) in _claims
+
+
+class _Claimed(sqlite3.Connection):
+    """A connection that holds a claim on its file until it is closed (or collected)."""
+
+    _claim: str | None = None
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._let_go()
+
+    def _let_go(self) -> None:
+        path, self._claim = self._claim, None
+        if path is not None:
+            unclaim(path)
+
+    def __del__(self) -> None:
+        self._let_go()
+
+
+def connect_claimed(path: str | os.PathLike, target: str | None = None, **kwargs) -> sqlite3.Connection:
+    """``sqlite3.connect`` to a shop's database (``target``: the URI to open, default ``path``)
+    with the file claimed until the connection is closed."""
+    claim(path)
+    try:
+        conn = sqlite3.connect(str(path) if target is None else target, factory=_Claimed, **kwargs)
+    except BaseException:
+        unclaim(path)
+        raise
+    conn._claim = str(path)
+    return conn
 
 
 def one_line(text: str, limit: int = 400) -> str:

@@ -180,7 +180,7 @@ class AppContext(QObject):
         self.bus.backup_started.emit(name)
         return job
 
-    def run_blocking(self, profile: Profile, trigger: Trigger) -> RunResult | None:
+    def run_blocking(self, profile: Profile, trigger: Trigger, places: list[str] | None = None) -> RunResult | None:
         """For the scheduler's worker thread: run on that thread, tell the GUI through the bus.
         Signals emitted here are queued to the GUI thread."""
         with self._run_guard:
@@ -192,7 +192,7 @@ class AppContext(QObject):
         try:
             res = run_profile(profile, trigger, self.history,
                               lambda ph, d, t: self.bus.backup_progress.emit(profile.name, ph, d, t),
-                              marker.cancel_token, translate=translate_error)
+                              marker.cancel_token, translate=translate_error, places=places)
         except BaseException as exc:
             marker.done = True
             from ..core.errors import Cancelled

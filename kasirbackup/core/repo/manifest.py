@@ -20,6 +20,7 @@ class Kind(str, Enum):
     CATCH_UP = "catch-up"
     BEFORE_RESTORE = "before-restore"
     IMPORTED = "imported"
+    CONTINUOUS = "continuous"     # taken by continuous protection a minute after a change
 
 
 #: the labels of the ``before-restore`` safety snapshots a live restore and an import take
@@ -49,6 +50,16 @@ class Verification:
     detail: str = ""              # what failed, or what was checked
     integrity: str = ""           # "quick_check" or "integrity_check"
     duration_s: float = 0.0
+    #: how it was checked: "drill" (rebuilt whole: every page, the image's SHA-256, SQLite's
+    #: check, row counts) or "readback" (a continuous snapshot: the data it added read back
+    #: and matched against the capture's hashes, and every page it lists proven to be in data
+    #: already checked; the drill follows before any restore). Manifests before this field: drill.
+    method: str = "drill"
+
+
+#: Verification.method values
+DRILL = "drill"
+READBACK = "readback"
 
 
 @dataclass(slots=True)
@@ -79,6 +90,11 @@ class Snapshot:
     @property
     def verified(self) -> bool:
         return bool(self.verification.ok)
+
+    @property
+    def drilled(self) -> bool:
+        """Checked by a whole restore drill (its image SHA-256, row counts and schema are known)."""
+        return bool(self.verification.ok) and self.verification.method == DRILL and bool(self.image_sha256)
 
     @property
     def short_id(self) -> str:
@@ -139,7 +155,7 @@ class Snapshot:
             tables={str(k): (None if v is None else int(v)) for k, v in d.get("tables", {}).items()},
             added_bytes=int(d.get("added_bytes", 0)),
             capture=dict(d.get("capture") or {}),
-            verification=Verification(**(d.get("verification") or {})),
+            verification=_verification(d.get("verification") or {}),
         )
 
     @classmethod
@@ -166,9 +182,18 @@ class Snapshot:
             "sha256": self.image_sha256,
             "verified": self.verified,
             "verification": asdict(self.verification),
+            "check": self.verification.method if self.verification.ok is not None else None,
             "page_size": self.database.page_size,
             "user_version": self.database.user_version,
             "application_id": self.database.application_id,
             "schema_fingerprint": self.database.schema_fingerprint,
             "tool_version": self.tool_version,
         }
+
+
+def _verification(d: dict) -> Verification:
+    known = {k: d[k] for k in Verification.__dataclass_fields__ if k in d}   # newer fields: ignored
+    v = Verification(**known)
+    if v.method not in (DRILL, READBACK):
+        raise ValueError(f"unknown check method {v.method!r}")
+    return v

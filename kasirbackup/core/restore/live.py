@@ -44,8 +44,8 @@ from .rows import TableOutcome, restore_rows
 from ..schema import Table, tables
 from ..scratch import clean_scratch, scratch_folder
 from ..holders import Holders, ensure_closed
-from ..sqlitefile import check_source, one_line, row_counts
-from ..snapshot.verify import rebuild_image
+from ..sqlitefile import check_source, connect_claimed, one_line, row_counts
+from ..snapshot.verify import drill_rebuilt, rebuild_image
 
 
 class DatabaseInUse(KasirBackupError):
@@ -166,6 +166,8 @@ def preview(repo: Repository, snap: Snapshot, db: str | os.PathLike, workdir: Pa
     report = rebuild_image(repo, snap, image, progress, cancel, stop_at_first=True)
     if not report.ok:
         raise VerificationFailed(snapshot=snap.short_id, detail="; ".join(report.problems))
+    if not snap.drilled:
+        drill_rebuilt(snap, image, report.sha256)
     current = workdir / "current.db"
     capture_to_file(path, current, progress, cancel)
     conn = sqlite3.connect(current.absolute().as_uri() + "?mode=ro&immutable=1", uri=True)
@@ -288,7 +290,9 @@ def lock_exclusive(path: Path, wait_s: float) -> sqlite3.Connection:
     of everything."""
     deadline = time.monotonic() + max(wait_s, 0.0)
     while True:
-        conn = sqlite3.connect(str(path), timeout=0.05, isolation_level=None, check_same_thread=False)
+        # (claimed: until it is closed, nothing of ours opens and closes a descriptor of the
+        # file, which would drop this lock on POSIX; sqlitefile.connect_claimed)
+        conn = connect_claimed(path, timeout=0.05, isolation_level=None, check_same_thread=False)
         try:
             conn.execute("PRAGMA locking_mode = EXCLUSIVE")
             conn.execute("BEGIN EXCLUSIVE")

@@ -47,13 +47,14 @@ def restore_to_new_file(repo: Repository, snap: Snapshot, target: str | os.PathL
     try:
         try:
             report = rebuild_image(repo, snap, tmp, progress, cancel, stop_at_first=True,
-                                   check_pages=not (snap.verification.ok and snap.image_sha256))
+                                   check_pages=not snap.drilled)
         except OSError as exc:
             raise os_error_to_user(exc, str(dest.parent)) from exc
         if not report.ok:
             raise VerificationFailed(snapshot=snap.short_id, detail="; ".join(report.problems))
-        if snap.verification.ok is None:
-            # never verified (its drill was interrupted): check the file before handing it over
+        if not snap.drilled:
+            # never drilled (its drill was interrupted, or a continuous snapshot checked by
+            # reading back what it added): this rebuild, with every page checked, is its drill
             facts = inspect_image(tmp)
             if facts.integrity != "ok":
                 raise VerificationFailed(snapshot=snap.short_id, detail=facts.integrity)

@@ -16,12 +16,13 @@ from ... import __version__
 from .capture import CaptureOptions, capture, capture_own_file
 from ..errors import DatabaseCorrupt, KasirBackupError
 from ..faults import reached
-from ..repo.manifest import DatabaseInfo, Kind, Snapshot
+from ..repo.manifest import DRILL, READBACK, DatabaseInfo, Kind, Snapshot, Verification
 from ..progress import CancelToken, Progress, no_progress
 from ..repo.repository import BlobSink, Repository, build_trees
 from ..repo.orphans import adopt_orphan_packs
 from ..scratch import clean_scratch
 from ..sqlitefile import check_source, connect_readonly, schema_fingerprint
+from .readback import readback_check
 from .verify import drill
 
 
@@ -35,6 +36,10 @@ class BackupRequest:
     label: str = ""
     created_at: datetime | None = None   # default: now; set to date older backup files
     full_integrity: bool = False
+    #: DRILL (rebuild the whole snapshot) or READBACK (continuous protection: read back what
+    #: this backup added and prove the rest was checked before; snapshot/readback.py). A
+    #: readback that cannot prove a snapshot complete falls back to the drill.
+    check: str = DRILL
 
 
 @dataclass(slots=True)
@@ -107,6 +112,8 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
                 known = repo.available(repo.blob_ids_of(prev))
             except Exception:   # a damaged previous snapshot only costs deduplication
                 known = set()
+        # what a readback may count as checked: the previous snapshot's blobs, if it was checked
+        checked_before = set(known) if req.check == READBACK and prev is not None and prev.verified else set()
         # packs uploaded by a backup that was killed before its index: take them back in,
         # so an interrupted upload resumes instead of starting over
         try:
@@ -141,6 +148,7 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
         # the restore drill comes next and needs memory of its own: let go of the capture's
         # page list, the deduplication set and the frame tables first (peak RSS)
         page_count = len(cap.page_ids)
+        page_ids = cap.page_ids if checked_before else []
         cap.page_ids = []
         del sink, known
         writer.written = []
@@ -150,9 +158,15 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
                 index_name, size = repo.save_index(packs)
                 added += size
                 reached("backup.indexed")
-            del packs
+            readback = None
+            if checked_before:
+                rb = readback_check(repo, packs, index_name, page_ids, root, checked_before)
+                readback = rb.verification
+                if readback is None:
+                    log.info("readback could not prove the snapshot complete (%s): running the drill", rb.reason)
+            del packs, page_ids, checked_before
             snap, result = _verify_and_record(repo, req, source, created, cap, page_count, root, added,
-                                              progress, cancel)
+                                              progress, cancel, readback)
         except BaseException:
             # nothing references what this run wrote: take it away again now instead of
             # leaving it for the next prune (it may be what filled the disk)
@@ -169,8 +183,10 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
 
 
 def _verify_and_record(repo: Repository, req: BackupRequest, source: Path, created: datetime, cap,
-                       page_count: int, root: str, added: int, progress: Progress, cancel: CancelToken):
-    """Run the restore drill on the stored snapshot and write its manifest."""
+                       page_count: int, root: str, added: int, progress: Progress, cancel: CancelToken,
+                       readback: Verification | None = None):
+    """Run the restore drill on the stored snapshot (unless ``readback`` checked it already)
+    and write its manifest."""
     hdr = cap.header
     snap = Snapshot(
         id=secrets.token_hex(16), created_at=created, kind=req.kind, label=req.label,
@@ -184,6 +200,12 @@ def _verify_and_record(repo: Repository, req: BackupRequest, source: Path, creat
         image_bytes=page_count * hdr.page_size, image_sha256="", root=root,
         segment_pages=repo.config.segment_pages, tables={}, added_bytes=added,
         capture=cap.stats())
+    if readback is not None:
+        # checked by reading back what it added (snapshot/readback.py); no image, no row counts:
+        # the drill gives those before any restore and on the newest snapshot daily
+        snap.verification = readback
+        _record(repo, snap, added)
+        return snap, _NoImage
     # the plain copy lives in REPO/latest, so only a folder repository can have one
     keep_in = repo.temp_dir() if repo.config.plain_copy and not repo.codec.encrypted else None
     result = drill(repo, snap, progress, cancel, full=req.full_integrity, keep_in=keep_in)
@@ -196,12 +218,20 @@ def _verify_and_record(repo: Repository, req: BackupRequest, source: Path, creat
         snap.tables = result.facts.tables
         snap.database.schema_fingerprint = result.facts.schema_fingerprint
         snap.database.first_rows = result.facts.first_rows
+    _record(repo, snap, added)
+    return snap, result
+
+
+class _NoImage:
+    image = None
+
+
+def _record(repo: Repository, snap: Snapshot, added: int) -> None:
     # the manifest's own size counts as added too (two renders: the number changes its length)
     snap.added_bytes = added + len(snap.dumps())
     snap.added_bytes = added + len(snap.dumps())
     repo.save_snapshot(snap)
     reached("backup.recorded")
-    return snap, result
 
 
 def _publish_plain_copy(repo: Repository, snap: Snapshot, image: Path) -> Path:

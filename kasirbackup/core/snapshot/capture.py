@@ -40,7 +40,7 @@ import xxhash
 from ..errors import (DatabaseBusy, DatabaseCorrupt, DatabaseTooBusy, KasirBackupError, NotADatabase,
                       SourceUnreadable)
 from ..progress import CancelToken, Progress
-from ..sqlitefile import Header, check_source, connect_readonly, parse_header, remove_db_files
+from ..sqlitefile import Header, check_source, connect_claimed, connect_readonly, parse_header, remove_db_files
 from ..scratch import scratch_file
 from .raw_read import Truncated, done_raw, open_raw, pread, read_pages
 
@@ -150,7 +150,7 @@ class _Reader:
                 # a hot journal needs rolling back, which a read-only connection cannot
                 # do: reopen normally (once) so that SQLite recovers the file as the POS would.
                 self.conn.close()
-                self.conn = sqlite3.connect(str(self.path), timeout=self.opts.busy_timeout_s,
+                self.conn = connect_claimed(self.path, timeout=self.opts.busy_timeout_s,
                                             isolation_level=None, check_same_thread=False)
                 self._reopened = True
                 return self.acquire()

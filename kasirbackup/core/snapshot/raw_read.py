@@ -28,16 +28,28 @@ def open_raw(path: Path) -> tuple[int, bool]:
     On POSIX, closing *any* descriptor of a file drops every lock this process holds on it
     — including SQLite's own (see SQLite's "How To Corrupt"). So captures of one file
     running at the same time share one descriptor; ``done_raw`` closes it after the last."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     if os.name == "nt":
-        return fd, True
+        return os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0)), True
+    try:
+        seen = os.stat(path)
+        with _fd_lock:
+            cached = _fd_cache.get((seen.st_dev, seen.st_ino))
+            if cached is not None:
+                # another capture of this file reads through it now and may hold SQLite's lock
+                # on it: a second descriptor opened and closed here would drop that lock
+                _fd_users[(seen.st_dev, seen.st_ino)] += 1
+                return cached, False
+    except OSError:
+        pass
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     st = os.fstat(fd)
     key = (st.st_dev, st.st_ino)
     with _fd_lock:
         _fd_users[key] = _fd_users.get(key, 0) + 1
         cached = _fd_cache.get(key)
         if cached is not None:
-            # the new descriptor holds no SQLite lock yet, so closing it is harmless
+            # another capture registered between the stat above and this open (a narrow race):
+            # use its descriptor
             os.close(fd)
             return cached, False
         _fd_cache[key] = fd

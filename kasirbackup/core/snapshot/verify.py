@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..errors import KasirBackupError
+from ..errors import KasirBackupError, VerificationFailed
 from ..faults import reached
 from ..repo.manifest import Snapshot, Verification
 from ..repo.packs import BLOB_TREE, FormatError
@@ -211,6 +211,26 @@ def drill(repo: Repository, snap: Snapshot, progress: Progress = no_progress,
     finally:
         if not keep:
             remove_db_files(image)
+
+
+def drill_rebuilt(snap: Snapshot, image: Path, sha256: str, t0: float | None = None) -> None:
+    """Finish the drill of a snapshot that was not drilled yet (a continuous snapshot) on an
+    image just rebuilt with every page checked: SQLite's check, then what the drill records
+    (image SHA-256, row counts, schema, first rows) is filled in, in memory, for what follows
+    (the identity check, the preview). A damaged image refuses the restore."""
+    t0 = time.monotonic() if t0 is None else t0
+    facts = inspect_image(image)
+    if facts.integrity != "ok":
+        raise VerificationFailed(snapshot=snap.short_id, detail=one_line(facts.integrity))
+    snap.image_sha256 = sha256
+    snap.tables = facts.tables
+    snap.database.schema_fingerprint = facts.schema_fingerprint
+    snap.database.first_rows = facts.first_rows
+    snap.verification = Verification(
+        ok=True, at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        detail=f"{snap.image_bytes // snap.database.page_size} pages match their checksums, SHA-256 recorded, "
+               f"quick_check ok, {len(facts.tables)} table counts checked",
+        integrity="quick_check", duration_s=round(time.monotonic() - t0, 3))
 
 
 _CHECKED = re.compile(r"^(\d+) pages match their checksums, SHA-256 (matches|recorded), "

@@ -96,7 +96,7 @@ class Quitting:
         if running:
             self._ask_running(running[0])
             return
-        scheduled = [p for p in profiles if p.schedule.kind != "off"]
+        scheduled = [p for p in profiles if p.schedule.active]
         if not scheduled:
             self.quit_now()
             return

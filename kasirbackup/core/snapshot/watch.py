@@ -70,7 +70,9 @@ def _wal_mark(p: Path) -> tuple[int, int, bytes] | None:
     except OSError:
         return None
     if st.st_size == 0:
-        return (0, st.st_mtime_ns, b"")
+        # an empty -wal holds nothing: the same as none (a reader, ours included, may create
+        # one; a checkpoint that emptied it wrote the main file, whose mark changed)
+        return None
     try:
         # the -wal file is ours to read only: SQLite never locks it, closing it drops nothing
         with open(wal, "rb") as fh:

@@ -101,11 +101,13 @@ def cmd_list(args) -> int:
             print("No backups yet.")
         else:
             print(f"{'ID':<9} {'Date':<19} {'Kind':<14} {'Database':<16} {'Size':>9} {'Added':>9}  "
-                  f"{'Verified':<8} Label")
+                  f"{'Verified':<14} Label")
             for s in snaps:
-                state = {True: "yes", False: "FAILED", None: "no"}[s.verification.ok]
+                # drill: rebuilt whole; read back: what it added read back, the rest proven (FORMAT.md)
+                state = {True: "yes, drill" if s.verification.method == "drill" else "yes, read back",
+                         False: "FAILED", None: "no"}[s.verification.ok]
                 print(f"{s.short_id:<9} {local_time(s.created_at):<19} {s.kind.value:<14} {s.source_name[:16]:<16} "
-                      f"{human_bytes(s.image_bytes):>9} {human_bytes(s.added_bytes):>9}  {state:<8} {s.label}")
+                      f"{human_bytes(s.image_bytes):>9} {human_bytes(s.added_bytes):>9}  {state:<14} {s.label}")
     warn_problems(repo)
     return 0
 

@@ -42,6 +42,10 @@
 <context>
     <name>BackupDetails</name>
     <message>
+        <source>Yes: what this backup added was read back and matches, and every other page is in backups already checked. A test restore checks it whole before it is restored.</source>
+        <translation>Ya: yang ditambahkan cadangan ini sudah dibaca ulang dan cocok, dan setiap halaman lainnya ada di cadangan yang sudah diperiksa. Uji pemulihan memeriksanya utuh sebelum dipulihkan.</translation>
+    </message>
+    <message>
         <source>Yes: a test restore rebuilt this backup and found the database sound.</source>
         <translation>Ya: uji pemulihan membangun ulang cadangan ini dan database-nya dalam keadaan baik.</translation>
     </message>
@@ -56,6 +60,10 @@
     <message>
         <source>Not checked yet.</source>
         <translation>Belum diperiksa.</translation>
+    </message>
+    <message>
+        <source>{new} new pieces read back and matching their checksums; all {pages} pages in checked data</source>
+        <translation>{new} potongan baru dibaca ulang dan cocok dengan checksum-nya; semua {pages} halaman ada di data yang sudah diperiksa</translation>
     </message>
     <message>
         <source>SQLite&apos;s full integrity check</source>
@@ -2122,6 +2130,18 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>&amp;Ulangi:</translation>
     </message>
     <message>
+        <source>Continuous protection</source>
+        <translation>Perlindungan terus-menerus</translation>
+    </message>
+    <message>
+        <source>Back up each change within</source>
+        <translation>Cadangkan setiap perubahan dalam</translation>
+    </message>
+    <message>
+        <source>minute(s) — recommended for a cash register; nothing is done while nothing is sold</source>
+        <translation>menit — disarankan untuk mesin kasir; tidak ada yang dikerjakan selama tidak ada penjualan</translation>
+    </message>
+    <message>
         <source>Every day</source>
         <translation>Setiap hari</translation>
     </message>
@@ -2182,6 +2202,10 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Pencadangan tetap berjalan pada jam yang sama walau KasirBackup tidak berjalan; sistem menyusulkannya setelah komputer mati.</translation>
     </message>
     <message>
+        <source>When (the full check and the off-site copy)</source>
+        <translation>Kapan (pemeriksaan lengkap dan salinan di luar lokasi)</translation>
+    </message>
+    <message>
         <source>{day}, {when}</source>
         <translation>{day}, {when}</translation>
     </message>
@@ -2225,8 +2249,16 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Pilih waktu setelah toko tutup, saat komputer biasanya masih menyala.</translation>
     </message>
     <message>
-        <source>KasirBackup makes the backup by itself at this time, even while the cash register program is open.</source>
-        <translation>KasirBackup membuat cadangan sendiri pada jam ini, bahkan saat aplikasi kasir sedang terbuka.</translation>
+        <source>Protect every sale within a minute (recommended for a cash register)</source>
+        <translation>Lindungi setiap penjualan dalam satu menit (disarankan untuk mesin kasir)</translation>
+    </message>
+    <message>
+        <source>A minute after each change KasirBackup keeps a checked copy of what changed. When nothing is sold, nothing is done.</source>
+        <translation>Satu menit setelah setiap perubahan, KasirBackup menyimpan salinan yang sudah diperiksa dari yang berubah. Selama tidak ada penjualan, tidak ada yang dikerjakan.</translation>
+    </message>
+    <message>
+        <source>Once a day, at this time, KasirBackup also checks a whole backup and makes the off-site copy, even while the cash register program is open.</source>
+        <translation>Sekali sehari, pada jam ini, KasirBackup juga memeriksa satu cadangan secara utuh dan membuat salinan di luar lokasi, walaupun program kasir sedang terbuka.</translation>
     </message>
     <message>
         <source>Time:</source>
@@ -2263,6 +2295,10 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>Without this, the scheduled backups stop when the computer restarts, until you start KasirBackup yourself.</source>
         <translation>Tanpa ini, pencadangan terjadwal berhenti saat komputer dinyalakan ulang, sampai Anda menjalankan KasirBackup sendiri.</translation>
+    </message>
+    <message>
+        <source>Sales are protected within a minute. Next full check: {when} ({distance})</source>
+        <translation>Penjualan terlindungi dalam satu menit. Pemeriksaan lengkap berikutnya: {when} ({distance})</translation>
     </message>
     <message>
         <source>Next backup: {when} ({distance})</source>
@@ -2865,6 +2901,10 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Label</translation>
     </message>
     <message>
+        <source>Checked: what it added was read back; a test restore checks it whole before a restore</source>
+        <translation>Diperiksa: yang ditambahkannya sudah dibaca ulang; uji pemulihan memeriksanya utuh sebelum pemulihan</translation>
+    </message>
+    <message>
         <source>Verified by a restore drill</source>
         <translation>Sudah diperiksa dengan uji pemulihan</translation>
     </message>
@@ -2930,6 +2970,10 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>Last backup {ago}, verified. The off-site copy is pending since {since}.</source>
         <translation>Cadangan terakhir {ago}, sudah diperiksa. Salinan di tempat lain tertunda sejak {since}.</translation>
+    </message>
+    <message>
+        <source>Protected up to {time} ({ago}): every sale until then is in a checked backup.</source>
+        <translation>Terlindungi sampai {time} ({ago}): setiap penjualan sampai saat itu ada di cadangan yang sudah diperiksa.</translation>
     </message>
     <message>
         <source>You are protected. Last backup {ago}, verified.</source>
@@ -3184,10 +3228,6 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>{text} is not a schedule.</source>
         <translation>{text} bukan jadwal yang benar.</translation>
-    </message>
-    <message>
-        <source>Examples: daily@23:00, weekly:mon,thu@22:30, monthly:1@23:00, off.</source>
-        <translation>Contoh: daily@23:00, weekly:mon,thu@22:30, monthly:1@23:00, off.</translation>
     </message>
     <message>
         <source>&apos;{text}&apos; is not a share of the data to read.</source>
@@ -3582,6 +3622,10 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>File {file} diekspor dari database yang berbeda dengan {path}: {differences}.</translation>
     </message>
     <message>
+        <source>Examples: continuous, continuous:120, daily@23:00, weekly:mon,thu@22:30, monthly:1@23:00, off.</source>
+        <translation>Contoh: continuous, continuous:120, daily@23:00, weekly:mon,thu@22:30, monthly:1@23:00, off.</translation>
+    </message>
+    <message>
         <source>{programs} has the database {path} open.</source>
         <translation>{programs} sedang membuka database {path}.</translation>
     </message>
@@ -3644,6 +3688,30 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>Use merge or replace.</source>
         <translation>Gunakan merge atau replace.</translation>
+    </message>
+    <message>
+        <source>{text} is not a date and time.</source>
+        <translation>{text} bukan tanggal dan jam.</translation>
+    </message>
+    <message>
+        <source>Write it as &quot;2026-12-04 14:30&quot; (local time) or with an offset, e.g. 2026-12-04T14:30+07:00.</source>
+        <translation>Tulis seperti &quot;2026-12-04 14:30&quot; (waktu setempat) atau dengan selisih zona waktu, misalnya 2026-12-04T14:30+07:00.</translation>
+    </message>
+    <message>
+        <source>There is no checked backup taken at or before {moment}.</source>
+        <translation>Tidak ada cadangan yang sudah diperiksa yang dibuat pada atau sebelum {moment}.</translation>
+    </message>
+    <message>
+        <source>The oldest checked backup here is from {oldest}; choose a later time, or see them with list.</source>
+        <translation>Cadangan terperiksa tertua di sini dari {oldest}; pilih waktu yang lebih lambat, atau lihat daftarnya dengan list.</translation>
+    </message>
+    <message>
+        <source>This backup location holds backups of {count} databases: {names}.</source>
+        <translation>Tempat cadangan ini berisi cadangan dari {count} database: {names}.</translation>
+    </message>
+    <message>
+        <source>Say which backup with --snapshot ID (see them with list).</source>
+        <translation>Sebutkan cadangan yang mana dengan --snapshot ID (lihat daftarnya dengan list).</translation>
     </message>
     <message>
         <source>The plain copy of the database can only be kept in a folder repository, not at {location}.</source>
@@ -3865,6 +3933,10 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>, {n} file tersimpan dibaca ulang dan utuh</translation>
     </message>
     <message>
+        <source>backup {id} checked by reading back what it added, {size} added</source>
+        <translation>cadangan {id} diperiksa dengan membaca ulang yang ditambahkannya, {size} ditambahkan</translation>
+    </message>
+    <message>
         <source>backup {id} failed its test restore: {detail}</source>
         <translation>cadangan {id} gagal dalam uji pemulihan: {detail}</translation>
     </message>
@@ -4006,6 +4078,10 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>Imported</source>
         <translation>Diimpor</translation>
+    </message>
+    <message>
+        <source>Continuous</source>
+        <translation>Terus-menerus</translation>
     </message>
 </context>
 <context>
@@ -4177,6 +4253,10 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>Retry</source>
         <translation>Coba lagi</translation>
+    </message>
+    <message>
+        <source>Continuous</source>
+        <translation>Terus-menerus</translation>
     </message>
 </context>
 </TS>

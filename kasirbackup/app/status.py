@@ -9,7 +9,7 @@ extra copy is failing. Qt-free, so the CLI and the tests see the same verdict as
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from enum import Enum
@@ -50,6 +50,9 @@ class ProfileStatus:
     message: str = ""              # the newest failure's message (English, from the engine)
     failing_since: datetime | None = None    # FAILED: the first failure after the last success
     places: tuple[PlaceState, ...] = ()      # each backup place as the newest runs left it (if recorded)
+    #: continuous protection: every change committed up to this moment is in a good snapshot
+    #: (the newest good snapshot, or later when the watch saw the database unchanged since)
+    protected_up_to: datetime | None = None
 
 
 def _utc(t: datetime) -> datetime:
@@ -57,15 +60,19 @@ def _utc(t: datetime) -> datetime:
 
 
 def profile_status(profile: Profile, history: History, now: datetime, tz: tzinfo,
-                   running: bool = False) -> ProfileStatus:
-    """The verdict for one profile at ``now`` (aware)."""
+                   running: bool = False, confirmed: datetime | None = None) -> ProfileStatus:
+    """The verdict for one profile at ``now`` (aware). ``confirmed``: what continuous
+    protection's watch confirmed (app/continuous.py)."""
     success = history.last_success(profile.name)
     # a run the user cancelled says nothing about protection: look at the one before it
     attempt = next((r for r in history.attempts(profile.name, limit=50) if r.result != Result.CANCELLED), None)
     nxt = next_fire(profile.schedule, now, tz)
     places = tuple(st for st in (history.place_state(profile.name, repo) for repo in profile.repos) if st is not None)
+    protected = None
+    if profile.schedule.continuous and success is not None:
+        protected = max((t for t in (success.started_at, confirmed) if t is not None), key=_utc)
     base = dict(profile=profile.name, last_success=success.started_at if success else None,
-                last_attempt=attempt, next_run=nxt, places=places)
+                last_attempt=attempt, next_run=nxt, places=places, protected_up_to=protected)
     if running:
         return ProfileStatus(level=Level.OK, reason=Reason.RUNNING, **base)
 
@@ -194,10 +201,12 @@ def profile_problems(profile: Profile, st: ProfileStatus) -> list[Problem]:
 
 
 def app_status(profiles: list[Profile], history: History, now: datetime, tz: tzinfo,
-               running: Collection[str] = (), restart: RestartCover | None = None) -> AppStatus:
+               running: Collection[str] = (), restart: RestartCover | None = None,
+               confirmed: Callable[[str], datetime | None] | None = None) -> AppStatus:
     """The verdict for the whole app at ``now``: every profile and each of its backup places,
     and (when ``restart`` is known) whether the schedules survive a restart of the computer."""
-    statuses = tuple(profile_status(p, history, now, tz, running=p.name in running) for p in profiles)
+    statuses = tuple(profile_status(p, history, now, tz, running=p.name in running,
+                                    confirmed=confirmed(p.name) if confirmed else None) for p in profiles)
     problems: list[tuple[int, Problem]] = []
     for i, (p, st) in enumerate(zip(profiles, statuses)):
         problems.extend((i, pr) for pr in profile_problems(p, st))

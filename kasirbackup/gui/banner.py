@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePol
 
 from ..app.status import AppStatus, Level, ProblemKind, ProfileStatus, Reason
 from ..core.repo.manifest import Snapshot
-from .i18n import fmt_ago, fmt_datetime, fmt_size
+from .i18n import fmt_ago, fmt_datetime, fmt_size, fmt_time_of
 from .status_text import more_text, problem_text, reason_text
 
 #: problems listed under the worst one (the tooltip lists them all)
@@ -48,6 +48,10 @@ def headline(st: ProfileStatus, now: datetime) -> str:
             "StatusBanner", "Last backup {ago}, verified. The off-site copy is pending since {since}.").format(
             ago=fmt_ago(st.last_attempt.started_at if st.last_attempt else st.last_success, now),
             since=fmt_datetime(st.offsite_pending_since))
+    if st.protected_up_to is not None:
+        return QCoreApplication.translate(
+            "StatusBanner", "Protected up to {time} ({ago}): every sale until then is in a checked backup.").format(
+            time=fmt_time_of(st.protected_up_to, now), ago=fmt_ago(st.protected_up_to, now))
     return QCoreApplication.translate(
         "StatusBanner", "You are protected. Last backup {ago}, verified.").format(ago=fmt_ago(st.last_success, now))
 

@@ -110,13 +110,21 @@ class AppContext(QObject):
         return datetime.now(timezone.utc).astimezone(self.tz)
 
     def status(self, profile: Profile) -> ProfileStatus:
-        return profile_status(profile, self.history, self.now(), self.tz, running=self.is_running(profile.name))
+        return profile_status(profile, self.history, self.now(), self.tz, running=self._shown_running(profile.name),
+                              confirmed=self.protected_up_to(profile.name))
 
     def app_status(self) -> AppStatus:
         """The one status of the whole app: every database and backup place, and the restart."""
         profiles = self.profiles()
         return app_status(profiles, self.history, self.now(), self.tz,
-                          running={p.name for p in profiles if self.is_running(p.name)}, restart=self.restart_cover)
+                          running={p.name for p in profiles if self._shown_running(p.name)}, restart=self.restart_cover,
+                          confirmed=self.protected_up_to)
+
+    def protected_up_to(self, name: str) -> datetime | None:
+        """What continuous protection's watch confirmed: every change up to then is in a good
+        snapshot (app/continuous.py); None without a running schedule service."""
+        service = self.schedule_service
+        return service.continuous.protected_up_to(name) if service is not None else None
 
     # -- after a restart ------------------------------------------------------------------------
     def watch_restart(self, has_os_task: Callable[[Profile], bool] | None = None) -> None:
@@ -160,6 +168,10 @@ class AppContext(QObject):
         job = self._running.get(name)
         return job is not None and not job.done
 
+    def _shown_running(self, name: str) -> bool:
+        job = self._running.get(name)
+        return job is not None and not job.done and not getattr(job, "quiet", False)
+
     def backup_now(self, profile: Profile, trigger: Trigger = Trigger.MANUAL) -> Job | None:
         """Start a run of ``profile`` on a worker; None when one is already going on."""
         with self._run_guard:
@@ -188,10 +200,16 @@ class AppContext(QObject):
                 return None
             marker = _Marker()
             self._running[profile.name] = marker
-        self.bus.backup_started.emit(profile.name)
+        # continuous protection snapshots a minute after each change all day: quietly (no
+        # "backing up" and no progress each minute; the result still refreshes the windows)
+        quiet = trigger == Trigger.CONTINUOUS
+        marker.quiet = quiet
+        if not quiet:
+            self.bus.backup_started.emit(profile.name)
         try:
             res = run_profile(profile, trigger, self.history,
-                              lambda ph, d, t: self.bus.backup_progress.emit(profile.name, ph, d, t),
+                              (lambda *_: None) if quiet else
+                              (lambda ph, d, t: self.bus.backup_progress.emit(profile.name, ph, d, t)),
                               marker.cancel_token, translate=translate_error, places=places)
         except BaseException as exc:
             marker.done = True
@@ -281,6 +299,7 @@ class _Marker:
     def __init__(self) -> None:
         self.cancel_token = CancelToken()
         self.done = False
+        self.quiet = False          # a continuous snapshot: not shown as "backing up"
 
     def cancel(self) -> None:
         self.cancel_token.cancel()

@@ -50,6 +50,7 @@ def _whole(template: str, tail: str = "") -> re.Pattern:
 # a run's own summary, from the templates the runner writes it with
 _VERIFIED = _whole(runner.MSG_VERIFIED, f"(?:{_pattern(runner.MSG_PRUNED, set())})?"
                                         f"(?:{_pattern(runner.MSG_READ_BACK, set())})?")
+_READ_BACK = _whole(runner.MSG_READ_BACK_SNAPSHOT, f"(?:{_pattern(runner.MSG_PRUNED, set())})?")
 _DRILL_FAILED = _whole(runner.MSG_DRILL_FAILED)
 
 
@@ -101,6 +102,16 @@ def _summary(m: re.Match) -> str:
 
 
 def _part_text(part: str) -> str:
+    m = _READ_BACK.match(part)
+    if m:
+        try:
+            said = translate("history", "backup {id} checked by reading back what it added, {size} added").format(
+                id=m["id"], size=fmt_size(int(m["bytes"])))
+            if m["pruned"]:
+                said += translate("history", ", {n} old backups removed").format(n=fmt_number(int(m["pruned"])))
+            return said
+        except ValueError:
+            return part
     m = _VERIFIED.match(part)
     if m:
         try:

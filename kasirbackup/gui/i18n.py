@@ -141,6 +141,14 @@ def fmt_datetime(t: datetime | None, seconds: bool = False) -> str:
     return "{} {}".format(loc.toString(q.date(), _date_fmt(loc)), loc.toString(q.time(), time_format(loc, seconds)))
 
 
+def fmt_time_of(t: datetime, now: datetime) -> str:
+    """The time of day alone ("14.32", "2:32 PM") when ``t`` is today, else date and time."""
+    if t.astimezone(now.tzinfo).date() == now.date():
+        loc = QLocale()
+        return loc.toString(to_qdatetime(t).time(), time_format(loc))
+    return fmt_datetime(t)
+
+
 def time_format(loc: QLocale | None = None, seconds: bool = False) -> str:
     """The locale's short time format ("HH.mm", "h:mm AP"), with seconds if asked."""
     fmt = (loc or QLocale()).timeFormat(QLocale.FormatType.ShortFormat)

@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from ..app.history import Entry, Operation, Result, Run
-from ..core.repo.manifest import IMPORT_SAFETY_LABEL, RESTORE_SAFETY_LABEL, Kind, Snapshot
+from ..core.repo.manifest import IMPORT_SAFETY_LABEL, READBACK, RESTORE_SAFETY_LABEL, Kind, Snapshot
 from . import history_texts
 from .i18n import fmt_datetime, fmt_size
 
@@ -28,6 +28,7 @@ def kind_text(kind: Kind | str) -> str:
         Kind.CATCH_UP: translate("kind", "Catch-up"),
         Kind.BEFORE_RESTORE: translate("kind", "Before restore"),
         Kind.IMPORTED: translate("kind", "Imported"),
+        Kind.CONTINUOUS: translate("kind", "Continuous"),
     }.get(k, k.value)
 
 
@@ -133,6 +134,8 @@ class SnapshotModel(QAbstractTableModel):
                     int(bool(s.verified)), s.label][col]
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == self.VERIFIED:
+                if s.verified and s.verification.method == READBACK:
+                    return self.tr("Checked: what it added was read back; a test restore checks it whole before a restore")
                 if s.verified:
                     return self.tr("Verified by a restore drill")
                 return self.tr("Not verified: {detail}").format(detail=s.verification.detail or "–")
@@ -248,4 +251,5 @@ class HistoryModel(QAbstractTableModel):
 def trigger_text(trigger: str) -> str:
     translate = QCoreApplication.translate
     return {"manual": translate("trigger", "You"), "scheduled": translate("trigger", "Schedule"),
-            "catch-up": translate("trigger", "Catch-up"), "retry": translate("trigger", "Retry")}.get(trigger, trigger)
+            "catch-up": translate("trigger", "Catch-up"), "retry": translate("trigger", "Retry"),
+            "continuous": translate("trigger", "Continuous")}.get(trigger, trigger)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 from ..app import ossched
 from ..app.ossched import os_task_installed
 from ..app.scheduling import next_fire
-from ..app.settings import Profile, Schedule
+from ..app.settings import DEFAULT_CONTINUOUS, Profile, Schedule
 from ..core.errors import KasirBackupError
 from .context import AppContext
 from .dialogs import show_error
@@ -62,6 +62,23 @@ class ScheduleDialog(QDialog):
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         lay.addWidget(self.intro)
+
+        self.continuous_box = QGroupBox(self)
+        cl = QHBoxLayout(self.continuous_box)
+        self.continuous = QCheckBox(self.continuous_box)
+        self.continuous.setObjectName("continuousCheck")
+        self.within = QSpinBox(self.continuous_box)
+        self.within.setObjectName("continuousMinutes")
+        self.within.setRange(1, 60)
+        self.within_unit = QLabel(self.continuous_box)
+        cl.addWidget(self.continuous)
+        cl.addWidget(self.within)
+        cl.addWidget(self.within_unit)
+        cl.addStretch(1)
+        self.continuous.toggled.connect(self.within.setEnabled)
+        self.continuous.toggled.connect(self._update)
+        self.within.valueChanged.connect(self._update)
+        lay.addWidget(self.continuous_box)
 
         self.when_box = QGroupBox(self)
         form = QFormLayout(self.when_box)
@@ -157,6 +174,8 @@ class ScheduleDialog(QDialog):
         for box in self.day_boxes:
             box.toggled.connect(self._update)
 
+        self.setTabOrder(self.continuous, self.within)
+        self.setTabOrder(self.within, self.kind)
         self.setTabOrder(self.kind, self.time)
         prev = self.time
         for box in self.day_boxes:
@@ -175,6 +194,10 @@ class ScheduleDialog(QDialog):
         for i, box in enumerate(self.day_boxes):
             box.setChecked(i in s.weekdays)
         self.day_of_month.setValue(s.day_of_month)
+        self._continuous_was = s.continuous
+        self.continuous.setChecked(bool(s.continuous))
+        self.within.setValue(max(1, min(60, round((s.continuous or DEFAULT_CONTINUOUS) / 60))))
+        self.within.setEnabled(bool(s.continuous))
         self._login_was = self.ctx.login.is_on()       # the real state, not only what the settings say
         self.start_login.setChecked(self._login_was)
 
@@ -183,7 +206,12 @@ class ScheduleDialog(QDialog):
         self.intro.setText(self.tr("KasirBackup backs up {db} automatically at the time you choose, as long "
                                    "as it is running (it waits in the tray).").format(
             db=Path(self.profile.db_path).name))
-        self.when_box.setTitle(self.tr("When"))
+        self.continuous_box.setTitle(self.tr("Continuous protection"))
+        self.continuous.setText(self.tr("Back up each change within"))
+        self.within_unit.setText(self.tr("minute(s) — recommended for a cash register; nothing is done while "
+                                         "nothing is sold"))
+        self.within_unit.setWordWrap(True)
+        self._title_when()
         self.kind_label.setText(self.tr("&Repeat:"))
         for i, text in enumerate((self.tr("Every day"), self.tr("Every week, on chosen days"),
                                   self.tr("Every month, on one day"), self.tr("Off (only when I press Backup now)"))):
@@ -216,10 +244,17 @@ class ScheduleDialog(QDialog):
     def schedule(self) -> Schedule:
         """The schedule as the dialog shows it now."""
         t = self.time.time()
+        continuous = 0
+        if self.continuous.isChecked():
+            was = self._continuous_was
+            # an interval set in seconds elsewhere (continuous:90) stays as it is unless changed here
+            continuous = was if was and max(1, min(60, round(was / 60))) == self.within.value() else \
+                self.within.value() * 60
         return Schedule(kind=self.kind.currentData() or "daily", time=f"{t.hour():02d}:{t.minute():02d}",
                         weekdays=[i for i, b in enumerate(self.day_boxes) if b.isChecked()] or
                         list(self.profile.schedule.weekdays),
-                        day_of_month=self.day_of_month.value())
+                        day_of_month=self.day_of_month.value(), continuous=continuous,
+                        offsite_every=self.profile.schedule.offsite_every)
 
     def _no_days(self) -> bool:
         return self.kind.currentData() == "weekly" and not any(b.isChecked() for b in self.day_boxes)
@@ -229,7 +264,12 @@ class ScheduleDialog(QDialog):
             return []
         return upcoming(self.schedule(), self.ctx.now(), self.ctx.tz)
 
+    def _title_when(self) -> None:
+        self.when_box.setTitle(self.tr("When (the full check and the off-site copy)") if self.continuous.isChecked()
+                               else self.tr("When"))
+
     def _update(self, *_: object) -> None:
+        self._title_when()
         kind = self.kind.currentData()
         off = kind == "off"
         self.form.setRowVisible(self.time, not off)
@@ -311,6 +351,8 @@ class ScheduleDialog(QDialog):
                                      "saved.").format(name=self.profile.name))
             return
         schedule_changed = prof.schedule != sched
+        if sched.continuous and not prof.schedule.continuous:
+            prof.retention.thin_continuous()        # every snapshot of 2 h, hourly for 2 days
         prof.schedule = sched
         login = self.start_login.isChecked()
         if login != self._login_was:

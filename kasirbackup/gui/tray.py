@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from ..app.history import Result
+from ..app.history import Result, Trigger
 from ..app.runner import RunResult
 from ..app.status import Level, ProblemKind
 from .banner import headline
@@ -27,6 +27,7 @@ class Tray(QObject):
         super().__init__(parent if parent is not None else window)   # lives and dies with the window
         self.ctx = ctx
         self.window = window
+        self._continuous_results: dict[str, Result] = {}
         self.tray = QSystemTrayIcon(icon("tray-idle"), self)
         self.tray.setObjectName("trayIcon")
         self.menu = QMenu()
@@ -131,6 +132,13 @@ class Tray(QObject):
 
     def _finished(self, name: str, res: RunResult) -> None:
         self.update()
+        if res.trigger == Trigger.CONTINUOUS:
+            # a snapshot a minute all day: no "finished" each time, and a problem is said
+            # when it starts, not again at every retry
+            before = self._continuous_results.get(name)
+            self._continuous_results[name] = res.result
+            if res.result == Result.SUCCESS or res.result == before:
+                return
         if res.result == Result.SUCCESS:
             if self.ctx.settings().notify_success:
                 self.notify(self.tr("Backup finished"),

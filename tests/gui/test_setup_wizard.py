@@ -120,7 +120,12 @@ def test_first_start_with_the_sample_database(qtbot, ctx, wizard, tmp_path, monk
     wiz.next()
 
     assert wiz.schedule_page.time.time().toString("HH:mm") == "21:00"
+    # continuous protection is the recommended choice, ticked; the time is the nightly full check
+    assert wiz.schedule_page.continuous.isChecked()
+    assert _label(wiz, "nextLabel").text().startswith("Sales are protected within a minute. Next full check: ")
+    wiz.schedule_page.continuous.setChecked(False)
     assert _label(wiz, "nextLabel").text().startswith("Next backup: ")
+    wiz.schedule_page.continuous.setChecked(True)
     _run_first_backup(qtbot, wiz)
 
     assert _label(wiz, "protectedLabel").isVisible()
@@ -130,7 +135,9 @@ def test_first_start_with_the_sample_database(qtbot, ctx, wizard, tmp_path, monk
 
     profiles = SettingsStore(tmp_path / "config").load().profiles       # saved on disk
     assert [(p.name, p.db_path, p.repos, p.schedule.describe()) for p in profiles] == [
-        ("toko-contoh", str(sample), [str(usb / "toko-contoh")], "daily@21:00")]
+        ("toko-contoh", str(sample), [str(usb / "toko-contoh")], "continuous:60+daily@21:00")]
+    # minutely snapshots are thinned: all of the last 2 hours, then hourly for 2 days
+    assert (profiles[0].retention.keep_within, profiles[0].retention.keep_hourly) == ("2h", 48)
     snaps = _verified_snapshots(usb / "toko-contoh")
     assert len(snaps) == 1 and snaps[0].verified
     assert snaps[0].tables["penjualan"] > 1000

@@ -23,6 +23,7 @@ any snapshot before it is restored (``Snapshot.drilled``).
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -31,6 +32,19 @@ from ..repo.manifest import READBACK, Verification
 from ..repo.packs import BlobRef, FormatError, FrameEntry, FrameRef, decode_index
 from ..repo.repository import Repository
 from ..faults import reached
+
+
+#: the detail of a successful readback (a window reads the numbers back: ``readback_facts``)
+READBACK_DETAIL = ("{new} new blobs in {frames} frames read back and match their checksums, "
+                   "all {pages} pages in checked data")
+_READBACK = re.compile("^" + re.escape(READBACK_DETAIL).replace(r"\{new\}", r"(\d+)")
+                       .replace(r"\{frames\}", r"(\d+)").replace(r"\{pages\}", r"(\d+)") + "$")
+
+
+def readback_facts(detail: str) -> tuple[int, int] | None:
+    """(new blobs read back, pages proven) from a successful readback's detail, or None."""
+    m = _READBACK.match(detail or "")
+    return (int(m.group(1)), int(m.group(3))) if m else None
 
 
 @dataclass(slots=True)
@@ -82,8 +96,7 @@ def readback_check(repo: Repository, packs: list[tuple[str, list[FrameEntry]]], 
             unproven += 1
     if unproven:
         return ReadbackResult(None, f"{unproven} blobs are neither new nor in the previous checked snapshot")
-    detail = (f"{len(new)} new blobs in {frames} frames read back and match their checksums, "
-              f"all {len(page_ids)} pages in checked data")
+    detail = READBACK_DETAIL.format(new=len(new), frames=frames, pages=len(page_ids))
     return ReadbackResult(Verification(ok=True, at=_now(), detail=detail, integrity="",
                                        duration_s=round(time.monotonic() - t0, 3), method=READBACK))
 

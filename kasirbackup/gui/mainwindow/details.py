@@ -9,6 +9,8 @@ from html import escape
 from PySide6.QtCore import QCoreApplication
 
 from ...core.repo.manifest import Snapshot
+from ...core.repo.manifest import READBACK
+from ...core.snapshot.readback import readback_facts
 from ...core.snapshot.verify import checked_facts
 from ..i18n import fmt_datetime, fmt_number, fmt_seconds, fmt_size
 from ..models import kind_text, label_text
@@ -23,6 +25,9 @@ translate = QCoreApplication.translate
 
 def checked_text(s: Snapshot) -> str:
     """Checked or not, in one plain sentence."""
+    if s.verified and s.verification.method == READBACK:
+        return translate("BackupDetails", "Yes: what this backup added was read back and matches, and every other page "
+                         "is in backups already checked. A test restore checks it whole before it is restored.")
     if s.verified:
         when = s.verification.at
         return translate("BackupDetails", "Yes: a test restore rebuilt this backup and found the database sound.") if not when else \
@@ -37,6 +42,10 @@ def drill_text(s: Snapshot) -> str:
     """What the drill compared, in the window's language when the drill succeeded; a
     failed drill's own words otherwise (they name pages and packs for support)."""
     facts = checked_facts(s.verification.detail)
+    read = readback_facts(s.verification.detail) if s.verification.ok else None
+    if read is not None:
+        return translate("BackupDetails", "{new} new pieces read back and matching their checksums; all {pages} pages "
+                         "in checked data").format(new=fmt_number(read[0]), pages=fmt_number(read[1]))
     if facts is None:
         return s.verification.detail or "–"
     check = translate("BackupDetails", "SQLite's full integrity check") if facts.integrity == "integrity_check" else \

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFormLayout, 
                                QVBoxLayout, QWizard, QWizardPage)
 
 from ...app.scheduling import next_fire
-from ...app.settings import Schedule
+from ...app.settings import DEFAULT_CONTINUOUS, Schedule
 from ..i18n import fmt_datetime, fmt_in
 from ..time_edit import TimeEdit
 from .common import _wrapping
@@ -22,6 +22,14 @@ class SchedulePage(QWizardPage):
         self.setObjectName("schedulePage")
         self.setCommitPage(True)
         lay = QVBoxLayout(self)
+        self.continuous = QCheckBox()
+        self.continuous.setObjectName("continuousCheck")
+        self.continuous.setChecked(True)          # the recommended choice for a cash register
+        self.continuous.toggled.connect(self._update_next)
+        lay.addWidget(self.continuous)
+        self.continuous_note = _wrapping(name="continuousNote")
+        self.continuous_note.setIndent(22)
+        lay.addWidget(self.continuous_note)
         self.intro = _wrapping(name="scheduleIntro")
         lay.addWidget(self.intro)
         form = QFormLayout()
@@ -81,8 +89,11 @@ class SchedulePage(QWizardPage):
 
         self.setTitle(self.tr("When should the backup run?"))
         self.setSubTitle(self.tr("Choose a time after the shop closes, when the computer is usually still on."))
-        self.intro.setText(self.tr("KasirBackup makes the backup by itself at this time, even while the cash "
-                                   "register program is open."))
+        self.continuous.setText(self.tr("Protect every sale within a minute (recommended for a cash register)"))
+        self.continuous_note.setText(self.tr("A minute after each change KasirBackup keeps a checked copy of what "
+                                             "changed. When nothing is sold, nothing is done."))
+        self.intro.setText(self.tr("Once a day, at this time, KasirBackup also checks a whole backup and makes the "
+                                   "off-site copy, even while the cash register program is open."))
         self.time_label.setText(self.tr("Time:"))
         self.often_label.setText(self.tr("How often:"))
         self.daily.setText(self.tr("Every day"))
@@ -108,14 +119,19 @@ class SchedulePage(QWizardPage):
     def schedule(self) -> Schedule:
         t = self.time.time()
         hhmm = "{:02d}:{:02d}".format(t.hour(), t.minute())
+        continuous = DEFAULT_CONTINUOUS if self.continuous.isChecked() else 0
         if self.weekly.isChecked():
-            return Schedule("weekly", hhmm, [self.weekday.currentIndex()])
-        return Schedule("daily", hhmm)
+            return Schedule("weekly", hhmm, [self.weekday.currentIndex()], continuous=continuous)
+        return Schedule("daily", hhmm, continuous=continuous)
 
     def _update_next(self, *args) -> None:
         ctx = self.wiz.ctx
         now = ctx.now()
         when = next_fire(self.schedule(), now, ctx.tz)
+        if self.continuous.isChecked():
+            self.next.setText(self.tr("Sales are protected within a minute. Next full check: {when} ({distance})").format(
+                when=fmt_datetime(when), distance=fmt_in(when, now)) if when else "")
+            return
         self.next.setText(self.tr("Next backup: {when} ({distance})").format(
             when=fmt_datetime(when), distance=fmt_in(when, now)) if when else "")
 

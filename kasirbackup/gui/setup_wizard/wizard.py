@@ -119,6 +119,8 @@ class SetupWizard(QWizard):
         if name in taken:
             name = profile_name_for(self.db_path(), taken)
         profile = Profile(name, self.db_path(), [str(plan.target)], schedule=self.schedule_page.schedule())
+        if profile.schedule.continuous:
+            profile.retention.thin_continuous()     # every snapshot of 2 h, hourly for 2 days
         try:
             profile.validate()
             settings.profiles.append(profile)

@@ -55,3 +55,17 @@ def test_each_state_is_painted_in_its_own_colours(qtbot, level, reason):
 def test_no_database_chosen_is_painted_amber(qtbot):
     fill, _ = drawn(qtbot, None)
     assert close(fill, COLORS[Level.WARNING][0]), fill.name()
+
+
+def test_continuous_protection_says_up_to_when(qtbot):
+    from kasirbackup.gui.banner import headline
+
+    up_to = NOW - timedelta(minutes=1)
+    st = ProfileStatus(profile="Toko", level=Level.OK, reason=Reason.PROTECTED, last_success=NOW - timedelta(minutes=3),
+                       last_attempt=None, next_run=None, protected_up_to=up_to)
+    text = headline(st, NOW)
+    assert text.startswith("Protected up to ") and "1 minute ago" in text
+    assert "2026" not in text                          # today: the time of day alone
+    plain = ProfileStatus(profile="Toko", level=Level.OK, reason=Reason.PROTECTED, last_success=NOW - timedelta(minutes=3),
+                          last_attempt=None, next_run=None)
+    assert headline(plain, NOW).startswith("You are protected.")

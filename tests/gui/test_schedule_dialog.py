@@ -163,3 +163,38 @@ def test_system_task_failure_is_shown_and_the_schedule_still_saved(qtbot, ctx, p
     assert not dlg.os_task.isChecked()
     assert SettingsStore(ctx.store.folder).load().profile("Toko").schedule.time == "22:15"
     box.close()
+
+
+def test_continuous_protection_is_set_here_and_thins_the_retention(qtbot, ctx, profile, fixed_now, no_system):
+    dlg = open_dialog(qtbot, ctx, profile)
+    assert not dlg.continuous.isChecked() and not dlg.within.isEnabled()
+    assert dlg.when_box.title() == "When"
+    dlg.continuous.setChecked(True)
+    dlg.within.setValue(5)
+    assert dlg.when_box.title() == "When (the full check and the off-site copy)"
+    with qtbot.waitSignal(dlg.accepted, timeout=5000):
+        dlg.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    saved = SettingsStore(ctx.store.folder).load().profile("Toko")
+    assert saved.schedule.continuous == 300 and saved.schedule.kind == "daily"
+    assert saved.schedule.describe().startswith("continuous:300")
+    assert (saved.retention.keep_within, saved.retention.keep_hourly) == ("2h", 48)
+    # the scheduler now watches it
+    again = open_dialog(qtbot, ctx, ctx.profile("Toko"))
+    assert again.continuous.isChecked() and again.within.value() == 5
+    again.continuous.setChecked(False)
+    with qtbot.waitSignal(again.accepted, timeout=5000):
+        again.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert SettingsStore(ctx.store.folder).load().profile("Toko").schedule.continuous == 0
+
+
+def test_an_interval_in_seconds_set_elsewhere_is_kept(qtbot, ctx, profile, fixed_now, no_system):
+    from kasirbackup.app.settings import Schedule
+
+    settings = ctx.settings()
+    settings.profiles[0].schedule = Schedule.parse("continuous:90+daily@22:00")
+    ctx.store.save(settings)
+    dlg = open_dialog(qtbot, ctx, ctx.profile("Toko"))
+    assert dlg.continuous.isChecked() and dlg.within.value() == 2
+    assert dlg.schedule().continuous == 90              # untouched: still 90 s
+    dlg.within.setValue(3)
+    assert dlg.schedule().continuous == 180

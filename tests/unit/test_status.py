@@ -112,3 +112,24 @@ def test_a_cancelled_run_neither_protects_nor_fails(history):
     run(history, datetime(2026, 11, 21, 23, 20, tzinfo=WIB), Result.CANCELLED)
     st = profile_status(prof(), history, datetime(2026, 11, 21, 23, 30, tzinfo=WIB), WIB)
     assert st.level == Level.OK
+
+
+def test_continuous_protection_is_protected_up_to_the_newer_of_snapshot_and_watch(tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    from kasirbackup.app.history import History, Result, Trigger
+    from kasirbackup.app.settings import Profile, Schedule
+    from kasirbackup.app.status import profile_status
+
+    tz = timezone(timedelta(hours=7))
+    now = datetime(2026, 12, 4, 14, 33, tzinfo=tz)
+    h = History(tmp_path / "h.db")
+    rid = h.start("toko", Trigger.CONTINUOUS, now - timedelta(minutes=10))
+    h.finish(rid, Result.SUCCESS, now - timedelta(minutes=10) + timedelta(seconds=1), "backup ab read back")
+    cont = Profile("toko", "/x.db", ["/r"], Schedule.parse("continuous"))
+    assert profile_status(cont, h, now, tz).protected_up_to == now - timedelta(minutes=10)
+    seen = now - timedelta(seconds=4)            # the watch looked: unchanged since that snapshot
+    assert profile_status(cont, h, now, tz, confirmed=seen).protected_up_to == seen
+    nightly = Profile("toko", "/x.db", ["/r"], Schedule.parse("daily@23:00"))
+    assert profile_status(nightly, h, now, tz, confirmed=seen).protected_up_to is None
+    h.close()

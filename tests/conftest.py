@@ -3,7 +3,8 @@
 * makes the repository root importable, so tests can use ``tests.support.dbgen``;
 * ``pos_db``: a small point-of-sale database (rollback-journal mode, ~200 KB) made by
   ``tests.support.dbgen.make_pos_db``;
-* ``repo_dir``: a path for a backup repository that does not exist yet.
+* ``repo_dir``: a path for a backup repository that does not exist yet;
+* every test has its own config, data and log folders (``KASIRBACKUP_*_DIR``).
 
 The ``kb`` fixture (the real command line in a subprocess, with a private log folder
 and TMPDIR) lives in ``tests/integration/conftest.py``.
@@ -21,6 +22,16 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 POS_DB_BYTES = 200_000
+
+
+@pytest.fixture(autouse=True)
+def _private_user_folders(tmp_path_factory, monkeypatch):
+    """No test reads or writes the real user's settings, history, remembered captures or
+    logs: each test gets its own (a test may point them elsewhere itself)."""
+    base = tmp_path_factory.mktemp("user")
+    for var, sub in (("KASIRBACKUP_CONFIG_DIR", "config"), ("KASIRBACKUP_DATA_DIR", "data"),
+                     ("KASIRBACKUP_LOG_DIR", "logs")):
+        monkeypatch.setenv(var, str(base / sub))
 
 
 @pytest.fixture

@@ -5,12 +5,14 @@ repository lock)."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Callable
 
 from ..core.snapshot.backup import BackupRequest, backup
@@ -21,6 +23,7 @@ from ..core.retention.prune import prune
 from ..core.repo.repository import Repository
 from .credentials import passphrase_source
 from .history import History, PlaceOutcome, Result, Trigger
+from .paths import data_dir
 from .places import check_destination
 from .sampling import sampled_check_if_due
 from .settings import Profile
@@ -79,6 +82,13 @@ DRILL_EVERY = timedelta(hours=24)
 #: continuous protection prunes at most this often (a prune reads every index)
 PRUNE_EVERY_S = 3600.0
 _last_prune: dict[str, float] = {}
+
+
+def seed_path(location: str, db_path: str) -> Path:
+    """Where this database's last capture into ``location`` is remembered (core/snapshot/seed.py):
+    in the user's data folder, never in the backup place."""
+    key = hashlib.sha256(f"{location}\0{os.path.realpath(os.path.expanduser(db_path))}".encode()).hexdigest()[:32]
+    return data_dir() / "seeds" / f"{key}.seed"
 
 
 def check_for(repo: Repository, db_path: str, now: datetime | None = None) -> str:
@@ -149,7 +159,8 @@ def _one_repo(profile: Profile, location: str, trigger: Trigger, progress: Progr
                     lock.release()
             continuous = trigger == Trigger.CONTINUOUS
             check = check_for(repo, profile.db_path) if continuous else DRILL
-            res = backup(repo, BackupRequest(profile.db_path, kind=_KIND[trigger], check=check), progress, cancel)
+            res = backup(repo, BackupRequest(profile.db_path, kind=_KIND[trigger], check=check,
+                                             seed_file=seed_path(location, profile.db_path)), progress, cancel)
             snap = res.snapshot
             out.snapshot_id, out.bytes_added = snap.id, snap.added_bytes
             if not snap.verified:

@@ -23,6 +23,7 @@ from ..repo.orphans import adopt_orphan_packs
 from ..scratch import clean_scratch
 from ..sqlitefile import check_source, connect_readonly, schema_fingerprint
 from .readback import readback_check
+from .seed import Seed, load_seed, save_seed
 from .verify import drill
 
 
@@ -40,6 +41,9 @@ class BackupRequest:
     #: this backup added and prove the rest was checked before; snapshot/readback.py). A
     #: readback that cannot prove a snapshot complete falls back to the drill.
     check: str = DRILL
+    #: where this database's last capture into this repository is remembered (snapshot/seed.py);
+    #: None: start from nothing and remember nothing
+    seed_file: Path | None = None
 
 
 @dataclass(slots=True)
@@ -79,6 +83,18 @@ def _previous(repo: Repository, source: Path, readable: Path) -> Snapshot | None
     return None
 
 
+def _blobs_of(repo: Repository, prev: Snapshot, seed: Seed | None) -> set[bytes]:
+    """Every blob ``prev`` references: from the seed of its own capture when the seed's trees
+    rebuild ``prev``'s root exactly, else read from the repository's trees."""
+    if seed is not None and seed.snapshot == prev.id and seed.ids:
+        seg = repo.config.segment_pages
+        segments = [repo.codec.blob_id(b"".join(seed.ids[i:i + seg])) for i in range(0, len(seed.ids), seg)]
+        root = repo.codec.blob_id(b"".join(segments))
+        if root.hex() == prev.root:
+            return {root, *segments, *seed.ids}
+    return repo.blob_ids_of(prev)
+
+
 def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progress,
            cancel: CancelToken | None = None, capture_opts: CaptureOptions | None = None,
            image_file: Path | None = None) -> BackupResult:
@@ -104,12 +120,13 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
         if repo.config.plain_copy and not repo.codec.encrypted and repo.temp_dir() is not None:
             repo.storage.refuse_link("latest")    # a planted link stops the backup before anything is written
         prev = _previous(repo, source, image_file or source)
+        seed = load_seed(req.seed_file) if req.seed_file is not None and image_file is None else None
         known: set[bytes] = set()
         if prev is not None:
             try:
                 # only blobs whose pack is really there: an index rolled back in time can name
                 # packs a prune removed, and a page skipped because of it would be lost
-                known = repo.available(repo.blob_ids_of(prev))
+                known = repo.available(_blobs_of(repo, prev, seed))
             except Exception:   # a damaged previous snapshot only costs deduplication
                 known = set()
         # what a readback may count as checked: the previous snapshot's blobs, if it was checked
@@ -126,6 +143,9 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
         sink = BlobSink(writer, known, repo.codec)
         opts = capture_opts or CaptureOptions()
         opts.page_id = repo.codec.blob_id
+        if seed is not None and prev is not None and seed.snapshot == prev.id and prev.verified and \
+                seed.usable(known, seed.page_size):
+            opts.seed = seed
         if opts.tmpdir is None and repo.temp_dir() is not None and not repo.codec.encrypted:
             # (an encrypted repository never receives a plaintext copy, not even a temporary one)
             opts.tmpdir = str(repo.temp_dir())
@@ -149,6 +169,9 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
         # page list, the deduplication set and the frame tables first (peak RSS)
         page_count = len(cap.page_ids)
         page_ids = cap.page_ids if checked_before else []
+        # what the next capture starts from (snapshot/seed.py); the snapshot id follows below
+        seed_state = Seed(cap.header.page_size, cap.page1, cap.page_ids, cap.blocks) \
+            if req.seed_file is not None and image_file is None and cap.blocks else None
         cap.page_ids = []
         del sink, known
         writer.written = []
@@ -167,6 +190,8 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
             del packs, page_ids, checked_before
             snap, result = _verify_and_record(repo, req, source, created, cap, page_count, root, added,
                                               progress, cancel, readback)
+            if seed_state is not None:
+                seed_state.snapshot = snap.id
         except BaseException:
             # nothing references what this run wrote: take it away again now instead of
             # leaving it for the next prune (it may be what filled the disk)
@@ -177,6 +202,11 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
         plain = None
         if result.image is not None:
             plain = _publish_plain_copy(repo, snap, result.image)
+        if req.seed_file is not None and image_file is None and snap.verified and seed_state is not None:
+            try:
+                save_seed(req.seed_file, seed_state)
+            except OSError:         # only a saving of time next run
+                log.warning("could not remember the capture in %s", req.seed_file, exc_info=True)
         return BackupResult(snap, time.monotonic() - t0, new_blobs, plain)
     finally:
         lock.release()

@@ -42,6 +42,7 @@ from ..errors import (DatabaseBusy, DatabaseCorrupt, DatabaseTooBusy, KasirBacku
 from ..progress import CancelToken, Progress
 from ..sqlitefile import Header, check_source, connect_claimed, connect_readonly, parse_header, remove_db_files
 from ..scratch import scratch_file
+from .seed import Seed
 from .raw_read import Truncated, done_raw, open_raw, pread, read_pages
 
 BATCH_BYTES = 4 * 1024 * 1024
@@ -70,6 +71,9 @@ class CaptureOptions:
     max_final_attempts: int = 6
     tmpdir: str | None = None         # for the WAL method's temporary copy
     page_id: Callable[[bytes], bytes] = field(default=lambda page: hashlib.sha256(page).digest())
+    #: what the last capture of this database saw (snapshot/seed.py): blocks whose bytes
+    #: fingerprint the same keep their page ids, and only the rest are hashed
+    seed: Seed | None = None
 
 
 @dataclass(slots=True)
@@ -83,6 +87,12 @@ class CaptureResult:
     total_lock_s: float = 0.0
     changed_in_final: int = 0
     copy_s: float = 0.0               # WAL method: time of the online-backup step
+    blocks: list[bytes] = field(default_factory=list)   # the 64 KiB block fingerprints (for the next seed)
+    page1: bytes = b""
+    seeded: bool = False              # started from the last capture's state
+
+    def seed(self, snapshot: str) -> Seed:
+        return Seed(self.header.page_size, self.page1, self.page_ids, self.blocks, snapshot)
 
     @property
     def page_size(self) -> int:
@@ -97,7 +107,7 @@ class CaptureResult:
                 "max_lock_ms": round(self.max_lock_s * 1000, 1),
                 "total_lock_ms": round(self.total_lock_s * 1000, 1),
                 "pages_changed_during_copy": self.changed_in_final,
-                "backup_api_s": round(self.copy_s, 3)}
+                "backup_api_s": round(self.copy_s, 3), "seeded": self.seeded}
 
 
 class _OverBudget(Exception):
@@ -198,6 +208,11 @@ class _PageCopier:
         self.page1 = b""
         self.changed_in_final = 0
         self.page_id = reader.opts.page_id
+
+    def start_from(self, seed: Seed) -> None:
+        """Take the last capture's state: its page ids stand until a block's bytes differ."""
+        self._reset(seed.page_size)
+        self.ids, self.blocks, self.page1 = list(seed.ids), list(seed.blocks), seed.page1
 
     def _reset(self, page_size: int) -> None:
         self.page_size = page_size
@@ -328,11 +343,19 @@ def _capture_pages(path: Path, store: PageStore, progress: Progress, cancel: Can
                    opts: CaptureOptions, private: bool = False) -> CaptureResult:
     reader = _Reader(path, opts, private)
     try:
+        seed = opts.seed
         for _restart in range(3):
             copier = _PageCopier(reader, store, progress, cancel)
+            seeded = seed is not None
             try:
-                counters = copier.batched_pass("copy")
-                passes, sweeps = 1, 0
+                if seeded:
+                    # straight to the sweep under one lock: every block fingerprinted, only
+                    # changed blocks hashed (over budget: a batched pass from the seed's state)
+                    copier.start_from(seed)
+                    counters, passes, sweeps = set(), 0, 0
+                else:
+                    counters = copier.batched_pass("copy")
+                    passes, sweeps = 1, 0
                 while True:
                     sweeps += 1
                     if copier.final_sweep(counters):
@@ -342,7 +365,8 @@ def _capture_pages(path: Path, store: PageStore, progress: Progress, cancel: Can
                     counters = copier.batched_pass("catch-up")
                     passes += 1
             except _PageSizeChanged:
-                continue       # the database was rebuilt (VACUUM) under us: start over
+                seed = None    # the database was rebuilt (VACUUM) under us, or is not the seed's: start over
+                continue
             except Truncated:
                 raise DatabaseCorrupt(path=str(path), reason="the file is shorter than its header says") from None
             header = parse_header(copier.page1)
@@ -351,7 +375,8 @@ def _capture_pages(path: Path, store: PageStore, progress: Progress, cancel: Can
             return CaptureResult(header=header, page_ids=copier.ids, method="pages", passes=passes,
                                  final_sweeps=sweeps, max_lock_s=reader.max_lock_s,
                                  total_lock_s=reader.total_lock_s,
-                                 changed_in_final=copier.changed_in_final)
+                                 changed_in_final=copier.changed_in_final, blocks=copier.blocks,
+                                 page1=copier.page1, seeded=seeded)
         raise DatabaseTooBusy(path=str(path))
     finally:
         reader.close()

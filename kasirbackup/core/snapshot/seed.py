@@ -1,0 +1,93 @@
+"""What the last capture of a database saw, kept beside the user's data so that the next
+capture re-hashes only what changed.
+
+A capture reads the whole file and fingerprints each 64 KiB block (xxh3-128); each page
+gets its id (SHA-256, or the repository's keyed hash). The next capture of the same
+database into the same repository starts from that state: a block whose fingerprint is
+unchanged keeps its page ids without hashing them again, so a continuous snapshot after
+one sale costs one read of the file and a fingerprint per block, plus the ids of the few
+pages that changed. Nothing here is trusted for content: a block is reused only when its
+bytes fingerprint the same as when its pages were hashed, and only when every page id of
+the seed is in the repository's checked data (``usable``); a seed that is damaged, stale
+or from another database costs time only.
+
+File format (``SEED_MAGIC``, then a JSON line, then raw arrays)::
+
+    KBSEED01\\n{"page_size": 4096, "pages": N, "blocks": B, "id_len": 32, "snapshot": "…"}\\n
+    page 1 (page_size bytes) | N ids (id_len bytes each) | B fingerprints (16 bytes each)
+
+A block fingerprint of 16 zero bytes means "unknown" (a partial last block).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+SEED_MAGIC = b"KBSEED01\n"
+FP_LEN = 16
+MAX_HEADER = 4096
+
+
+@dataclass(slots=True)
+class Seed:
+    page_size: int
+    page1: bytes
+    ids: list[bytes]
+    blocks: list[bytes]
+    snapshot: str = ""
+
+    def usable(self, checked: set[bytes], page_size: int) -> bool:
+        """Only a seed whose every page is in data the repository holds and checked."""
+        return self.page_size == page_size and all(pid in checked for pid in self.ids)
+
+
+def save_seed(path: Path, seed: Seed) -> None:
+    """Write ``seed`` atomically, readable by this user only."""
+    id_len = len(seed.ids[0]) if seed.ids else 32
+    head = json.dumps({"page_size": seed.page_size, "pages": len(seed.ids), "blocks": len(seed.blocks),
+                       "id_len": id_len, "snapshot": seed.snapshot}).encode()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(SEED_MAGIC + head + b"\n")
+            fh.write(seed.page1.ljust(seed.page_size, b"\0")[:seed.page_size])
+            fh.write(b"".join(seed.ids))
+            fh.write(b"".join(fp if len(fp) == FP_LEN else bytes(FP_LEN) for fp in seed.blocks))
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def load_seed(path: Path) -> Seed | None:
+    """The seed at ``path``, or None when there is none or it does not read back whole."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(len(SEED_MAGIC)) != SEED_MAGIC:
+                return None
+            head = json.loads(fh.readline(MAX_HEADER))
+            ps, n, b, id_len = (int(head["page_size"]), int(head["pages"]), int(head["blocks"]),
+                                int(head["id_len"]))
+            if ps not in {512 << i for i in range(8)} or not 0 <= n < 1 << 32 or not 0 <= b <= n or \
+                    id_len not in (32,):
+                return None
+            page1 = fh.read(ps)
+            ids_raw = fh.read(n * id_len)
+            fps_raw = fh.read(b * FP_LEN)
+            if len(page1) != ps or len(ids_raw) != n * id_len or len(fps_raw) != b * FP_LEN or fh.read(1):
+                return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    ids = [ids_raw[i:i + id_len] for i in range(0, len(ids_raw), id_len)]
+    blocks = [fps_raw[i:i + FP_LEN] for i in range(0, len(fps_raw), FP_LEN)]
+    blocks = [b"" if fp == bytes(FP_LEN) else fp for fp in blocks]
+    return Seed(ps, page1, ids, blocks, str(head.get("snapshot", "")))

@@ -2031,6 +2031,34 @@ Ukuran: {size} · diubah {when}</translation>
         <source>Restore {database}</source>
         <translation>Pulihkan {database}</translation>
     </message>
+    <message>
+        <source>As of:</source>
+        <translation>Per:</translation>
+    </message>
+    <message>
+        <source>Move to the moment to go back to: the newest checked backup at or before it is chosen.</source>
+        <translation>Geser ke saat yang ingin dikembalikan: cadangan terperiksa terbaru pada atau sebelum saat itu yang dipilih.</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Hari ini</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>Kemarin</translation>
+    </message>
+    <message>
+        <source>{day} ({count})</source>
+        <translation>{day} ({count})</translation>
+    </message>
+    <message>
+        <source>1 backup</source>
+        <translation>1 cadangan</translation>
+    </message>
+    <message>
+        <source>{n} backups</source>
+        <translation>{n} cadangan</translation>
+    </message>
 </context>
 <context>
     <name>ResultPage</name>
@@ -2924,8 +2952,8 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Pilih cadangan</translation>
     </message>
     <message>
-        <source>Pick the backup to bring back. The newest is at the top.</source>
-        <translation>Pilih cadangan yang akan dikembalikan. Yang terbaru ada di atas.</translation>
+        <source>Pick the moment to go back to, or a backup from the list. The newest is at the top.</source>
+        <translation>Pilih saat yang ingin dikembalikan, atau satu cadangan dari daftar. Yang terbaru ada di atas.</translation>
     </message>
     <message>
         <source>Reading the backups…</source>
@@ -2946,6 +2974,10 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>Backup {id} of {when}: {size}, {tables} tables.</source>
         <translation>Cadangan {id} dari {when}: {size}, {tables} tabel.</translation>
+    </message>
+    <message>
+        <source>Backup {id} of {when}: {size}. It is checked whole by a test restore before it is restored.</source>
+        <translation>Cadangan {id} dari {when}: {size}. Cadangan ini diperiksa utuh dengan uji pemulihan sebelum dipulihkan.</translation>
     </message>
 </context>
 <context>

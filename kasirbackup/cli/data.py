@@ -17,8 +17,9 @@ from .restore import add_even_if_open, add_rows
 from ..app import oplog
 from ..app.history import OpKind
 from ..core.errors import KasirBackupError
-from ..core.exports.exporter import FORMATS, ExportRequest, export
-from ..core.imports.importer import ImportReport, dry_run_import, execute_import, prepare_import
+from ..app.settings import EXPORT_FORMATS as FORMATS
+# the exporter and the importer (openpyxl and the rest) load only for export and import: every
+# other command, the continuous snapshot each minute above all, starts without them
 
 log = logging.getLogger("kasirbackup.cli")
 
@@ -40,6 +41,8 @@ def _tables(text: str | None) -> list[str] | None:
 
 
 def cmd_export(args) -> int:
+    from ..core.exports.exporter import ExportRequest, export
+
     if (args.db is None) == (args.repo is None) or (args.snapshot and args.repo is None):
         raise ExportSourceMissing()
     repo = snap = None
@@ -68,7 +71,7 @@ def cmd_export(args) -> int:
     return 0
 
 
-def _print_report(report: ImportReport) -> None:
+def _print_report(report) -> None:
     state = "dry run" if report.dry_run else "done"
     print(f"Import of {report.file} into {report.target} ({report.mode}, {state}):")
     print(f"  {'table':<28} {'new':>9} {'changed':>9} {'unchanged':>9} {'removed':>9} {'rejected':>9}")
@@ -95,6 +98,7 @@ def _print_report(report: ImportReport) -> None:
 
 def cmd_import(args) -> int:
     from ..app.safety import safety_place
+    from ..core.imports.importer import dry_run_import, execute_import, prepare_import
 
     # the safety backup goes to --repo, else to the backups of the database's profile, else to
     # the per-user safety folder: an import is never without one (opened before any work)

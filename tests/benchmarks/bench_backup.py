@@ -430,13 +430,14 @@ def run_with_rusage(cmd: list[str], log: Path) -> tuple[int, float, int]:
 class Writer:
     """tests/support/writer_proc.py in its own process."""
 
-    def __init__(self, db: Path, work: Path, tag: str, max_seconds: float | None = None) -> None:
+    def __init__(self, db: Path, work: Path, tag: str, max_seconds: float | None = None,
+                 interval_ms: int = 50) -> None:
         self.stop_file = work / f"writer-{tag}.stop"
         self.ack = work / f"writer-{tag}.ack"
         self.stats_path = work / f"writer-{tag}.stats.json"
         self.err = work / f"writer-{tag}.err"
         rm(self.stop_file, self.ack, self.stats_path)
-        cmd = [sys.executable, str(WRITER), str(db), "--interval-ms", "50", "--busy-timeout-ms", "5000",
+        cmd = [sys.executable, str(WRITER), str(db), "--interval-ms", str(interval_ms), "--busy-timeout-ms", "5000",
                "--stop-file", str(self.stop_file), "--ack-log", str(self.ack), "--stats", str(self.stats_path)]
         if max_seconds is not None:
             cmd += ["--max-seconds", str(max_seconds)]

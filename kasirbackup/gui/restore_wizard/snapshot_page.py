@@ -10,6 +10,7 @@ from ..i18n import error_text, fmt_datetime, fmt_number, fmt_size
 from ..jobs import Job
 from ..models import SNAPSHOT_ROLE, SnapshotModel, snapshot_view
 from .engine import load_snapshots
+from .timeline import Timeline
 from .widgets import ERROR_STYLE, _label, _Page, ask_again
 
 
@@ -22,6 +23,9 @@ class SnapshotPage(_Page):
         lay = QVBoxLayout(self)
         self.status = _label(self, "snapshotStatus")
         lay.addWidget(self.status)
+        self.timeline = Timeline(self)
+        self.timeline.chosen.connect(self._on_timeline)
+        lay.addWidget(self.timeline)
         self.model, self.proxy, self.view = snapshot_view(self, "snapshotList")
         self.view.setColumnHidden(SnapshotModel.ADDED, True)
         head = self.view.horizontalHeader()
@@ -38,7 +42,9 @@ class SnapshotPage(_Page):
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("Choose a backup"))
-        self.setSubTitle(self.tr("Pick the backup to bring back. The newest is at the top."))
+        self.setSubTitle(self.tr("Pick the moment to go back to, or a backup from the list. The newest is at "
+                                 "the top."))
+        self.timeline.retranslate()
         self.model.retranslate()
         self._show_status()
         self._selection_changed()
@@ -57,6 +63,7 @@ class SnapshotPage(_Page):
     def _loaded(self, snapshots: list[Snapshot]) -> None:
         self.loaded = True
         self.model.set_snapshots(snapshots)
+        self.timeline.set_snapshots(snapshots, self.wiz().db_path)
         self.proxy.sort(SnapshotModel.TIME, Qt.SortOrder.DescendingOrder)
         self._show_status()
         wanted = self.wiz().preselect
@@ -91,6 +98,19 @@ class SnapshotPage(_Page):
             self.status.setText(self.tr("Backups in {location}:").format(location=self.wiz().location))
         self.status.setStyleSheet("")
 
+    def _on_timeline(self, snap: Snapshot | None) -> None:
+        """The timeline points at a moment: select the backup it means in the list."""
+        if snap is None:
+            return
+        for r in range(self.proxy.rowCount()):
+            idx = self.proxy.index(r, 0)
+            if idx.data(SNAPSHOT_ROLE).id == snap.id:
+                self.view.selectionModel().select(idx, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                                  | QItemSelectionModel.SelectionFlag.Rows)
+                self.view.setCurrentIndex(idx)
+                self.view.scrollTo(idx)
+                return
+
     def selected(self) -> Snapshot | None:
         rows = self.view.selectionModel().selectedRows()
         return rows[0].data(SNAPSHOT_ROLE) if rows else None
@@ -105,9 +125,14 @@ class SnapshotPage(_Page):
             self.detail.setStyleSheet(ERROR_STYLE)
         else:
             self.detail.setStyleSheet("")
-            self.detail.setText(self.tr("Backup {id} of {when}: {size}, {tables} tables.").format(
-                id=s.short_id, when=fmt_datetime(s.created_at), size=fmt_size(s.image_bytes),
-                tables=fmt_number(len(s.tables))))
+            if s.drilled or s.tables:
+                self.detail.setText(self.tr("Backup {id} of {when}: {size}, {tables} tables.").format(
+                    id=s.short_id, when=fmt_datetime(s.created_at, seconds=True), size=fmt_size(s.image_bytes),
+                    tables=fmt_number(len(s.tables))))
+            else:
+                self.detail.setText(self.tr("Backup {id} of {when}: {size}. It is checked whole by a test restore "
+                                            "before it is restored.").format(
+                    id=s.short_id, when=fmt_datetime(s.created_at, seconds=True), size=fmt_size(s.image_bytes)))
         self.completeChanged.emit()
 
     def _double_clicked(self, *_: object) -> None:

@@ -282,22 +282,54 @@ class FrameCache:
         self._cap = capacity
         self._frames: OrderedDict[FrameRef, bytes] = OrderedDict()
 
+    def _decode(self, frame: FrameRef) -> bytes:
+        """Load, open and decompress one frame (no state touched: may run on a worker)."""
+        stored = self._load(frame)
+        if len(stored) != frame.length:
+            raise FormatError(f"pack {frame.pack[:12]} is truncated at offset {frame.offset}")
+        try:
+            return safe_decompress(self._codec.open(stored, AAD_FRAME + frame.tag),
+                                   expected=frame.raw_length, limit=self._limit)
+        except SealBroken as exc:
+            raise FormatError(f"pack {frame.pack[:12]} frame at offset {frame.offset}: {exc}") from None
+        except FormatError as exc:
+            raise FormatError(f"pack {frame.pack[:12]} frame at offset {frame.offset}: {exc}") from exc
+
+    def read_ahead(self, frames: list[FrameRef], depth: int = 8, workers: int = 2) -> None:
+        """The frames about to be read, in order: loaded and decompressed ``depth`` ahead on
+        ``workers`` threads (zstd, hashing and file reads let go of the GIL), so that a
+        restore decompresses on every core while it writes. ``close`` stops them."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._ahead, self._ahead_pos, self._depth = frames, 0, depth
+        self._futures: dict[FrameRef, object] = {}
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="frames")
+
+    def _top_up(self) -> None:
+        while len(self._futures) < self._depth and self._ahead_pos < len(self._ahead):
+            frame = self._ahead[self._ahead_pos]
+            self._ahead_pos += 1
+            if frame not in self._frames and frame not in self._futures:
+                self._futures[frame] = self._pool.submit(self._decode, frame)
+
+    def close(self) -> None:
+        pool = getattr(self, "_pool", None)
+        if pool is not None:
+            for fut in self._futures.values():
+                fut.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
+            self._pool, self._futures = None, {}
+
     def blob(self, ref: BlobRef) -> bytes:
         raw = self._frames.get(ref.frame)
         if raw is None:
-            stored = self._load(ref.frame)
-            if len(stored) != ref.frame.length:
-                raise FormatError(f"pack {ref.frame.pack[:12]} is truncated at offset {ref.frame.offset}")
-            try:
-                raw = safe_decompress(self._codec.open(stored, AAD_FRAME + ref.frame.tag),
-                                      expected=ref.frame.raw_length, limit=self._limit)
-            except SealBroken as exc:
-                raise FormatError(f"pack {ref.frame.pack[:12]} frame at offset {ref.frame.offset}: {exc}") from None
-            except FormatError as exc:
-                raise FormatError(f"pack {ref.frame.pack[:12]} frame at offset {ref.frame.offset}: {exc}") from exc
+            fut = self._futures.pop(ref.frame, None) if getattr(self, "_pool", None) is not None else None
+            raw = fut.result() if fut is not None else self._decode(ref.frame)
             self._frames[ref.frame] = raw
             if len(self._frames) > self._cap:
                 self._frames.popitem(last=False)
+            if getattr(self, "_pool", None) is not None:
+                self._top_up()
         else:
             self._frames.move_to_end(ref.frame)
         return raw[ref.offset:ref.offset + ref.length]

@@ -166,8 +166,13 @@ def _lookup(location: str) -> S3Access | None:
 
 
 def install() -> None:
-    """Let the engine find the saved access of a place when it opens it."""
+    """Let the engine find the saved access of a place when it opens it, and keep copies of
+    online places' manifests and index files in the user's cache folder (storage/s3_cache.py)."""
+    from ..core.storage import s3_cache
+    from .paths import cache_dir
+
     _access.set_lookup(_lookup)
+    s3_cache.set_cache_root(lambda: cache_dir() / "online")
 
 
 # -- Test connection ----------------------------------------------------------------------------

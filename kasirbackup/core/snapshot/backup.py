@@ -95,6 +95,32 @@ def _blobs_of(repo: Repository, prev: Snapshot, seed: Seed | None) -> set[bytes]
     return repo.blob_ids_of(prev)
 
 
+def _before_capture(repo: Repository, req: BackupRequest, source: Path, image_file: Path | None):
+    """The previous snapshot, the seed, the blobs the repository has (and of those, the ones
+    already checked), with any packs of an interrupted backup taken back in."""
+    prev = _previous(repo, source, image_file or source)
+    seed = load_seed(req.seed_file) if req.seed_file is not None and image_file is None else None
+    known: set[bytes] = set()
+    if prev is not None:
+        try:
+            # only blobs whose pack is really there: an index rolled back in time can name
+            # packs a prune removed, and a page skipped because of it would be lost
+            known = repo.available(_blobs_of(repo, prev, seed))
+        except Exception:   # a damaged previous snapshot only costs deduplication
+            known = set()
+    # what a readback may count as checked: the previous snapshot's blobs, if it was checked
+    checked_before = set(known) if req.check == READBACK and prev is not None and prev.verified else set()
+    # packs uploaded by a backup that was killed before its index: take them back in,
+    # so an interrupted upload resumes instead of starting over
+    try:
+        known |= adopt_orphan_packs(repo)
+    except KasirBackupError:
+        raise
+    except Exception:       # only a saving; prune deals with anything unreadable
+        log.warning("could not adopt packs left by an interrupted backup", exc_info=True)
+    return prev, seed, known, checked_before
+
+
 def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progress,
            cancel: CancelToken | None = None, capture_opts: CaptureOptions | None = None,
            image_file: Path | None = None) -> BackupResult:
@@ -119,26 +145,8 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
         clean_scratch()
         if repo.config.plain_copy and not repo.codec.encrypted and repo.temp_dir() is not None:
             repo.storage.refuse_link("latest")    # a planted link stops the backup before anything is written
-        prev = _previous(repo, source, image_file or source)
-        seed = load_seed(req.seed_file) if req.seed_file is not None and image_file is None else None
-        known: set[bytes] = set()
-        if prev is not None:
-            try:
-                # only blobs whose pack is really there: an index rolled back in time can name
-                # packs a prune removed, and a page skipped because of it would be lost
-                known = repo.available(_blobs_of(repo, prev, seed))
-            except Exception:   # a damaged previous snapshot only costs deduplication
-                known = set()
-        # what a readback may count as checked: the previous snapshot's blobs, if it was checked
-        checked_before = set(known) if req.check == READBACK and prev is not None and prev.verified else set()
-        # packs uploaded by a backup that was killed before its index: take them back in,
-        # so an interrupted upload resumes instead of starting over
-        try:
-            known |= adopt_orphan_packs(repo)
-        except KasirBackupError:
-            raise
-        except Exception:       # only a saving; prune deals with anything unreadable
-            log.warning("could not adopt packs left by an interrupted backup", exc_info=True)
+        with repo.storage.remembering():        # (online storage: list packs and index files once)
+            prev, seed, known, checked_before = _before_capture(repo, req, source, image_file)
         writer = repo.pack_writer()
         sink = BlobSink(writer, known, repo.codec)
         opts = capture_opts or CaptureOptions()

@@ -14,6 +14,7 @@ Owns the interface every backend implements; never knows what the objects mean.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Iterator
@@ -53,6 +54,13 @@ class Storage(ABC):
     @abstractmethod
     def create_exclusive(self, kind: str, name: str, data: bytes) -> bool:
         """Create an object only if it does not exist yet. Returns False if it did."""
+
+    @contextmanager
+    def remembering(self):
+        """Within this, listings of packs and index files may be answered from the last one
+        (until this process writes or removes one of that kind): a backup lists them three
+        times before it writes anything. A folder lists quickly and ignores this."""
+        yield
 
     def exists(self, kind: str, name: str) -> bool:
         try:

@@ -45,6 +45,7 @@ from botocore.exceptions import (BotoCoreError, ClientError, ConnectionError as 
                                  ParamValidationError, PartialCredentialsError)
 
 from ..errors import KasirBackupError, RepoReadOnly
+from .s3_cache import CACHED_KINDS, ObjectCache, shared_client
 from .access import S3Access, lookup
 from .base import KINDS, Storage
 
@@ -162,7 +163,20 @@ def make_client(access: S3Access | None = None, **config):
             kwargs["endpoint_url"] = access.endpoint
         if access.region:
             kwargs["region_name"] = access.region
-    return boto3.session.Session().client("s3", config=_client_config(**config), **kwargs)
+    # one client per access and settings in this process (making one costs ~0.2 s); without
+    # saved access, boto3's chain reads the AWS variables, which are part of the key too
+    env = tuple(os.environ.get(v, "") for v in _CHAIN_VARIABLES) if access is None else ()
+    key = (tuple(sorted(kwargs.items())), tuple(sorted(config.items())), env)
+    return shared_client(key, lambda: boto3.session.Session().client("s3", config=_client_config(**config),
+                                                                      **kwargs))
+
+
+#: (endpoint, bucket) → does the server honour If-None-Match (probed once per process)
+_CONDITIONAL: dict[tuple[str, str], bool] = {}
+
+_CHAIN_VARIABLES = ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                    "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_REGION", "AWS_REGION",
+                    "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE")
 
 
 def valid_name(name: object) -> bool:
@@ -177,6 +191,8 @@ class S3Storage(Storage):
         self.location = f"s3://{bucket}/{self.prefix}" if self.prefix else f"s3://{bucket}"
         self._client = client if client is not None else make_client(lookup(self.location))
         self._conditional: bool | None = None     # does the server honour If-None-Match? (probed)
+        self._cache = ObjectCache(self.location)  # manifests and index files read before (s3_cache.py)
+        self._memo: dict[str, list[str]] | None = None     # listings while remembering()
 
     @classmethod
     def from_url(cls, url: str, client=None) -> "S3Storage":
@@ -247,9 +263,12 @@ class S3Storage(Storage):
 
     # -- the interface -----------------------------------------------------------------------
     def save(self, kind: str, name: str, data: bytes) -> None:
+        self._forget_listing(kind)
         key = self._key(kind, name)
         with self._translate(key):
-            self._put(key, data)
+            resp = self._put(key, data)
+        if kind in CACHED_KINDS:
+            self._cache.put(kind, name, bytes(data), resp.get("ETag"))
 
     def _put(self, key: str, data: bytes, **extra) -> dict:
         md5 = base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode("ascii")
@@ -263,6 +282,11 @@ class S3Storage(Storage):
         if length == 0:
             self.size(kind, name)          # still FileNotFoundError when missing
             return b""
+        whole = not offset and length is None
+        if whole and kind in CACHED_KINDS:
+            kept = self._cache.get(kind, name)
+            if kept is not None:
+                return kept
         args = {"Bucket": self.bucket, "Key": key}
         if offset or length is not None:
             args["Range"] = f"bytes={offset}-" + ("" if length is None else str(offset + length - 1))
@@ -286,16 +310,44 @@ class S3Storage(Storage):
             if "Range" in args and resp.get("ResponseMetadata", {}).get("HTTPStatusCode") == 200:
                 # a server that ignores Range sends the whole object
                 data = data[offset:] if length is None else data[offset:offset + length]
+            if whole and kind in CACHED_KINDS:
+                self._cache.put(kind, name, data, resp.get("ETag"))
             return data
         raise AssertionError("not reached")
+
+    @contextmanager
+    def remembering(self):
+        self._memo = {}
+        try:
+            yield
+        finally:
+            self._memo = None
 
     def list(self, kind: str) -> Iterator[str]:
         if kind not in KINDS:
             raise ValueError(f"unknown kind {kind!r}")
+        memo = getattr(self, "_memo", None)
+        if memo is not None and kind in ("data", "index"):
+            if kind not in memo:
+                memo[kind] = list(self._list(kind))
+            return iter(memo[kind])
+        if kind in CACHED_KINDS:
+            # the whole listing first: its ETags tell which kept copies are current while the
+            # caller reads the objects one by one
+            return iter(list(self._list(kind)))
+        return self._list(kind)
+
+    def _forget_listing(self, kind: str) -> None:
+        memo = getattr(self, "_memo", None)
+        if memo is not None:
+            memo.pop(kind, None)
+
+    def _list(self, kind: str) -> Iterator[str]:
         base = self._base(kind)
         args = {"Bucket": self.bucket, "Prefix": base}
         if kind != "data":
             args["Delimiter"] = "/"     # deeper keys come back as CommonPrefixes: ignored
+        etags: dict[str, str] = {}
         with self._translate(base or "/"):
             pages = self._client.get_paginator("list_objects_v2").paginate(
                 **args, PaginationConfig={"PageSize": LIST_PAGE_SIZE})
@@ -304,7 +356,10 @@ class S3Storage(Storage):
                     key = obj.get("Key")
                     name = self._name_from_key(kind, base, key)
                     if name is not None:
+                        if isinstance(obj.get("ETag"), str):
+                            etags[name] = obj["ETag"]
                         yield name
+        self._cache.listed(kind, etags)     # (only after a complete listing)
 
     def _name_from_key(self, kind: str, base: str, key: object) -> str | None:
         if not isinstance(key, str) or not key.startswith(base):
@@ -325,6 +380,8 @@ class S3Storage(Storage):
         return rel
 
     def remove(self, kind: str, name: str) -> None:
+        self._forget_listing(kind)
+        self._cache.forget(kind, name)
         key = self._key(kind, name)
         with self._translate(key, missing_ok=True):
             self._client.delete_object(Bucket=self.bucket, Key=key)
@@ -337,7 +394,11 @@ class S3Storage(Storage):
     def create_exclusive(self, kind: str, name: str, data: bytes) -> bool:
         key = self._key(kind, name)
         if self._conditional is None:
-            self._conditional = self._probe_conditional()
+            # (asked once per server and bucket in a process: the daemon snapshots every minute)
+            place = (self._endpoint(), self.bucket)
+            known = _CONDITIONAL.get(place)
+            self._conditional = known if known is not None else self._probe_conditional()
+            _CONDITIONAL[place] = self._conditional
         if self._conditional:
             with self._translate(key):
                 try:

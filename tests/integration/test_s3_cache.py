@@ -8,7 +8,6 @@ import collections
 import json
 from pathlib import Path
 
-import pytest
 
 import kasirbackup.app  # noqa: F401  (installs the cache folder and the access lookup)
 from kasirbackup.core.repo.manifest import Kind, READBACK

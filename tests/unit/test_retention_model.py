@@ -583,3 +583,41 @@ def test_a_duration_adds_its_parts_in_any_order():
     assert Duration.parse("3d2w") == Duration(days=17) == Duration.parse("2w3d")
     assert Duration.parse("1y2m1y") == Duration(years=2, months=2)
     assert Duration.parse("5h1d2h") == Duration(days=1, hours=7)
+
+
+# -- continuous protection: a day of minutely snapshots --------------------------------------------
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=15), min_size=50, max_size=1440),
+       st.sampled_from([BERLIN, JAKARTA, UTC]))
+def test_a_day_of_minutely_snapshots_is_thinned_as_continuous_protection_says(gaps, tz):
+    """The rules continuous protection adds (Retention.thin_continuous): all within 2 hours of
+    the newest, then the newest of each of the last 48 hours, then daily/weekly/monthly."""
+    from kasirbackup.app.settings import Retention
+
+    r = Retention()
+    r.thin_continuous()
+    policy = r.policy()
+    t = datetime(2026, 12, 4, 7, 0, tzinfo=tz)
+    snaps = []
+    for i, g in enumerate(gaps):
+        t += timedelta(minutes=g)
+        snaps.append(snap(f"{i:032x}", t, kind=Kind.CONTINUOUS))
+    now = t + timedelta(seconds=30)
+    kept = {d.snapshot.id for d in decide(snaps, policy, now, tz) if d.keep}
+    newest = max(snaps, key=lambda s: s.created_at)
+    within = {s.id for s in snaps if newest.created_at - s.created_at <= timedelta(hours=2)}
+    assert within <= kept                                      # every snapshot of the last 2 hours
+    by_hour: dict = {}
+    for s in snaps:
+        w = s.created_at.astimezone(tz)
+        h = (w.year, w.month, w.day, w.hour)
+        if h not in by_hour or s.created_at > by_hour[h].created_at:
+            by_hour[h] = s
+    hourly = {s.id for h, s in sorted(by_hour.items())[-48:]}
+    assert hourly <= kept                                      # the newest of each hour
+    # nothing else, but the 10 newest (keep_last) and the daily/weekly/monthly representatives
+    others = kept - within - hourly - {s.id for s in sorted(snaps, key=lambda s: s.created_at)[-10:]}
+    assert len(others) <= 3, len(others)
+    assert len(kept) <= len(within) + 48 + 10 + 3
+    note(f"{len(snaps)} snapshots, {len(kept)} kept")

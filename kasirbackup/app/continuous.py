@@ -13,9 +13,9 @@ each sending only when the database changed since what it holds.
 Decisions use the wall clock, guarded both ways: a clock that jumped forward (the machine
 slept) makes a snapshot due at once if something changed; one that went back (a time
 correction) is treated as "the interval has passed" rather than as hours to wait. After a
-failure the database is tried again after ``FAILURE_PAUSE`` (or at once when its mark
-changes again), so a database that was deleted or a disk that is unplugged is not hammered
-every few seconds; each failure is in the history with its reason.
+failure the database is tried again after ``FAILURE_PAUSE`` or when it changes again, and
+an off-site place (an unplugged disk, online storage out of reach) only after the pause, so
+nothing is hammered every few seconds; each failure is in the history with its reason.
 
 At start the watcher does not know what the last snapshot held: when the newest good
 continuous or scheduled run of this database started after the file (and its ``-wal``)
@@ -87,7 +87,11 @@ class Watcher:
                 if location == self.profile.repos[0]:
                     self.unchanged_at = now
                 continue
-            if st.failed is not None and st.failed_mark == mark and 0 <= now - st.failed < FAILURE_PAUSE:
+            # after a failure: the database itself (locked, deleted) is tried again when it
+            # changes again; an off-site place (unplugged, offline) only after the pause
+            local = location == self.profile.repos[0]
+            if st.failed is not None and (st.failed_mark == mark or not local) and \
+                    0 <= now - st.failed < FAILURE_PAUSE:
                 continue
             if st.started is not None and 0 <= now - st.started < self.interval(location):
                 continue

@@ -148,3 +148,68 @@ def test_the_daemon_protects_continuously_and_an_idle_shop_costs_nothing(kb, tmp
         except subprocess.TimeoutExpired:
             daemon.kill()
             daemon.wait()
+
+
+def _watch(tmp_path, profile, history):
+    now = [1_900_000_000.0]
+
+    def run(p, places):
+        return outcomes_of(run_profile(p, Trigger.CONTINUOUS, history, places=places), places)
+
+    watch = ContinuousWatch(history, run, clock=lambda: now[0])
+    watch.sync([profile])
+    return watch, now
+
+
+def test_a_deleted_then_restored_database_and_an_unplugged_offsite_copy(tmp_path):
+    db = tmp_path / "kasir.db"
+    make_pos_db(str(db), 200_000, seed=5)
+    local, usb = tmp_path / "repo", tmp_path / "usb" / "toko"
+    usb.parent.mkdir()
+    history = History(tmp_path / "history.db")
+    profile = Profile("toko", str(db), [str(local), str(usb)], Schedule.parse("continuous"))
+    watch, now = _watch(tmp_path, profile, history)
+    assert watch.tick() == [("toko", [str(local), str(usb)])]
+    assert Repository.open(usb).snapshots()
+
+    # the USB disk is pulled out (its folder is gone and a file stands in the way): the local
+    # snapshots go on, the off-site copy is pending and is tried again after the pause
+    kept = tmp_path / "usb-away"
+    usb.parent.rename(kept)
+    (tmp_path / "usb").write_text("not a folder")
+    from tests.support.dbgen import simulate_day_of_sales
+    simulate_day_of_sales(str(db), 2, seed=1)
+    now[0] += 61
+    assert watch.tick() == [("toko", [str(local), str(usb)])]
+    last = history.runs("toko", limit=1)[0]
+    assert last.result == Result.PARTIAL and "off-site copy pending" in last.message
+    simulate_day_of_sales(str(db), 2, seed=2)
+    now[0] += 61
+    assert watch.tick() == [("toko", [str(local)])]            # the disk waits its pause
+    # it comes back: the next look after the pause brings it up to date
+    (tmp_path / "usb").unlink()
+    kept.rename(usb.parent)
+    now[0] += 300
+    assert watch.tick() == [("toko", [str(usb)])]
+    usb_newest = Repository.open(usb).snapshots()[0]
+    out = restore_to_new_file(Repository.open(usb), usb_newest, tmp_path / "from-usb.db")
+    assert sale_ids(out.path) == sale_ids(db)
+
+    # the database is deleted: one failed run with the reason, then quiet until it is back
+    moved = tmp_path / "kasir.db.moved"
+    db.rename(moved)
+    now[0] += 61
+    assert watch.tick() == [("toko", [str(local), str(usb)])]
+    failed = history.runs("toko", limit=1)[0]
+    assert failed.result == Result.FAILED and "does not exist" in failed.message
+    now[0] += 61
+    assert watch.tick() == []                                   # not every two seconds
+    moved.rename(db)                                            # put back as it was: nothing to do
+    now[0] += 61
+    assert watch.tick() == []
+    simulate_day_of_sales(str(db), 1, seed=3)
+    assert watch.tick() == [("toko", [str(local)])]             # (the disk failed with it: its pause)
+    assert history.runs("toko", limit=1)[0].result == Result.SUCCESS
+    now[0] += 300
+    assert watch.tick() == [("toko", [str(usb)])]
+    history.close()

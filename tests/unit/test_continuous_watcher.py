@@ -163,3 +163,11 @@ def test_bad_intervals_are_refused(text):
     with pytest.raises(BadSchedule) as e:
         Schedule.parse(text)
     assert text in e.value.message()
+
+
+def test_an_unreachable_offsite_place_waits_its_pause_even_while_selling():
+    w = Watcher(profile(repos=(LOCAL, USB)))
+    w.finished(mark(1), 0.0, {LOCAL: True, USB: True})
+    w.finished(mark(2), 60.0, {LOCAL: True, USB: False})      # the disk was pulled out
+    assert w.due(mark(3), 120.0) == [LOCAL]                    # sales go on being protected locally
+    assert w.due(mark(3), 60.0 + FAILURE_PAUSE) == [LOCAL, USB]

@@ -109,7 +109,7 @@ def connect_readonly(path: str | os.PathLike, timeout: float = 10.0) -> sqlite3.
 # first and looks again later.
 
 _claims: dict[str, int] = {}
-_claims_lock = threading.Lock()
+_claims_lock = threading.RLock()      # (re-entered by a connection collected while it is held)
 
 
 def claim(path: str | os.PathLike) -> None:

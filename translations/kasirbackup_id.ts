@@ -2150,6 +2150,14 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>KasirBackup mencadangkan {db} secara otomatis pada waktu yang Anda pilih, selama aplikasinya berjalan (menunggu di baki sistem).</translation>
     </message>
     <message>
+        <source>minute(s)</source>
+        <translation>menit</translation>
+    </message>
+    <message>
+        <source>Recommended for a cash register: every sale is in a checked backup within a minute. Nothing is done while nothing is sold.</source>
+        <translation>Disarankan untuk mesin kasir: setiap penjualan masuk ke cadangan yang sudah diperiksa dalam satu menit. Selama tidak ada penjualan, tidak ada yang dikerjakan.</translation>
+    </message>
+    <message>
         <source>When</source>
         <translation>Kapan</translation>
     </message>
@@ -2164,10 +2172,6 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>Back up each change within</source>
         <translation>Cadangkan setiap perubahan dalam</translation>
-    </message>
-    <message>
-        <source>minute(s) — recommended for a cash register; nothing is done while nothing is sold</source>
-        <translation>menit — disarankan untuk mesin kasir; tidak ada yang dikerjakan selama tidak ada penjualan</translation>
     </message>
     <message>
         <source>Every day</source>

@@ -64,7 +64,14 @@ class ScheduleDialog(QDialog):
         lay.addWidget(self.intro)
 
         self.continuous_box = QGroupBox(self)
-        cl = QHBoxLayout(self.continuous_box)
+        outer = QVBoxLayout(self.continuous_box)
+        cl = QHBoxLayout()
+        outer.addLayout(cl)
+        self.continuous_note = QLabel(self.continuous_box)
+        self.continuous_note.setObjectName("continuousNote")
+        self.continuous_note.setWordWrap(True)
+        self.continuous_note.setIndent(22)
+        outer.addWidget(self.continuous_note)
         self.continuous = QCheckBox(self.continuous_box)
         self.continuous.setObjectName("continuousCheck")
         self.within = QSpinBox(self.continuous_box)
@@ -208,9 +215,9 @@ class ScheduleDialog(QDialog):
             db=Path(self.profile.db_path).name))
         self.continuous_box.setTitle(self.tr("Continuous protection"))
         self.continuous.setText(self.tr("Back up each change within"))
-        self.within_unit.setText(self.tr("minute(s) — recommended for a cash register; nothing is done while "
-                                         "nothing is sold"))
-        self.within_unit.setWordWrap(True)
+        self.within_unit.setText(self.tr("minute(s)"))
+        self.continuous_note.setText(self.tr("Recommended for a cash register: every sale is in a checked backup "
+                                             "within a minute. Nothing is done while nothing is sold."))
         self._title_when()
         self.kind_label.setText(self.tr("&Repeat:"))
         for i, text in enumerate((self.tr("Every day"), self.tr("Every week, on chosen days"),

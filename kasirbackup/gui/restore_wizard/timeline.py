@@ -42,6 +42,7 @@ class Timeline(QWidget):
         self.day_label = QLabel(self)
         self.day = QComboBox(self)
         self.day.setObjectName("timelineDay")
+        self.day.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
         self.slider.setObjectName("timelineSlider")
         self.slider.setPageStep(15)
@@ -105,7 +106,7 @@ class Timeline(QWidget):
                   if s.verification.ok and s.created_at.astimezone().date() == d]
         first, last = min(on_day), max(on_day)
         self._start = datetime.combine(d, time(first.hour, first.minute), tzinfo=first.tzinfo)
-        steps = max(0, int((last - self._start).total_seconds() // STEP_S) + 1)
+        steps = max(0, int((last - self._start).total_seconds() // STEP_S))
         self.slider.blockSignals(True)
         self.slider.setRange(0, steps)
         self.slider.setValue(steps)              # the newest of that day

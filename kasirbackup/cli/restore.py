@@ -6,9 +6,7 @@ import logging
 from pathlib import Path
 
 from ..core.errors import KasirBackupError
-from ..core.restore.to_file import restore_to_new_file
-from ..core.restore.live import execute_restore, prepare_restore, preview_for_mode
-from ..core.restore.merge import detail_text
+# the restore engine loads when a restore or diff runs: a backup command starts without it
 
 from ..app import oplog
 from ..app.history import OpKind
@@ -69,6 +67,10 @@ def chosen_snapshot(repo, args, db: str | None):
 
 
 def cmd_restore(args) -> int:
+    from ..core.restore.live import execute_restore, prepare_restore
+    from ..core.restore.merge import detail_text
+    from ..core.restore.to_file import restore_to_new_file
+
     repo = open_repo(args)
     snap = chosen_snapshot(repo, args, args.to)
     warn_problems(repo)
@@ -141,6 +143,7 @@ def cmd_undo(args) -> int:
     """Put back the newest safety backup of the database (taken before a restore, an
     import or an undo): the user confirmed the change being undone, so no question."""
     from ..app.safety import newest_safety, safety_place
+    from ..core.restore.live import execute_restore, prepare_restore
 
     target = Path(args.db).expanduser()
     place = args.repo or safety_place(target).location
@@ -178,6 +181,8 @@ class NeedsExistingDatabase(KasirBackupError):
 
 
 def cmd_diff(args) -> int:
+    from ..core.restore.live import preview_for_mode
+
     repo = open_repo(args)
     snap = chosen_snapshot(repo, args, args.db)
     warn_problems(repo)

@@ -66,6 +66,19 @@ def own_folder(path: Path) -> Path:
     return path
 
 
+def own_folders(path: Path) -> Path:
+    """``path`` and every folder above it that is missing, created owner-only (``own_folder``
+    for each): settings-like data that is this user's alone."""
+    missing = []
+    q = path
+    while not q.exists() and q.parent != q:
+        missing.append(q)
+        q = q.parent
+    for folder in reversed(missing):
+        own_folder(folder)
+    return own_folder(path)
+
+
 def _cache_folder() -> Path:
     from platformdirs import user_cache_dir
 

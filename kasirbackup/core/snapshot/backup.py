@@ -213,7 +213,7 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
         if req.seed_file is not None and image_file is None and snap.verified and seed_state is not None:
             try:
                 save_seed(req.seed_file, seed_state)
-            except OSError:         # only a saving of time next run
+            except (OSError, KasirBackupError):     # only a saving of time next run
                 log.warning("could not remember the capture in %s", req.seed_file, exc_info=True)
         return BackupResult(snap, time.monotonic() - t0, new_blobs, plain)
     finally:

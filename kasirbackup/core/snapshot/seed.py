@@ -27,6 +27,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..scratch import own_folders
+
 SEED_MAGIC = b"KBSEED01\n"
 FP_LEN = 16
 MAX_HEADER = 4096
@@ -50,7 +52,7 @@ def save_seed(path: Path, seed: Seed) -> None:
     id_len = len(seed.ids[0]) if seed.ids else 32
     head = json.dumps({"page_size": seed.page_size, "pages": len(seed.ids), "blocks": len(seed.blocks),
                        "id_len": id_len, "snapshot": seed.snapshot}).encode()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    own_folders(path.parent)          # owner-only, never a link or someone else's folder
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:

@@ -24,6 +24,9 @@ import threading
 from pathlib import Path
 from typing import Callable
 
+from ..errors import KasirBackupError
+from ..scratch import own_folders
+
 CACHED_KINDS = ("index", "snapshots")
 MAX_CACHED = 4 * 1024 * 1024       # larger objects are not kept
 
@@ -93,13 +96,13 @@ class ObjectCache:
         if path is None:
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            own_folders(path.parent)      # owner-only, never a link or someone else's folder
             tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.replace(tmp, path)
-        except OSError:
+        except (OSError, KasirBackupError):
             pass                         # only a saving
 
     def forget(self, kind: str, name: str) -> None:

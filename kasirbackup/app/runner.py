@@ -6,6 +6,7 @@ repository lock)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import threading
@@ -20,6 +21,7 @@ from ..core.errors import Cancelled, KasirBackupError
 from ..core.repo.manifest import DRILL, READBACK, Kind
 from ..core.progress import CancelToken, Progress, no_progress
 from ..core.retention.prune import prune
+from ..core.scratch import own_folders
 from ..core.repo.repository import Repository
 from .credentials import passphrase_source
 from .history import History, PlaceOutcome, Result, Trigger
@@ -81,7 +83,7 @@ _KIND = {Trigger.MANUAL: Kind.MANUAL, Trigger.SCHEDULED: Kind.SCHEDULED,
 DRILL_EVERY = timedelta(hours=24)
 #: continuous protection prunes at most this often (a prune reads every index)
 PRUNE_EVERY_S = 3600.0
-_last_prune: dict[str, float] = {}
+_prune_guard = threading.Lock()
 
 
 def seed_path(location: str, db_path: str) -> Path:
@@ -169,7 +171,7 @@ def _one_repo(profile: Profile, location: str, trigger: Trigger, progress: Progr
             if profile.prune_after_backup and _prune_due(location, continuous):
                 pr = prune(repo, profile.retention.policy(), progress=progress, cancel=cancel)
                 out.pruned = len(pr.removed)
-                _last_prune[location] = time.monotonic()
+                _pruned(location)
             out.ok = True
             said = MSG_VERIFIED if snap.drilled else MSG_READ_BACK_SNAPSHOT
             out.message = said.format(id=snap.short_id, bytes=snap.added_bytes) + \
@@ -191,11 +193,40 @@ def _one_repo(profile: Profile, location: str, trigger: Trigger, progress: Progr
     return out
 
 
+def _prune_times_file() -> Path:
+    return data_dir() / "last-prune.json"
+
+
+def _prune_times() -> dict[str, float]:
+    try:
+        d = json.loads(_prune_times_file().read_text(encoding="utf-8"))
+        return {str(k): float(v) for k, v in d.items()} if isinstance(d, dict) else {}
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
 def _prune_due(location: str, continuous: bool) -> bool:
+    """A continuous snapshot prunes at most hourly per place (remembered in the data folder:
+    ``kasirbackup run --trigger continuous`` is a new process each time); any other run prunes."""
     if not continuous:
         return True
-    last = _last_prune.get(location)
-    return last is None or time.monotonic() - last >= PRUNE_EVERY_S
+    last = _prune_times().get(location)
+    now = time.time()
+    return last is None or not 0 <= now - last < PRUNE_EVERY_S
+
+
+def _pruned(location: str) -> None:
+    with _prune_guard:
+        times = _prune_times()
+        times[location] = time.time()
+        try:
+            own_folders(data_dir())
+            tmp = _prune_times_file().with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(times), encoding="utf-8")
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, _prune_times_file())
+        except (OSError, KasirBackupError):
+            log.warning("could not remember when %s was pruned", location, exc_info=True)
 
 
 def _auto_export(profile: Profile, trigger: Trigger, first: RepoOutcome, progress: Progress,

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -97,8 +99,8 @@ def rebuild_image(repo: Repository, snap: Snapshot, out: Path, progress: Progres
                    f"there (first: page {first + 1})")
         if stop_at_first:
             return report
-    whole = hashlib.sha256()
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+    sink = _HashingWriter(fd)
     try:
         # decompress the frames ahead, in the order the pages need them, on other cores
         cache.read_ahead(list(dict.fromkeys(refs[pid].frame for pid in ids if pid in refs)))
@@ -141,28 +143,68 @@ def rebuild_image(repo: Repository, snap: Snapshot, out: Path, progress: Progres
             buf.append(page)
             buffered += len(page)
             if buffered >= WRITE_CHUNK:
-                chunk = b"".join(buf)
-                whole.update(chunk)         # (one call per MiB: hashlib lets go of the GIL)
-                _write_all(fd, chunk)
+                sink.put(b"".join(buf))
                 buf, buffered = [], 0
                 reached("rebuild.chunk")
                 cancel.check()
                 progress("verify", n, total)
         if buf:
-            chunk = b"".join(buf)
-            whole.update(chunk)
-            _write_all(fd, chunk)
+            sink.put(b"".join(buf))
+        sha = sink.finish()
         os.fsync(fd)
         progress("verify", total, total)
     finally:
+        sink.stop()
         os.close(fd)
         cache.close()
     report.pages = len(ids)
-    report.sha256 = whole.hexdigest()
+    report.sha256 = sha
     if report.sha256 != snap.image_sha256 and snap.image_sha256:
         report.add(f"the rebuilt database has SHA-256 {report.sha256[:16]}…, the manifest says "
                    f"{snap.image_sha256[:16]}…")
     return report
+
+
+class _HashingWriter:
+    """Hashes and writes the image's chunks on a thread of its own (SHA-256 and write() let
+    go of the GIL), while the caller assembles the next ones."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._whole = hashlib.sha256()
+        self._q: queue.Queue = queue.Queue(maxsize=4)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="image-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            chunk = self._q.get()
+            if chunk is None:
+                return
+            if self._error is None:
+                try:
+                    self._whole.update(chunk)
+                    _write_all(self._fd, chunk)
+                except BaseException as exc:       # reported by put/finish on the caller's thread
+                    self._error = exc
+
+    def put(self, chunk: bytes) -> None:
+        if self._error is not None:
+            raise self._error
+        self._q.put(chunk)
+
+    def finish(self) -> str:
+        """Every chunk written; the SHA-256 of all of them."""
+        self.stop()
+        if self._error is not None:
+            raise self._error
+        return self._whole.hexdigest()
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._q.put(None)
+            self._thread.join()
 
 
 def _write_all(fd: int, data: bytes) -> None:

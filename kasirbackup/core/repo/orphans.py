@@ -52,8 +52,15 @@ def indexed_pack_names(repo: Repository, damaged: list[str] | None = None) -> se
     """Packs named by a readable index file (one whose contents match its name); the names
     of unreadable index files go to ``damaged`` when given."""
     names: set[str] = set()
+    decoded = getattr(repo, "index_file", None)      # a Repository decodes each index file once
     for index in repo.storage.list("index"):
         try:
+            if decoded is not None:
+                entries, problem = decoded(index)
+                if problem is not None:
+                    raise FormatError(problem)
+                names.update(pack for pack, _ in entries)
+                continue
             data = repo.storage.load("index", index)
             if hashlib.sha256(data).hexdigest() != index:
                 raise FormatError("its contents do not match its name")

@@ -126,6 +126,7 @@ class Repository:
         self.codec = codec
         self.location = storage.location
         self.problems: list[str] = []   # damaged manifests / index files met while reading
+        self._decoded: dict[str, list] = {}     # index files decoded whole (index_file)
 
     def _problem(self, text: str) -> None:
         if text not in self.problems:
@@ -310,17 +311,38 @@ class Repository:
         self._save("index", name, data)
         return name, len(data)
 
+    def index_file(self, name: str) -> tuple[list[tuple[str, list[FrameEntry]]], str | None]:
+        """The (pack, frames) of one index file and what is wrong with it (None: nothing). An
+        index file never changes (its name is its hash), so a whole one is decoded once per
+        ``Repository``: a backup reads every index file twice (what is stored, which packs
+        no index names)."""
+        cached = self._decoded.get(name)
+        if cached is not None:
+            return cached, None
+        got: list[tuple[str, list[FrameEntry]]] = []
+        try:
+            data = self.storage.load("index", name)
+            if hashlib.sha256(data).hexdigest() != name:
+                raise FormatError("its contents do not match its name")
+            for entry in decode_index(data, self.codec):
+                got.append(entry)
+        except (FormatError, OSError) as exc:
+            return got, str(exc)
+        self._decoded[name] = got
+        return got, None
+
+    def forget_decoded(self) -> None:
+        """Let go of the decoded index files (memory, before a restore drill)."""
+        self._decoded.clear()
+
     def index_entries(self) -> Iterator[tuple[str, list[FrameEntry]]]:
         """(pack, frames) from every index file; a damaged file is recorded in ``problems``
         (with what it gave before the damage)."""
         for name in self.storage.list("index"):
-            try:
-                data = self.storage.load("index", name)
-                if hashlib.sha256(data).hexdigest() != name:
-                    raise FormatError("its contents do not match its name")
-                yield from decode_index(data, self.codec)
-            except (FormatError, OSError) as exc:
-                self._problem(f"index file {name[:12]} is damaged ({exc})")
+            entries, problem = self.index_file(name)
+            yield from entries
+            if problem is not None:
+                self._problem(f"index file {name[:12]} is damaged ({problem})")
 
     def present_packs(self) -> set[str]:
         """Names of the packs that are really there (one listing). An index can name packs

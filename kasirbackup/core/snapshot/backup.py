@@ -146,7 +146,10 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
         if repo.config.plain_copy and not repo.codec.encrypted and repo.temp_dir() is not None:
             repo.storage.refuse_link("latest")    # a planted link stops the backup before anything is written
         with repo.storage.remembering():        # (online storage: list packs and index files once)
-            prev, seed, known, checked_before = _before_capture(repo, req, source, image_file)
+            try:
+                prev, seed, known, checked_before = _before_capture(repo, req, source, image_file)
+            finally:
+                repo.forget_decoded()               # (decoded once for both uses above; memory)
         writer = repo.pack_writer()
         sink = BlobSink(writer, known, repo.codec)
         opts = capture_opts or CaptureOptions()

@@ -145,7 +145,6 @@ def rebuild_image(repo: Repository, snap: Snapshot, out: Path, progress: Progres
             if buffered >= WRITE_CHUNK:
                 sink.put(b"".join(buf))
                 buf, buffered = [], 0
-                reached("rebuild.chunk")
                 cancel.check()
                 progress("verify", n, total)
         if buf:
@@ -186,6 +185,7 @@ class _HashingWriter:
                 try:
                     self._whole.update(chunk)
                     _write_all(self._fd, chunk)
+                    reached("rebuild.chunk")        # (tests: killed with N MiB of the image written)
                 except BaseException as exc:       # reported by put/finish on the caller's thread
                     self._error = exc
 

@@ -27,6 +27,18 @@ class Recorder:
         self.pages[index] = data if any(data) else b""        # keep memory small: zeros as b""
 
 
+def watch_reads(monkeypatch) -> list[tuple[int, int]]:
+    """Every (offset, length) the capture reads from now on."""
+    reads: list[tuple[int, int]] = []
+    real = raw_read.pread
+
+    def watched(fd, n, offset):
+        reads.append((offset, n))
+        return real(fd, n, offset)
+    monkeypatch.setattr(raw_read, "pread", watched)
+    return reads
+
+
 @pytest.fixture
 def big_db(tmp_path):
     db = tmp_path / "big.db"
@@ -53,13 +65,7 @@ def test_the_lock_byte_page_is_never_read_and_comes_back_as_zeros(big_db, monkey
     db, pages = big_db
     lock_idx = lock_page_number(PAGE) - 1
     assert lock_idx * PAGE == GIB
-    reads: list[tuple[int, int]] = []
-    real = raw_read.pread
-
-    def watched(fd, n, offset):
-        reads.append((offset, n))
-        return real(fd, n, offset)
-    monkeypatch.setattr(raw_read, "pread", watched)
+    reads = watch_reads(monkeypatch)
     store = Recorder()
     cap = capture(db, store)
     assert len(cap.page_ids) == pages
@@ -75,13 +81,7 @@ def test_the_lock_byte_page_is_never_read_and_comes_back_as_zeros(big_db, monkey
 def test_a_seeded_sweep_skips_it_too(big_db, monkeypatch):
     db, pages = big_db
     first = capture(db, Recorder())
-    reads: list[tuple[int, int]] = []
-    real = raw_read.pread
-
-    def watched(fd, n, offset):
-        reads.append((offset, n))
-        return real(fd, n, offset)
-    monkeypatch.setattr(raw_read, "pread", watched)
+    reads = watch_reads(monkeypatch)
     from kasirbackup.core.snapshot.capture import CaptureOptions
     again = capture(db, Recorder(), opts=CaptureOptions(seed=first.seed("x")))
     assert again.seeded and again.page_ids == first.page_ids

@@ -1391,6 +1391,14 @@ Jadwal: {when}</translation>
         <translation>Keluar</translation>
     </message>
     <message>
+        <source>Quit KasirBackup? The sales of {name} are then no longer protected within a minute, until you start KasirBackup again.</source>
+        <translation>Keluar dari KasirBackup? Penjualan {name} tidak lagi terlindungi dalam satu menit sampai KasirBackup dijalankan lagi.</translation>
+    </message>
+    <message>
+        <source>Continuous protection runs only while KasirBackup runs; it waits in the tray when you close the window.</source>
+        <translation>Perlindungan terus-menerus hanya berjalan selama KasirBackup berjalan; KasirBackup menunggu di baki sistem saat jendela ditutup.</translation>
+    </message>
+    <message>
         <source>A backup of {name} is running now. Quit KasirBackup anyway?</source>
         <translation>Pencadangan {name} sedang berjalan. Tetap keluar dari KasirBackup?</translation>
     </message>

@@ -136,6 +136,23 @@ def test_no_question_when_a_system_task_runs_the_schedule(qtbot, ctx, window, pr
     assert visible_boxes() == []
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a systemd user timer stands for the system task")
+def test_continuous_protection_asks_even_with_a_system_task(qtbot, ctx, window, profile, private_home):
+    """The system task runs the nightly backup only: quitting stops the protection of every sale."""
+    s = ctx.settings()
+    s.profiles[0].schedule = Schedule.parse("continuous")
+    ctx.save_settings(s)
+    timer = private_home / ".config" / "systemd" / "user" / f"{ossched.unit_name(profile)}.timer"
+    timer.parent.mkdir(parents=True)
+    timer.write_text("[Timer]\n")
+    window.act_quit.trigger()
+    box = question(qtbot, window)
+    assert box.text() == ("Quit KasirBackup? The sales of Toko are then no longer protected within a minute, "
+                          "until you start KasirBackup again.")
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert window.quits == []
+
+
 @pytest.mark.parametrize("answer", ["quitWhenDone", "quitNow"])
 def test_quit_while_a_backup_runs(qtbot, ctx, window, profile, answer):
     gate = repo_queue(profile.repos[0])

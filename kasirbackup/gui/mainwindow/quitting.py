@@ -104,7 +104,8 @@ class Quitting:
         def work(progress, cancel) -> list[Profile]:
             from ...app.ossched import os_task_installed
 
-            return [p for p in scheduled if not os_task_installed(p)]
+            # (a system task runs the nightly backup; continuous protection needs KasirBackup)
+            return [p for p in scheduled if p.schedule.continuous or not os_task_installed(p)]
 
         def checked(uncovered: list[Profile]) -> None:
             self._quit_check = None
@@ -154,6 +155,10 @@ class Quitting:
             self.quit_question = None
 
     def _ask_scheduled(self, uncovered: list[Profile]) -> None:
+        watched = [p for p in uncovered if p.schedule.continuous]
+        if watched:
+            self._ask_continuous(watched)
+            return
         nxt = self._next_backup(uncovered)
         if nxt is None:
             self.quit_now()
@@ -176,6 +181,19 @@ class Quitting:
         if others:
             info = translate("MainWindow", "The scheduled backups of {names} stop too.").format(
                 names=", ".join(others)) + " " + info
+        box = self._question(text, info)
+        quit_button = box.addButton(translate("MainWindow", "Quit"), QMessageBox.ButtonRole.DestructiveRole)
+        quit_button.setObjectName("quitConfirm")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.buttonClicked.connect(lambda b: self.quit_now() if b is quit_button else None)
+        box.open()
+
+    def _ask_continuous(self, watched: list[Profile]) -> None:
+        text = translate("MainWindow", "Quit KasirBackup? The sales of {name} are then no longer protected within a "
+                                       "minute, until you start KasirBackup again.").format(
+            name=", ".join(p.name for p in watched))
+        info = translate("MainWindow", "Continuous protection runs only while KasirBackup runs; it waits in the tray "
+                                       "when you close the window.")
         box = self._question(text, info)
         quit_button = box.addButton(translate("MainWindow", "Quit"), QMessageBox.ButtonRole.DestructiveRole)
         quit_button.setObjectName("quitConfirm")

@@ -75,10 +75,11 @@ def snapshot_at(snaps: Iterable[Snapshot], when: datetime, source: str | None = 
     limit = when.astimezone(timezone.utc)
     before = [s for s in checked if s.created_utc <= limit]
     if not before:
-        oldest = min((s.created_at for s in checked), default=None)
-        raise NothingAtMoment(moment=_show(when), oldest=_show(oldest) if oldest else "–")
+        oldest = min((s.created_utc for s in checked), default=None)
+        raise NothingAtMoment(moment=_show(when, when), oldest=_show(oldest, when) if oldest else "–")
     return max(before, key=lambda s: s.created_utc)
 
 
-def _show(when: datetime) -> str:
-    return when.isoformat(sep=" ", timespec="seconds")
+def _show(t: datetime, moment: datetime) -> str:
+    """``t`` on the clock the moment was given in (the user's, for a local time)."""
+    return t.astimezone(moment.tzinfo).strftime("%Y-%m-%d %H:%M:%S")

@@ -285,8 +285,11 @@ class ScheduleDialog(QDialog):
         runs = self.next_runs()
         loc = QLocale()
         now = self.ctx.now()
+        # with continuous protection these are the nightly full checks: three are enough (and
+        # the dialog keeps within a 1366×768 screen at 125 %)
+        shown = 3 if self.continuous.isChecked() else PREVIEW_RUNS
         for i, label in enumerate(self.next_labels):
-            if i < len(runs):
+            if i < min(len(runs), shown):
                 t = runs[i]
                 text = self.tr("{day}, {when}").format(
                     day=loc.dayName(t.astimezone(self.ctx.tz).isoweekday(), QLocale.FormatType.LongFormat),
@@ -318,8 +321,8 @@ class ScheduleDialog(QDialog):
         lay.activate()
         w = max(self.width(), lay.totalMinimumSize().width(), MIN_WIDTH)
         h = lay.totalHeightForWidth(w) if lay.hasHeightForWidth() else lay.totalSizeHint().height()
-        if self.width() < w or self.height() < h:
-            self.resize(w, max(h, self.height()))
+        if self.width() < w or self.height() != h:
+            self.resize(max(self.width(), w), h)
 
     # -- the operating-system task ----------------------------------------------------------------
     def _check_os_task(self) -> None:

@@ -168,6 +168,9 @@ def cmd_daemon(args) -> int:
     service.start()
     for planned in service.next_runs():
         print(f"next: {planned.profile} {planned.trigger.value} at {planned.at:%Y-%m-%d %H:%M}", flush=True)
+    for w in service.continuous.watchers.values():
+        print(f"watching: {w.profile.name} ({w.profile.db_path}): a checked snapshot within "
+              f"{w.profile.schedule.continuous} s of each change", flush=True)
 
     def stop(*_):
         scheduler.shutdown(wait=False)

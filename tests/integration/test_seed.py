@@ -133,3 +133,43 @@ def test_seed_file_round_trip_and_refusals(tmp_path):
     for junk in (b"", b"KBSEED01\n", b"KBSEED01\nnot json\n", p.read_bytes() + b"x"):
         p.write_bytes(junk)
         assert load_seed(p) is None
+
+
+def test_a_pack_gone_since_the_seed_is_noticed(tmp_path, pos_db):
+    """The seed remembers which packs held the previous snapshot; a pack removed since (a sync
+    client, a restored disk image, another computer's prune) means its pages are stored again."""
+    seed = tmp_path / "seed"
+    repo_dir = tmp_path / "repo"
+    first = run(repo_dir, pos_db, seed).snapshot
+    simulate_day_of_sales(str(pos_db), 2, seed=70)
+    second = run(repo_dir, pos_db, seed).snapshot
+    kept = load_seed(seed)
+    assert kept.snapshot == second.id and kept.packs and kept.indexed
+    first_packs = [p for p in (repo_dir / "data").glob("*/*") if p.name in set(kept.packs)]
+    assert first_packs
+    for p in first_packs:                       # every pack the seed names is gone
+        p.unlink()
+    simulate_day_of_sales(str(pos_db), 2, seed=71)
+    third = run(repo_dir, pos_db, seed)
+    assert third.snapshot.verified
+    out = restored(repo_dir, third.snapshot, tmp_path / "back.db")
+    assert sha(out) == sha(pos_db)
+    assert first.id != third.snapshot.id
+
+
+def test_the_seed_remembers_the_index_files_and_forgets_removed_ones(tmp_path, pos_db):
+    seed = tmp_path / "seed"
+    repo_dir = tmp_path / "repo"
+    run(repo_dir, pos_db, seed)
+    simulate_day_of_sales(str(pos_db), 1, seed=72)
+    run(repo_dir, pos_db, seed)
+    listed = {p.name for p in (repo_dir / "index").iterdir()}
+    assert set(load_seed(seed).indexed) == listed
+    gone = sorted(listed)[0]
+    (repo_dir / "index" / gone).unlink()
+    simulate_day_of_sales(str(pos_db), 1, seed=73)
+    res = run(repo_dir, pos_db, seed)        # the packs it named are adopted again
+    assert res.snapshot.verified
+    indexed = load_seed(seed).indexed
+    assert gone not in indexed and set(indexed) <= {p.name for p in (repo_dir / "index").iterdir()}
+    assert sha(restored(repo_dir, res.snapshot, tmp_path / "back.db")) == sha(pos_db)

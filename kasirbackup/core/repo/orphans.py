@@ -48,18 +48,31 @@ def _codec_args(repo: Repository) -> tuple:
     return (codec,) if codec is not None else ()
 
 
-def indexed_pack_names(repo: Repository, damaged: list[str] | None = None) -> set[str]:
+def indexed_pack_names(repo: Repository, damaged: list[str] | None = None,
+                       known: dict[str, list[str]] | None = None) -> set[str]:
     """Packs named by a readable index file (one whose contents match its name); the names
-    of unreadable index files go to ``damaged`` when given."""
+    of unreadable index files go to ``damaged`` when given. ``known``: the packs of index
+    files read before (an index file never changes: its name is its hash), used and
+    brought up to date (files no longer listed are dropped)."""
     names: set[str] = set()
     decoded = getattr(repo, "index_file", None)      # a Repository decodes each index file once
-    for index in repo.storage.list("index"):
+    listed = list(repo.storage.list("index"))
+    if known is not None:
+        for gone in set(known) - set(listed):
+            del known[gone]
+    for index in listed:
+        if known is not None and index in known:
+            names.update(known[index])
+            continue
         try:
             if decoded is not None:
                 entries, problem = decoded(index)
                 if problem is not None:
                     raise FormatError(problem)
-                names.update(pack for pack, _ in entries)
+                packs = sorted({pack for pack, _ in entries})
+                names.update(packs)
+                if known is not None:
+                    known[index] = packs
                 continue
             data = repo.storage.load("index", index)
             if hashlib.sha256(data).hexdigest() != index:
@@ -162,7 +175,14 @@ def adopt_orphan_packs(repo: Repository) -> set[bytes]:
     ids of the blobs they hold (a backup adds them to the blobs it need not store again).
     Packs whose trailer does not check out are left alone (the next prune removes them).
     The caller holds the repository lock."""
-    return _adopt(repo, indexed_pack_names(repo))[1]
+    return adopt_orphans(repo)[1]
+
+
+def adopt_orphans(repo: Repository, known: dict[str, list[str]] | None = None) -> tuple[list[str], set[bytes]]:
+    """``adopt_orphan_packs``, also returning the packs adopted; ``known`` as in
+    ``indexed_pack_names`` (what a backup remembered of the index files)."""
+    adopted, blob_ids, _ = _adopt(repo, indexed_pack_names(repo, known=known))
+    return adopted, blob_ids
 
 
 def _adopt(repo: Repository, indexed: set[str]) -> tuple[list[str], set[bytes], str | None]:

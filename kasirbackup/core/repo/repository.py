@@ -413,13 +413,21 @@ class Repository:
     def available(self, ids: set[bytes]) -> set[bytes]:
         """The ``ids`` an index places in a pack that is present: what a backup may skip
         storing again. A blob named only by an index entry whose pack is gone is stored again."""
+        return self.available_in(ids)[0]
+
+    def available_in(self, ids: set[bytes]) -> tuple[set[bytes], set[str]]:
+        """``available``, and the present packs that hold them."""
         present = self.present_packs()
         out: set[bytes] = set()
+        holding: set[str] = set()
         for pack, frames in self.index_entries():
             if pack in present:
+                before = len(out)
                 for fr in frames:
                     out.update(bid for bid, _, _, _ in fr.blobs if bid in ids)
-        return out
+                if len(out) != before:
+                    holding.add(pack)
+        return out, holding
 
     def blob_ids_of(self, snap: Snapshot) -> set[bytes]:
         """Every blob a snapshot references (used to skip storing them again)."""

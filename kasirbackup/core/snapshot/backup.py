@@ -19,7 +19,7 @@ from ..faults import reached
 from ..repo.manifest import DRILL, READBACK, DatabaseInfo, Kind, Snapshot, Verification
 from ..progress import CancelToken, Progress, no_progress
 from ..repo.repository import BlobSink, Repository, build_trees
-from ..repo.orphans import adopt_orphan_packs
+from ..repo.orphans import adopt_orphans
 from ..scratch import clean_scratch
 from ..sqlitefile import check_source, connect_readonly, schema_fingerprint
 from .readback import readback_check
@@ -83,42 +83,62 @@ def _previous(repo: Repository, source: Path, readable: Path) -> Snapshot | None
     return None
 
 
-def _blobs_of(repo: Repository, prev: Snapshot, seed: Seed | None) -> set[bytes]:
-    """Every blob ``prev`` references: from the seed of its own capture when the seed's trees
-    rebuild ``prev``'s root exactly, else read from the repository's trees."""
+def _blobs_of(repo: Repository, prev: Snapshot, seed: Seed | None) -> tuple[set[bytes], bool]:
+    """Every blob ``prev`` references, and whether they came from the seed of its own capture
+    (when the seed's trees rebuild ``prev``'s root exactly) rather than from its trees."""
     if seed is not None and seed.snapshot == prev.id and seed.ids:
         seg = repo.config.segment_pages
         segments = [repo.codec.blob_id(b"".join(seed.ids[i:i + seg])) for i in range(0, len(seed.ids), seg)]
         root = repo.codec.blob_id(b"".join(segments))
         if root.hex() == prev.root:
-            return {root, *segments, *seed.ids}
-    return repo.blob_ids_of(prev)
+            return {root, *segments, *seed.ids}, True
+    return repo.blob_ids_of(prev), False
 
 
-def _before_capture(repo: Repository, req: BackupRequest, source: Path, image_file: Path | None):
+@dataclass(slots=True)
+class _Before:
+    prev: Snapshot | None
+    seed: Seed | None
+    known: set[bytes]                # blobs the repository has: not stored again
+    checked_before: set[bytes]       # of those, the ones a checked snapshot holds (readback)
+    packs: set[str]                  # the packs holding ``known`` (for the next seed)
+    indexed: dict[str, list[str]]    # index file → its packs (for the next seed)
+
+
+def _before_capture(repo: Repository, req: BackupRequest, source: Path, image_file: Path | None) -> _Before:
     """The previous snapshot, the seed, the blobs the repository has (and of those, the ones
     already checked), with any packs of an interrupted backup taken back in."""
     prev = _previous(repo, source, image_file or source)
     seed = load_seed(req.seed_file) if req.seed_file is not None and image_file is None else None
     known: set[bytes] = set()
+    packs: set[str] = set()
     if prev is not None:
         try:
-            # only blobs whose pack is really there: an index rolled back in time can name
-            # packs a prune removed, and a page skipped because of it would be lost
-            known = repo.available(_blobs_of(repo, prev, seed))
+            wanted, from_seed = _blobs_of(repo, prev, seed)
+            if from_seed and seed.packs and set(seed.packs) <= repo.present_packs():
+                # every pack that held them is still there (a pack never changes): no index
+                # file needs reading to know they are stored
+                known, packs = wanted, set(seed.packs)
+            else:
+                # only blobs whose pack is really there: an index rolled back in time can name
+                # packs a prune removed, and a page skipped because of it would be lost
+                known, packs = repo.available_in(wanted)
         except Exception:   # a damaged previous snapshot only costs deduplication
-            known = set()
+            known, packs = set(), set()
     # what a readback may count as checked: the previous snapshot's blobs, if it was checked
     checked_before = set(known) if req.check == READBACK and prev is not None and prev.verified else set()
     # packs uploaded by a backup that was killed before its index: take them back in,
     # so an interrupted upload resumes instead of starting over
+    indexed = dict(seed.indexed) if seed is not None else {}
     try:
-        known |= adopt_orphan_packs(repo)
+        adopted, blobs = adopt_orphans(repo, indexed)
+        known |= blobs
+        packs |= set(adopted)
     except KasirBackupError:
         raise
     except Exception:       # only a saving; prune deals with anything unreadable
         log.warning("could not adopt packs left by an interrupted backup", exc_info=True)
-    return prev, seed, known, checked_before
+    return _Before(prev, seed, known, checked_before, packs, indexed)
 
 
 def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progress,
@@ -147,9 +167,10 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
             repo.storage.refuse_link("latest")    # a planted link stops the backup before anything is written
         with repo.storage.remembering():        # (online storage: list packs and index files once)
             try:
-                prev, seed, known, checked_before = _before_capture(repo, req, source, image_file)
+                before = _before_capture(repo, req, source, image_file)
             finally:
                 repo.forget_decoded()               # (decoded once for both uses above; memory)
+        prev, seed, known, checked_before = before.prev, before.seed, before.known, before.checked_before
         writer = repo.pack_writer()
         sink = BlobSink(writer, known, repo.codec)
         opts = capture_opts or CaptureOptions()
@@ -203,6 +224,10 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
                                               progress, cancel, readback)
             if seed_state is not None:
                 seed_state.snapshot = snap.id
+                seed_state.packs = sorted(before.packs | set(pack_names))
+                seed_state.indexed = before.indexed
+                if index_name:
+                    seed_state.indexed[index_name] = sorted(set(pack_names))
         except BaseException:
             # nothing references what this run wrote: take it away again now instead of
             # leaving it for the next prune (it may be what filled the disk)

@@ -9,11 +9,14 @@ one sale costs one read of the file and a fingerprint per block, plus the ids of
 pages that changed. Nothing here is trusted for content: a block is reused only when its
 bytes fingerprint the same as when its pages were hashed, and only when every page id of
 the seed is in the repository's checked data (``usable``); a seed that is damaged, stale
-or from another database costs time only.
+or from another database costs time only. It also remembers which packs held that snapshot
+(all still listed: its blobs are still stored, with no index file read) and which packs each
+index file names (packs no index names are adopted without decoding every index again).
 
 File format (``SEED_MAGIC``, then a JSON line, then raw arrays)::
 
-    KBSEED01\\n{"page_size": 4096, "pages": N, "blocks": B, "id_len": 32, "snapshot": "…"}\\n
+    KBSEED01\\n{"page_size": 4096, "pages": N, "blocks": B, "id_len": 32, "snapshot": "…",
+              "packs": [packs holding every blob of that snapshot], "indexed": {index file: [its packs]}}\\n
     page 1 (page_size bytes) | N ids (id_len bytes each) | B fingerprints (16 bytes each)
 
 A block fingerprint of 16 zero bytes means "unknown" (a partial last block).
@@ -24,14 +27,14 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..scratch import own_folders
 
 SEED_MAGIC = b"KBSEED01\n"
 FP_LEN = 16
-MAX_HEADER = 4096
+MAX_HEADER = 16 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -41,17 +44,23 @@ class Seed:
     ids: list[bytes]
     blocks: list[bytes]
     snapshot: str = ""
+    #: the packs holding every blob of that snapshot (pages and trees): when all are still
+    #: there, its blobs are too (a pack never changes: its name is its hash)
+    packs: list[str] = field(default_factory=list)
+    #: index file → the packs it names (index files never change either)
+    indexed: dict[str, list[str]] = field(default_factory=dict)
 
     def usable(self, checked: set[bytes], page_size: int) -> bool:
         """Only a seed whose every page is in data the repository holds and checked."""
-        return self.page_size == page_size and all(pid in checked for pid in self.ids)
+        return self.page_size == page_size and checked.issuperset(self.ids)
 
 
 def save_seed(path: Path, seed: Seed) -> None:
     """Write ``seed`` atomically, readable by this user only."""
     id_len = len(seed.ids[0]) if seed.ids else 32
     head = json.dumps({"page_size": seed.page_size, "pages": len(seed.ids), "blocks": len(seed.blocks),
-                       "id_len": id_len, "snapshot": seed.snapshot}).encode()
+                       "id_len": id_len, "snapshot": seed.snapshot, "packs": sorted(seed.packs),
+                       "indexed": seed.indexed}).encode()
     own_folders(path.parent)          # owner-only, never a link or someone else's folder
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
@@ -92,4 +101,10 @@ def load_seed(path: Path) -> Seed | None:
     ids = [ids_raw[i:i + id_len] for i in range(0, len(ids_raw), id_len)]
     blocks = [fps_raw[i:i + FP_LEN] for i in range(0, len(fps_raw), FP_LEN)]
     blocks = [b"" if fp == bytes(FP_LEN) else fp for fp in blocks]
-    return Seed(ps, page1, ids, blocks, str(head.get("snapshot", "")))
+    packs = head.get("packs", [])
+    indexed = head.get("indexed", {})
+    if not isinstance(packs, list) or not all(isinstance(p, str) for p in packs) or not isinstance(indexed, dict) \
+            or not all(isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
+                       for k, v in indexed.items()):
+        packs, indexed = [], {}
+    return Seed(ps, page1, ids, blocks, str(head.get("snapshot", "")), packs, indexed)

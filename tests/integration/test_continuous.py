@@ -87,9 +87,14 @@ def test_every_acknowledged_sale_is_in_the_snapshot_of_the_next_look(tmp_path, w
     runs = history.runs("toko")
     assert len(runs) >= 5 and all(r.trigger == Trigger.CONTINUOUS and r.result == Result.SUCCESS for r in runs)
     assert "read back and checked" in runs[0].message
-    # the sales made after the last look get their snapshot; then nothing changes, nothing starts
-    now[0] += 61
-    assert watch.tick() == [("toko", [str(repo_dir)])]
+    # the sales made after the last look get their snapshot (within a few looks: a look is
+    # skipped while a connection of ours may still hold the file); then nothing changes
+    for _ in range(5):
+        now[0] += 61
+        started = watch.tick()
+        if started:
+            break
+    assert started == [("toko", [str(repo_dir)])]
     final = Repository.open(repo_dir).snapshots()[0]
     out = restore_to_new_file(Repository.open(repo_dir), final, tmp_path / "final.db")
     assert set(range(stats["first_id"], stats["last_id"] + 1)) <= sale_ids(out.path)

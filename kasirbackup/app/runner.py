@@ -21,7 +21,7 @@ from ..core.errors import Cancelled, KasirBackupError
 from ..core.repo.manifest import DRILL, READBACK, Kind
 from ..core.progress import CancelToken, Progress, no_progress
 from ..core.retention.prune import prune
-from ..core.scratch import own_folders
+from ..core.scratch import write_private
 from ..core.repo.repository import Repository
 from .credentials import passphrase_source
 from .history import History, PlaceOutcome, Result, Trigger
@@ -220,11 +220,7 @@ def _pruned(location: str) -> None:
         times = _prune_times()
         times[location] = time.time()
         try:
-            own_folders(data_dir())
-            tmp = _prune_times_file().with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(times), encoding="utf-8")
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, _prune_times_file())
+            write_private(_prune_times_file(), json.dumps(times).encode("utf-8"))
         except (OSError, KasirBackupError):
             log.warning("could not remember when %s was pruned", location, exc_info=True)
 

@@ -14,6 +14,7 @@ backup, verify, diff and restore — removes what dead processes left.
 from __future__ import annotations
 
 import os
+import secrets
 import re
 import shutil
 import stat
@@ -77,6 +78,25 @@ def own_folders(path: Path) -> Path:
     for folder in reversed(missing):
         own_folder(folder)
     return own_folder(path)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all, readable by this user only, in an owner-only folder
+    (``own_folders``): a new temporary file beside it (never an existing one, never through a
+    link), then renamed over it (which replaces a link there rather than following it)."""
+    own_folders(path.parent)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def _cache_folder() -> Path:

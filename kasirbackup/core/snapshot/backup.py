@@ -202,8 +202,7 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
         page_count = len(cap.page_ids)
         page_ids = cap.page_ids if checked_before else []
         # what the next capture starts from (snapshot/seed.py); the snapshot id follows below
-        seed_state = Seed(cap.header.page_size, cap.page1, cap.page_ids, cap.blocks) \
-            if req.seed_file is not None and image_file is None and cap.blocks else None
+        seed_state = cap.seed("") if req.seed_file is not None and image_file is None and cap.blocks else None
         cap.page_ids = []
         del sink, known
         writer.written = []

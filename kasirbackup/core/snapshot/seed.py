@@ -25,12 +25,10 @@ A block fingerprint of 16 zero bytes means "unknown" (a partial last block).
 from __future__ import annotations
 
 import json
-import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..scratch import own_folders
+from ..scratch import write_private
 
 SEED_MAGIC = b"KBSEED01\n"
 FP_LEN = 16
@@ -61,22 +59,9 @@ def save_seed(path: Path, seed: Seed) -> None:
     head = json.dumps({"page_size": seed.page_size, "pages": len(seed.ids), "blocks": len(seed.blocks),
                        "id_len": id_len, "snapshot": seed.snapshot, "packs": sorted(seed.packs),
                        "indexed": seed.indexed}).encode()
-    own_folders(path.parent)          # owner-only, never a link or someone else's folder
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(SEED_MAGIC + head + b"\n")
-            fh.write(seed.page1.ljust(seed.page_size, b"\0")[:seed.page_size])
-            fh.write(b"".join(seed.ids))
-            fh.write(b"".join(fp if len(fp) == FP_LEN else bytes(FP_LEN) for fp in seed.blocks))
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_private(path, b"".join([
+        SEED_MAGIC, head, b"\n", seed.page1.ljust(seed.page_size, b"\0")[:seed.page_size], *seed.ids,
+        *(fp if len(fp) == FP_LEN else bytes(FP_LEN) for fp in seed.blocks)]))
 
 
 def load_seed(path: Path) -> Seed | None:

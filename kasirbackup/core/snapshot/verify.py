@@ -264,8 +264,8 @@ def drill(repo: Repository, snap: Snapshot, progress: Progress = no_progress,
         sha_word = "matches" if snap.image_sha256 else "recorded"
         problems = [one_line(p) for p in problems]
         detail = ("; ".join(problems) if problems else
-                  f"{report.pages} pages match their checksums, SHA-256 {sha_word}, "
-                  f"{'integrity_check' if full else 'quick_check'} ok, {len(facts.tables)} table counts checked")
+                  _checked_detail(report.pages, sha_word, "integrity_check" if full else "quick_check",
+                                  len(facts.tables)))
         ver = Verification(ok=ok, at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                            detail=detail, integrity="integrity_check" if full else "quick_check",
                            duration_s=round(time.monotonic() - t0, 3))
@@ -293,9 +293,14 @@ def drill_rebuilt(snap: Snapshot, image: Path, sha256: str, t0: float | None = N
     snap.database.first_rows = facts.first_rows
     snap.verification = Verification(
         ok=True, at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        detail=f"{snap.image_bytes // snap.database.page_size} pages match their checksums, SHA-256 recorded, "
-               f"quick_check ok, {len(facts.tables)} table counts checked",
+        detail=_checked_detail(snap.image_bytes // snap.database.page_size, "recorded", "quick_check",
+                               len(facts.tables)),
         integrity="quick_check", duration_s=round(time.monotonic() - t0, 3))
+
+
+def _checked_detail(pages: int, sha_word: str, integrity: str, tables: int) -> str:
+    """What a successful drill checked, in the words ``checked_facts`` reads back."""
+    return f"{pages} pages match their checksums, SHA-256 {sha_word}, {integrity} ok, {tables} table counts checked"
 
 
 _CHECKED = re.compile(r"^(\d+) pages match their checksums, SHA-256 (matches|recorded), "

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 import threading
 from pathlib import Path
 from typing import Callable
 
 from ..errors import KasirBackupError
-from ..scratch import own_folders
+from ..scratch import write_private
 
 CACHED_KINDS = ("index", "snapshots")
 MAX_CACHED = 4 * 1024 * 1024       # larger objects are not kept
@@ -96,12 +95,7 @@ class ObjectCache:
         if path is None:
             return
         try:
-            own_folders(path.parent)      # owner-only, never a link or someone else's folder
-            tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
+            write_private(path, data)
         except (OSError, KasirBackupError):
             pass                         # only a saving
 

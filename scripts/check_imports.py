@@ -32,9 +32,10 @@ MAX_LINES = 500
 CORE_ALLOWED: dict[str, set[str]] = {
     "storage": set(),
     "repo": {"storage"},
-    "snapshot": {"repo", "storage"},
-    "retention": {"repo", "storage"},
-    "restore": {"snapshot", "repo", "storage"},
+    "attachments": {"repo", "storage"},
+    "snapshot": {"attachments", "repo", "storage"},
+    "retention": {"attachments", "repo", "storage"},
+    "restore": {"attachments", "snapshot", "repo", "storage"},
     "exports": {"snapshot", "repo", "storage"},
     "imports": {"exports", "restore", "snapshot", "repo", "storage"},
 }

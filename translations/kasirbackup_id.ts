@@ -3670,6 +3670,34 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Contoh: continuous, continuous:120, daily@23:00, weekly:mon,thu@22:30, monthly:1@23:00, off.</translation>
     </message>
     <message>
+        <source>{path} is not a folder.</source>
+        <translation>{path} bukan folder.</translation>
+    </message>
+    <message>
+        <source>Give the folder that holds the database&apos;s files (for example static/uploads next to the database).</source>
+        <translation>Pilih folder yang menyimpan berkas-berkas database (misalnya static/uploads di samping database).</translation>
+    </message>
+    <message>
+        <source>Choose a new folder for the attachment files (or an empty one); nothing was written.</source>
+        <translation>Pilih folder baru (atau yang kosong) untuk berkas lampiran; tidak ada yang ditulis.</translation>
+    </message>
+    <message>
+        <source>Backup {snapshot} holds no attachment folders.</source>
+        <translation>Cadangan {snapshot} tidak berisi folder lampiran.</translation>
+    </message>
+    <message>
+        <source>Only backups taken with attachment folders (--attach DIR, or set in the profile) hold files to restore.</source>
+        <translation>Hanya cadangan yang dibuat dengan folder lampiran (--attach DIR, atau diatur di profil) yang berisi berkas untuk dipulihkan.</translation>
+    </message>
+    <message>
+        <source>{path} is not among the attachment files of backup {snapshot}.</source>
+        <translation>{path} tidak ada di antara berkas lampiran cadangan {snapshot}.</translation>
+    </message>
+    <message>
+        <source>Give the path inside the attachment folder (for example uploads/photo.jpg) or the file&apos;s original full path; &apos;kasirbackup list --json&apos; names each backup&apos;s folders.</source>
+        <translation>Tulis jalurnya di dalam folder lampiran (misalnya uploads/foto.jpg) atau jalur lengkap aslinya; &apos;kasirbackup list --json&apos; menyebut folder setiap cadangan.</translation>
+    </message>
+    <message>
         <source>{programs} has the database {path} open.</source>
         <translation>{programs} sedang membuka database {path}.</translation>
     </message>

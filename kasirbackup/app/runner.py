@@ -162,7 +162,8 @@ def _one_repo(profile: Profile, location: str, trigger: Trigger, progress: Progr
             continuous = trigger == Trigger.CONTINUOUS
             check = check_for(repo, profile.db_path) if continuous else DRILL
             res = backup(repo, BackupRequest(profile.db_path, kind=_KIND[trigger], check=check,
-                                             seed_file=seed_path(location, profile.db_path)), progress, cancel)
+                                             seed_file=seed_path(location, profile.db_path),
+                                             attachments=list(profile.attachments)), progress, cancel)
             snap = res.snapshot
             out.snapshot_id, out.bytes_added = snap.id, snap.added_bytes
             if not snap.verified:

@@ -194,6 +194,9 @@ class Profile:
     id: str = field(default_factory=lambda: secrets.token_hex(6))
     created_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
     exports: list[str] = field(default_factory=list)   # formats exported after each scheduled backup
+    #: folders of files that belong to the database (product photos, receipts), stored in
+    #: the same snapshots (core/attachments)
+    attachments: list[str] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, d: dict) -> "Profile":
@@ -201,7 +204,8 @@ class Profile:
                 schedule=Schedule(**d.get("schedule", {})), retention=Retention(**d.get("retention", {})),
                 prune_after_backup=bool(d.get("prune_after_backup", True)),
                 plain_copy=bool(d.get("plain_copy", False)), id=str(d.get("id") or secrets.token_hex(6)),
-                created_at=str(d.get("created_at") or ""), exports=_export_list(d.get("exports", [])))
+                created_at=str(d.get("created_at") or ""), exports=_export_list(d.get("exports", [])),
+                attachments=_folder_list(d.get("attachments", [])))
         p.validate()
         return p
 
@@ -218,6 +222,12 @@ class Profile:
         self.retention.policy()
         if any(f not in EXPORT_FORMATS for f in self.exports):
             raise ValueError(f"unknown export format in {self.exports} (known: {', '.join(EXPORT_FORMATS)})")
+
+
+def _folder_list(value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(f, str) and f.strip() for f in value):
+        raise ValueError("attachments must be a list of folders")
+    return list(dict.fromkeys(value))
 
 
 def _export_list(value: object) -> list[str]:

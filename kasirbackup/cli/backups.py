@@ -15,7 +15,7 @@ from ..app.places import check_destination
 from ..app.credentials import NoSecureStore, ask_new_passphrase, keyring_set
 from ..app.verifying import verify_snapshots
 from ..core.repo.manifest import Kind
-from ..core.repo.damaged import forget_damaged
+from ..core.retention.damaged import forget_damaged
 from ..core.repo.orphans import repair_index
 from ..core.repo.repository import PlainCopyEncrypted, PlainCopyNotFolder, Repository
 from ..core.retention.policy import Duration, Policy
@@ -60,11 +60,17 @@ def _parse_time(text: str) -> datetime:
 
 def cmd_backup(args) -> int:
     check_source(args.db)          # a bad source must not leave an empty repository behind
+    if args.attach:
+        from ..core.attachments.capture import attach_folders
+        attach_folders(args.attach)
     check_destination(args.repo)   # an unplugged USB disk is named, nothing is created in its place
     repo = open_repo(args, create=True)
     bar = progress_bar(args)
+    from ..core.attachments.capture import attach_folders
+
     req = BackupRequest(db_path=args.db, kind=Kind(args.kind), label=args.label or "",
-                        created_at=args.time, full_integrity=args.full_check)
+                        created_at=args.time, full_integrity=args.full_check,
+                        attachments=attach_folders(args.attach or []))
     try:
         result = backup(repo, req, bar)
     finally:
@@ -77,13 +83,24 @@ def cmd_backup(args) -> int:
         out["duration_s"] = round(result.duration_s, 3)
         out["capture"] = snap.capture
         out["plain_copy"] = str(result.plain_copy) if result.plain_copy else None
+        if result.attachment_stats is not None:
+            out["attachments_read"] = result.attachment_stats.read      # files read; the others were unchanged
         print_json(out)
     elif snap.verified:
         print(f"Backup {snap.short_id} of {snap.source_name}: {human_bytes(snap.image_bytes)}, "
               f"{human_bytes(snap.added_bytes)} added, verified ({snap.verification.integrity} ok, "
               f"{len(snap.tables)} tables) in {result.duration_s:.1f} s.")
+        for a in snap.attachments:
+            print(f"Attachments {a.folder}: {a.files} files, {human_bytes(a.bytes)}.")
+        if result.attachment_stats:
+            st = result.attachment_stats
+            print(f"  {st.read} of {st.files} files read ({human_bytes(st.bytes_read)}); the others were unchanged.")
         if result.plain_copy:
             print(f"Plain copy: {result.plain_copy}")
+    for a in snap.attachments:
+        for p in a.problems:
+            print(f"kasirbackup: note: {a.name}/{p.path} was not backed up: {p.reason}" if p.path else
+                  f"kasirbackup: note: attachment folder {a.folder} was not backed up: {p.reason}", file=sys.stderr)
     if not snap.verified:
         print(f"kasirbackup: backup {snap.short_id} was stored but FAILED its restore drill: "
               f"{snap.verification.detail}. Do not rely on it; check the backup disk.", file=sys.stderr)
@@ -309,6 +326,9 @@ def register(sub, add) -> None:
     sp.add_argument("--kind", choices=[Kind.MANUAL.value, Kind.SCHEDULED.value, Kind.IMPORTED.value],
                     default=Kind.MANUAL.value)
     sp.add_argument("--full-check", action="store_true", help="use integrity_check instead of quick_check")
+    sp.add_argument("--attach", action="append", metavar="FOLDER",
+                    help="also back up this folder of the database's files (product photos, receipts) in the same "
+                         "backup; repeatable")
     sp.add_argument("--json", action="store_true")
 
     sp = add("list", "list the backups, newest first", cmd_list)

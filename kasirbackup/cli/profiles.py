@@ -28,6 +28,8 @@ def cmd_profile_add(args) -> int:
     if any(p.name == args.name for p in settings.profiles):
         raise ProfileExists(name=args.name)
     from pathlib import Path
+
+    from ..core.attachments.capture import attach_folders
     ret = Retention()
     for rule in ("last", "hourly", "daily", "weekly", "monthly", "yearly"):
         v = getattr(args, f"keep_{rule}")
@@ -41,7 +43,8 @@ def cmd_profile_add(args) -> int:
     p = Profile(name=args.name, db_path=str(Path(args.db).expanduser().absolute()),
                 repos=[str(Path(r).expanduser().absolute()) if "://" not in r else r for r in args.repo],
                 schedule=schedule, retention=ret, plain_copy=args.plain_copy,
-                prune_after_backup=not args.no_prune, exports=args.export or [])
+                prune_after_backup=not args.no_prune, exports=args.export or [],
+                attachments=attach_folders(args.attach or []))
     p.validate()
     settings.profiles.append(p)
     store.save(settings)
@@ -227,6 +230,8 @@ def register(sub, add) -> None:
     a.add_argument("--keep-within", metavar="DURATION")
     a.add_argument("--plain-copy", action="store_true")
     a.add_argument("--no-prune", action="store_true", help="do not apply the retention policy after backups")
+    a.add_argument("--attach", action="append", metavar="FOLDER",
+                   help="a folder of the database's files (product photos, receipts) backed up with it; repeatable")
     a.add_argument("--export", type=_export_formats, metavar="FORMATS",
                    help="also export each scheduled backup into BACKUP_FOLDER/exports, e.g. csv,xlsx "
                         f"({', '.join(EXPORT_FORMATS)}; removed with their backup)")

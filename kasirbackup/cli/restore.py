@@ -10,7 +10,7 @@ from ..core.errors import KasirBackupError
 
 from ..app import oplog
 from ..app.history import OpKind
-from .common import (confirm, human_bytes, local_time, open_repo, print_json, progress_bar, recorded,
+from .common import (EXIT_DAMAGED, confirm, human_bytes, local_time, open_repo, print_json, progress_bar, recorded,
                      undo_command, warn_problems)
 
 log = logging.getLogger("kasirbackup.cli")
@@ -74,9 +74,17 @@ def cmd_restore(args) -> int:
     repo = open_repo(args)
     snap = chosen_snapshot(repo, args, args.to)
     warn_problems(repo)
+    if args.to is None:
+        if not args.attachments_to:
+            raise NothingToRestore()
+        return _restore_attachments(repo, snap, args)
+    if args.attachment:
+        raise NothingToRestore()
     bar = progress_bar(args)
     tables = [t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else None
     target = Path(args.to).expanduser()
+    if args.attachments_to:
+        check_attachments_target(snap, args.attachments_to)
     if not target.exists() or target.is_dir():
         if tables or args.mode == "merge":
             raise NeedsExistingDatabase(path=str(target))
@@ -93,7 +101,8 @@ def cmd_restore(args) -> int:
         else:
             print(f"Restored backup {snap.short_id} of {local_time(snap.created_at)} to {result.path} "
                   f"({human_bytes(result.bytes)}, SHA-256 {result.sha256[:16]}…).")
-        return 0
+        return _restore_attachments(repo, snap, args, quiet_json=True) if args.attachments_to else \
+            _attachments_note(snap, args)
 
     try:
         plan = prepare_restore(repo, snap, target, args.mode, tables, args.force_other_database, bar,
@@ -136,6 +145,59 @@ def cmd_restore(args) -> int:
             print(f"  note: {note}")
         print(f"Safety backup of the database as it was: {result.safety.short_id}. To undo this restore:")
         print(f"  {undo_command(plan.target, repo.location)}")
+    return _restore_attachments(repo, snap, args, quiet_json=True) if args.attachments_to else \
+        _attachments_note(snap, args)
+
+
+def check_attachments_target(snap, dest) -> None:
+    """Refuse before the database is touched when the attachments could not follow it."""
+    from ..core.attachments.restore import targets
+    from ..core.errors import AttachmentsTargetExists, NoAttachments
+
+    plan = targets(snap, dest)
+    if not plan:
+        raise NoAttachments(snapshot=snap.short_id)
+    for _, target in plan:
+        if target.exists() or target.is_symlink():
+            raise AttachmentsTargetExists(path=str(target))
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def _attachments_note(snap, args) -> int:
+    files = sum(a.files for a in snap.attachments if a.captured)
+    if files and not args.json:
+        print(f"  note: this backup also holds {files} attachment files; restore them with "
+              f"--attachments-to FOLDER.")
+    return 0
+
+
+def _restore_attachments(repo, snap, args, quiet_json: bool = False) -> int:
+    """``--attachments-to DIR`` (and ``--attachment PATH``): the backup's files into DIR."""
+    from ..core.attachments.restore import restore_attachments
+
+    bar = progress_bar(args)
+    try:
+        with recorded(OpKind.RESTORE_FILE, repo=repo.location, target=str(args.attachments_to)):
+            done = restore_attachments(repo, snap, args.attachments_to, args.attachment, bar)
+    finally:
+        bar.done()
+    problems = [p for d in done for p in d.report.problems]
+    if args.json:
+        if not quiet_json or problems:
+            print_json({"snapshot": snap.id, "attachments": [d.to_json() for d in done]})
+    else:
+        for d in done:
+            r = d.report
+            print(f"Restored {_n(r.files, 'file')} ({human_bytes(r.bytes)}), {_n(r.folders, 'folder')} and "
+                  f"{_n(r.links, 'link')} of {d.folder} to {d.target}.")
+            for p in r.problems:
+                print(f"  not restored: {p}")
+    if problems:
+        log.warning("attachments restore of %s: %d problems", snap.id, len(problems))
+        return EXIT_DAMAGED
     return 0
 
 
@@ -172,6 +234,12 @@ def cmd_undo(args) -> int:
     print(f"The database as it was before this undo is in backup {result.safety.short_id}; "
           "running the same undo again brings it back.")
     return 0
+
+
+class NothingToRestore(KasirBackupError):
+    code = "nothing-to-restore"
+    template = "Say what to restore: --to for the database, --attachments-to for its attachment files."
+    hint = "--attachment PATH restores one file or folder and needs --attachments-to FOLDER."
 
 
 class NeedsExistingDatabase(KasirBackupError):
@@ -232,8 +300,14 @@ def register(sub, add) -> None:
              cmd_restore)
     sp.add_argument("--repo", required=True)
     add_which(sp)
-    sp.add_argument("--to", required=True, metavar="PATH",
+    sp.add_argument("--to", metavar="PATH",
                     help="a new file to create, or the existing database to restore into")
+    sp.add_argument("--attachments-to", metavar="FOLDER",
+                    help="also (or, without --to, only) restore the backup's attachment folders into FOLDER "
+                         "(each as FOLDER/<its name>, which must not exist yet)")
+    sp.add_argument("--attachment", metavar="PATH",
+                    help="with --attachments-to: only this file or folder (its path inside the attachment folder, "
+                         "e.g. uploads/photo.jpg, or its original full path)")
     sp.add_argument("--tables", metavar="T1,T2", help="restore only these tables (existing database)")
     sp.add_argument("--mode", choices=["replace", "merge"], default="replace",
                     help="merge: bring back deleted rows, keep rows added or changed since")

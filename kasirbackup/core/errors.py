@@ -181,6 +181,31 @@ class TargetExists(KasirBackupError):
     hint = "Choose a new file name; restoring into an existing database is a separate, confirmed step."
 
 
+class AttachFolderMissing(KasirBackupError):
+    code = "attach-folder-missing"
+    template = "{path} is not a folder."
+    hint = "Give the folder that holds the database's files (for example static/uploads next to the database)."
+
+
+class AttachmentsTargetExists(KasirBackupError):
+    code = "attachments-target-exists"
+    template = "{path} already exists."
+    hint = "Choose a new folder for the attachment files (or an empty one); nothing was written."
+
+
+class NoAttachments(KasirBackupError):
+    code = "no-attachments"
+    template = "Backup {snapshot} holds no attachment folders."
+    hint = "Only backups taken with attachment folders (--attach DIR, or set in the profile) hold files to restore."
+
+
+class AttachmentNotFound(KasirBackupError):
+    code = "attachment-not-found"
+    template = "{path} is not among the attachment files of backup {snapshot}."
+    hint = ("Give the path inside the attachment folder (for example uploads/photo.jpg) or the file's original "
+            "full path; 'kasirbackup list --json' names each backup's folders.")
+
+
 class TargetIsDirectory(KasirBackupError):
     code = "target-is-directory"
     template = "{path} is a folder."

@@ -13,6 +13,8 @@ The points (see where :func:`reached` is called):
 ``backup.indexed``      the index is saved, the restore drill has not run
 ``rebuild.chunk``       one more MiB of a rebuilt image was written (drill, restore, verify)
 ``backup.recorded``     the snapshot's manifest is saved, the plain copy not yet published
+``attachments.file``    one more attachment file was read into the backup
+``attachments.restored`` one more attachment file was written by a restore
 ``restore.safety``      the live restore's safety backup is stored, the database unchanged
 ``restore.copying``     a step of the copy into the live database is written, not committed
 ``restore.copied``      the copy is committed, its check has not run

@@ -110,9 +110,9 @@ def test_unproven_pages_get_the_whole_drill(shop, monkeypatch):
     sell(db, 2, seed=13)
     real = readback_mod.readback_check
 
-    def forgetful(repo, packs, index_name, page_ids, root_hex, checked_before):
+    def forgetful(repo, packs, index_name, page_ids, root_hex, checked_before, *rest):
         some = next(pid for pid in page_ids if pid in checked_before)     # an unchanged page
-        return real(repo, packs, index_name, page_ids, root_hex, checked_before - {some})
+        return real(repo, packs, index_name, page_ids, root_hex, checked_before - {some}, *rest)
     monkeypatch.setattr("kasirbackup.core.snapshot.backup.readback_check", forgetful)
     snap = continuous(reopen(), db)
     assert snap.verified and snap.verification.method == DRILL and snap.drilled and snap.tables

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from enum import Enum
@@ -57,6 +58,49 @@ class Verification:
     method: str = "drill"
 
 
+@dataclass(slots=True)
+class Problem:
+    path: str          # relative to the folder ('' for the folder itself)
+    reason: str        # one line, English
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "reason": self.reason}
+
+
+@dataclass(slots=True)
+class AttachmentSet:
+    """One attachment folder of a snapshot (the manifest's ``attachments`` items)."""
+    folder: str               # the folder as backed up (absolute)
+    root: str                 # hex id of the tree listing the file-list pieces
+    files: int = 0
+    bytes: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def captured(self) -> bool:
+        """False when the folder itself was missing or unreadable at backup time: then the
+        snapshot says nothing about its files (a restore leaves such a folder alone)."""
+        return not any(p.path == "" for p in self.problems)
+
+    @property
+    def name(self) -> str:
+        """The folder's last name (where it goes inside ``--attachments-to``)."""
+        return posixpath.basename(self.folder.replace("\\", "/").rstrip("/")) or "attachments"
+
+    def to_json(self) -> dict:
+        return {"folder": self.folder, "root": self.root, "files": self.files, "bytes": self.bytes,
+                "problems": [p.to_json() for p in self.problems]}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "AttachmentSet":
+        a = cls(folder=str(d["folder"]), root=str(d["root"]), files=int(d.get("files", 0)),
+                bytes=int(d.get("bytes", 0)),
+                problems=[Problem(str(p["path"]), str(p["reason"])) for p in d.get("problems", [])])
+        if not _hex(a.root, 64):
+            raise ValueError("malformed attachment root")
+        return a
+
+
 #: Verification.method values
 DRILL = "drill"
 READBACK = "readback"
@@ -81,6 +125,8 @@ class Snapshot:
     added_bytes: int
     capture: dict = field(default_factory=dict)   # how the copy was taken (method, passes, lock times)
     verification: Verification = field(default_factory=Verification)
+    #: the attachment folders stored with the database (core/attachments); [] for none
+    attachments: list[AttachmentSet] = field(default_factory=list)
 
     # -- views -------------------------------------------------------------------------
     @property
@@ -107,6 +153,8 @@ class Snapshot:
         d["kind"] = self.kind.value
         d["created_at"] = self.created_at.isoformat()     # seconds, or microseconds when there are any
         d["created_utc"] = self.created_utc.isoformat().replace("+00:00", "Z")
+        if not self.attachments:
+            del d["attachments"]          # (manifests without attachments read as before)
         return d
 
     def dumps(self) -> bytes:
@@ -156,6 +204,7 @@ class Snapshot:
             added_bytes=int(d.get("added_bytes", 0)),
             capture=dict(d.get("capture") or {}),
             verification=_verification(d.get("verification") or {}),
+            attachments=[AttachmentSet.from_json(a) for a in d.get("attachments") or []],
         )
 
     @classmethod
@@ -188,6 +237,9 @@ class Snapshot:
             "application_id": self.database.application_id,
             "schema_fingerprint": self.database.schema_fingerprint,
             "tool_version": self.tool_version,
+            "attachments": {"files": sum(a.files for a in self.attachments),
+                            "bytes": sum(a.bytes for a in self.attachments),
+                            "folders": [a.folder for a in self.attachments]},
         }
 
 

@@ -32,7 +32,7 @@ import re
 import struct
 from dataclasses import dataclass, field
 
-from .packs import BLOB_PAGE, BLOB_TREE, PACK_END, PACK_MAGIC, FormatError, FrameEntry, decode_index, pack_trailer
+from .packs import BLOB_CHUNK, BLOB_FILES, BLOB_PAGE, BLOB_TREE, PACK_END, PACK_MAGIC, FormatError, FrameEntry, decode_index, pack_trailer
 from .repository import Repository
 
 log = logging.getLogger("kasirbackup.orphans")
@@ -125,7 +125,7 @@ def _check_tiling(frames: list[FrameEntry], trailer_at: int) -> None:
         if fr.offset != pos or fr.length <= 0 or fr.raw_length <= 0 or not fr.blobs:
             raise FormatError(f"the trailer's frame at offset {fr.offset} does not fit the pack")
         for bid, btype, off, ln in fr.blobs:
-            if len(bid) != 32 or btype not in (BLOB_PAGE, BLOB_TREE) or off < 0 or ln < 0 \
+            if len(bid) != 32 or btype not in (BLOB_PAGE, BLOB_TREE, BLOB_CHUNK, BLOB_FILES) or off < 0 or ln < 0 \
                     or off + ln > fr.raw_length:
                 raise FormatError(f"a blob of the frame at offset {fr.offset} lies outside its frame")
         pos += fr.length

@@ -18,7 +18,7 @@ from ..errors import (KasirBackupError, NoSnapshots, RepoDamaged, RepoFormatUnsu
                      SnapshotNotFound, os_error_to_user)
 from .lock import RepoLock
 from .manifest import Snapshot
-from .packs import (BLOB_PAGE, BLOB_TREE, PLAIN, BlobRef, FormatError, FrameCache, FrameEntry, FrameRef,
+from .packs import (BLOB_PAGE, BLOB_TREE, PLAIN, ZSTD_LEVEL, BlobRef, FormatError, FrameCache, FrameEntry, FrameRef,
                     PackWriter, decode_index, encode_index)
 from ..storage.base import Storage
 from ..storage.local import LocalStorage
@@ -453,6 +453,14 @@ class BlobSink:
         if blob_id not in self.known:
             self.known.add(blob_id)
             self.writer.add(blob_id, BLOB_PAGE, data)
+
+    def put_blob(self, blob_id: bytes, blob_type: int, data: bytes, level: int = ZSTD_LEVEL) -> bool:
+        """Add a blob of any type unless the repository has it; True if it was added."""
+        if blob_id in self.known:
+            return False
+        self.known.add(blob_id)
+        self.writer.add(blob_id, blob_type, data, level)
+        return True
 
     def put_tree(self, ids: list[bytes]) -> bytes:
         data = b"".join(ids)

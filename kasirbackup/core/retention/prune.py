@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from ..errors import RepoDamaged
-from ..repo.packs import BLOB_TREE, BlobRef, FormatError, FrameEntry, FrameRef, decode_index
+from ..repo.packs import BLOB_FILES, BLOB_TREE, BlobRef, FormatError, FrameEntry, FrameRef, decode_index
 from ..progress import CancelToken, Progress, no_progress
-from ..repo.damaged import find_damaged
+from .damaged import find_damaged
 from ..repo.orphans import repair_index
+from ..attachments.listing import attachment_blobs
 from ..repo.repository import Repository
 from .policy import Decision, Policy, decide
 
@@ -106,7 +107,8 @@ def prune(repo: Repository, policy: Policy, now: datetime | None = None, dry_run
 
 def _mark(repo: Repository, snaps: list, progress: Progress, cancel: CancelToken) -> set[bytes]:
     """Every blob ``snaps`` reference. Refuses (nothing deleted yet) if any cannot be read."""
-    trees = repo.scan_index(lambda b, t: t == BLOB_TREE)
+    # trees and attachment file lists (a kept snapshot's attachments keep their chunks)
+    trees = repo.scan_index(lambda b, t: t in (BLOB_TREE, BLOB_FILES))
     if repo.problems:
         raise RepoDamaged(detail="; ".join(repo.problems) + "; nothing was deleted")
     cache = repo.frame_cache()
@@ -120,6 +122,7 @@ def _mark(repo: Repository, snaps: list, progress: Progress, cancel: CancelToken
             for seg in segs:
                 used.add(seg)
                 used.update(repo.read_tree(seg, trees, cache))
+            used |= attachment_blobs(repo, snap.attachments, trees, cache)
         except FormatError as exc:
             raise RepoDamaged(detail=f"backup {snap.short_id} cannot be read ({exc}); nothing was deleted. If it is "
                                      f"damaged, remove it with 'kasirbackup repair --forget-damaged'") from None

@@ -8,7 +8,7 @@ import os
 import secrets
 import socket
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -25,6 +25,11 @@ from ..sqlitefile import check_source, connect_readonly, schema_fingerprint
 from .readback import readback_check
 from .seed import Seed, load_seed, save_seed
 from .verify import drill
+from ..attachments.capture import FolderCapture, FolderStats, capture_folder, missing_folder
+from ..attachments.listing import attachment_blobs, read_listing
+from ..attachments.model import FileEntry
+from ..attachments.rebuild import attachment_refs
+from ..attachments.walk import FolderGone
 
 
 log = logging.getLogger("kasirbackup.backup")
@@ -44,6 +49,8 @@ class BackupRequest:
     #: where this database's last capture into this repository is remembered (snapshot/seed.py);
     #: None: start from nothing and remember nothing
     seed_file: Path | None = None
+    #: attachment folders stored with the database in the same snapshot (core/attachments)
+    attachments: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -52,6 +59,8 @@ class BackupResult:
     duration_s: float
     new_blobs: int
     plain_copy: Path | None
+    #: files of the attachment folders that were read (the others were unchanged)
+    attachment_stats: FolderStats | None = None
 
     @property
     def ok(self) -> bool:
@@ -103,6 +112,8 @@ class _Before:
     checked_before: set[bytes]       # of those, the ones a checked snapshot holds (readback)
     packs: set[str]                  # the packs holding ``known`` (for the next seed)
     indexed: dict[str, list[str]]    # index file → its packs (for the next seed)
+    #: attachment folder → its entries in the previous snapshot (files not read again)
+    attached: dict[str, dict[str, FileEntry]] = field(default_factory=dict)
 
 
 def _before_capture(repo: Repository, req: BackupRequest, source: Path, image_file: Path | None) -> _Before:
@@ -125,6 +136,13 @@ def _before_capture(repo: Repository, req: BackupRequest, source: Path, image_fi
                 known, packs = repo.available_in(wanted)
         except Exception:   # a damaged previous snapshot only costs deduplication
             known, packs = set(), set()
+    attached: dict[str, dict[str, FileEntry]] = {}
+    if req.attachments and prev is not None and prev.attachments:
+        try:
+            att_known, attached = _previous_attachments(repo, prev)
+            known |= att_known
+        except Exception:   # only a saving: every file is read again
+            log.warning("could not read the previous backup's attachment lists", exc_info=True)
     # what a readback may count as checked: the previous snapshot's blobs, if it was checked
     checked_before = set(known) if req.check == READBACK and prev is not None and prev.verified else set()
     # packs uploaded by a backup that was killed before its index: take them back in,
@@ -138,7 +156,24 @@ def _before_capture(repo: Repository, req: BackupRequest, source: Path, image_fi
         raise
     except Exception:       # only a saving; prune deals with anything unreadable
         log.warning("could not adopt packs left by an interrupted backup", exc_info=True)
-    return _Before(prev, seed, known, checked_before, packs, indexed)
+    return _Before(prev, seed, known, checked_before, packs, indexed, attached)
+
+
+def _previous_attachments(repo: Repository, prev: Snapshot) -> tuple[set[bytes], dict[str, dict[str, FileEntry]]]:
+    """The blobs of the previous snapshot's attachment folders that are present, and each
+    folder's entries whose chunks are all present (a file whose data is gone is read again)."""
+    refs = attachment_refs(repo)
+    cache = repo.frame_cache()
+    wanted: set[bytes] = set()
+    lists: dict[str, list[FileEntry]] = {}
+    for aset in prev.attachments:
+        if aset.captured:
+            entries = read_listing(repo, aset, refs, cache)
+            lists[aset.folder] = entries
+            wanted |= attachment_blobs(repo, [aset], refs, cache)
+    present = {bid for bid in wanted if bid in refs}      # (refs holds only blobs in present packs)
+    attached = {folder: {e.path: e for e in entries} for folder, entries in lists.items()}
+    return present, attached
 
 
 def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progress,
@@ -187,6 +222,7 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
             else:
                 cap = capture(source, sink, progress, cancel, opts)
             cancel.check()
+            folders, att_stats = _capture_attachments(req, before, sink, progress, cancel, _local_root(repo))
             root = build_trees(cap.page_ids, repo.config.segment_pages, sink)
             packs = writer.finish()
             reached("backup.packed")
@@ -214,13 +250,14 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
                 reached("backup.indexed")
             readback = None
             if checked_before:
-                rb = readback_check(repo, packs, index_name, page_ids, root, checked_before)
+                att_ids = set().union(*(f.blob_ids for f in folders)) if folders else set()
+                rb = readback_check(repo, packs, index_name, page_ids, root, checked_before, att_ids)
                 readback = rb.verification
                 if readback is None:
                     log.info("readback could not prove the snapshot complete (%s): running the drill", rb.reason)
             del packs, page_ids, checked_before
             snap, result = _verify_and_record(repo, req, source, created, cap, page_count, root, added,
-                                              progress, cancel, readback)
+                                              progress, cancel, readback, [f.set for f in folders])
             if seed_state is not None:
                 seed_state.snapshot = snap.id
                 seed_state.packs = sorted(before.packs | set(pack_names))
@@ -242,14 +279,39 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
                 save_seed(req.seed_file, seed_state)
             except (OSError, KasirBackupError):     # only a saving of time next run
                 log.warning("could not remember the capture in %s", req.seed_file, exc_info=True)
-        return BackupResult(snap, time.monotonic() - t0, new_blobs, plain)
+        return BackupResult(snap, time.monotonic() - t0, new_blobs, plain, att_stats)
     finally:
         lock.release()
 
 
+def _local_root(repo: Repository) -> tuple[str, ...]:
+    """The repository's folder, when it is one (left out of attachment folders holding it)."""
+    root = getattr(repo.storage, "root", None)
+    return (str(root),) if root is not None else ()
+
+
+def _capture_attachments(req: BackupRequest, before: _Before, sink: BlobSink, progress: Progress,
+                         cancel: CancelToken, repo_paths: tuple[str, ...] = ()) -> tuple[list[FolderCapture],
+                                                                                       FolderStats | None]:
+    """Store each attachment folder of the request; a missing folder is recorded as such."""
+    if not req.attachments:
+        return [], None
+    stats = FolderStats()
+    folders: list[FolderCapture] = []
+    db = os.path.abspath(os.path.expanduser(req.db_path))
+    exclude = (db, *(db + s for s in ("-journal", "-wal", "-shm")), *repo_paths)
+    for folder in req.attachments:
+        path = os.path.abspath(os.path.expanduser(folder))
+        try:
+            folders.append(capture_folder(path, sink, before.attached.get(path), progress, cancel, stats, exclude))
+        except FolderGone as exc:
+            folders.append(missing_folder(path, f"the folder is missing or cannot be opened ({exc.strerror})", sink))
+    return folders, stats
+
+
 def _verify_and_record(repo: Repository, req: BackupRequest, source: Path, created: datetime, cap,
                        page_count: int, root: str, added: int, progress: Progress, cancel: CancelToken,
-                       readback: Verification | None = None):
+                       readback: Verification | None = None, attachments: list | None = None):
     """Run the restore drill on the stored snapshot (unless ``readback`` checked it already)
     and write its manifest."""
     hdr = cap.header
@@ -264,7 +326,7 @@ def _verify_and_record(repo: Repository, req: BackupRequest, source: Path, creat
                               schema_fingerprint=""),
         image_bytes=page_count * hdr.page_size, image_sha256="", root=root,
         segment_pages=repo.config.segment_pages, tables={}, added_bytes=added,
-        capture=cap.stats())
+        capture=cap.stats(), attachments=list(attachments or []))
     if readback is not None:
         # checked by reading back what it added (snapshot/readback.py); no image, no row counts:
         # the drill gives those before any restore and on the newest snapshot daily

@@ -54,11 +54,14 @@ class ReadbackResult:
 
 
 def readback_check(repo: Repository, packs: list[tuple[str, list[FrameEntry]]], index_name: str | None,
-                   page_ids: list[bytes], root_hex: str, checked_before: set[bytes]) -> ReadbackResult:
+                   page_ids: list[bytes], root_hex: str, checked_before: set[bytes],
+                   extra_ids: set[bytes] = frozenset()) -> ReadbackResult:
     """Check a snapshot that was just written (see the module's text). ``packs`` are the
     packs this backup wrote with their frames, ``index_name`` the index file naming them,
     ``page_ids`` the capture's page list, ``root_hex`` the manifest's root, and
-    ``checked_before`` the blobs of the previous, checked snapshot that are present."""
+    ``checked_before`` the blobs of the previous, checked snapshot that are present;
+    ``extra_ids`` the other blobs the snapshot references (its attachments' lists and chunks),
+    which must be proven the same way."""
     t0 = time.monotonic()
     codec = repo.codec
     problems: list[str] = []
@@ -91,7 +94,7 @@ def readback_check(repo: Repository, packs: list[tuple[str, list[FrameEntry]]], 
     if root.hex() != root_hex:
         return ReadbackResult(_failed(["the list of pages does not match the snapshot's root"], t0))
     unproven = 0
-    for bid in (root, *segments, *page_ids):
+    for bid in (root, *segments, *page_ids, *extra_ids):
         if bid not in new and bid not in checked_before:
             unproven += 1
     if unproven:

@@ -26,6 +26,7 @@ from ..repo.packs import BLOB_TREE, BlobRef, FormatError
 from ..progress import CancelToken, Progress, no_progress
 from ..repo.repository import Repository
 from ..scratch import scratch_dir, scratch_file
+from ..attachments.rebuild import check_attachments
 from ..sqlitefile import ImageFacts, inspect_image, one_line, remove_db_files
 
 WRITE_CHUNK = 1024 * 1024
@@ -260,12 +261,16 @@ def drill(repo: Repository, snap: Snapshot, progress: Progress = no_progress,
                          if snap.tables.get(t) != facts.tables.get(t)]
                 if diffs:
                     problems.append("row counts differ (" + "; ".join(diffs[:5]) + ")")
+        files = None
+        if snap.attachments:
+            files = check_attachments(repo, snap.attachments, progress, cancel)
+            problems += [f"attachment {p}" for p in files.problems]
         ok = not problems
         sha_word = "matches" if snap.image_sha256 else "recorded"
         problems = [one_line(p) for p in problems]
         detail = ("; ".join(problems) if problems else
                   _checked_detail(report.pages, sha_word, "integrity_check" if full else "quick_check",
-                                  len(facts.tables)))
+                                  len(facts.tables), files.files if files is not None else None))
         ver = Verification(ok=ok, at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                            detail=detail, integrity="integrity_check" if full else "quick_check",
                            duration_s=round(time.monotonic() - t0, 3))
@@ -298,13 +303,15 @@ def drill_rebuilt(snap: Snapshot, image: Path, sha256: str, t0: float | None = N
         integrity="quick_check", duration_s=round(time.monotonic() - t0, 3))
 
 
-def _checked_detail(pages: int, sha_word: str, integrity: str, tables: int) -> str:
+def _checked_detail(pages: int, sha_word: str, integrity: str, tables: int, files: int | None = None) -> str:
     """What a successful drill checked, in the words ``checked_facts`` reads back."""
-    return f"{pages} pages match their checksums, SHA-256 {sha_word}, {integrity} ok, {tables} table counts checked"
+    text = f"{pages} pages match their checksums, SHA-256 {sha_word}, {integrity} ok, {tables} table counts checked"
+    return text if files is None else text + f", {files} attachment files match"
 
 
 _CHECKED = re.compile(r"^(\d+) pages match their checksums, SHA-256 (matches|recorded), "
-                      r"(quick_check|integrity_check) ok, (\d+) table counts checked$")
+                      r"(quick_check|integrity_check) ok, (\d+) table counts checked"
+                      r"(?:, (\d+) attachment files match)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,10 +322,12 @@ class CheckedFacts:
     sha256_compared: bool        # False: the hash was recorded by this drill, not compared
     integrity: str               # "quick_check" or "integrity_check"
     tables: int
+    files: int | None = None     # attachment files rebuilt and matched (None: the snapshot has none)
 
 
 def checked_facts(detail: str) -> CheckedFacts | None:
     m = _CHECKED.match(detail or "")
     if m is None:
         return None
-    return CheckedFacts(int(m.group(1)), m.group(2) == "matches", m.group(3), int(m.group(4)))
+    return CheckedFacts(int(m.group(1)), m.group(2) == "matches", m.group(3), int(m.group(4)),
+                        int(m.group(5)) if m.group(5) is not None else None)

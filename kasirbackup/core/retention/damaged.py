@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .manifest import Snapshot
-from .packs import BLOB_TREE, FormatError
-from .repository import Repository
+from ..attachments.listing import attachment_blobs
+from ..repo.manifest import Snapshot
+from ..repo.packs import BLOB_FILES, BLOB_TREE, FormatError
+from ..repo.repository import Repository
 
 
 @dataclass(slots=True, frozen=True)
@@ -32,23 +33,31 @@ def find_damaged(repo: Repository, snaps: list[Snapshot] | None = None) -> list[
     present now: a tree is unreadable or missing, or pages sit only in packs that are gone."""
     snaps = repo.snapshots() if snaps is None else snaps
     present = repo.present_packs()
-    trees = repo.scan_index(lambda b, t: t == BLOB_TREE, present=present)
+    trees = repo.scan_index(lambda b, t: t in (BLOB_TREE, BLOB_FILES), present=present)
     cache = repo.frame_cache()
     damaged: list[DamagedSnapshot] = []
-    readable: list[Snapshot] = []
+    readable: list[tuple[Snapshot, set[bytes]]] = []
     needed: set[bytes] = set()
     for snap in snaps:
         try:
-            needed.update(repo.page_ids(snap, trees, cache))
-            readable.append(snap)
+            ids = set(repo.page_ids(snap, trees, cache))
         except FormatError as exc:
             damaged.append(DamagedSnapshot(snap, f"its page list cannot be read: {exc}"))
+            continue
+        try:
+            files = attachment_blobs(repo, snap.attachments, trees, cache)
+        except FormatError as exc:
+            damaged.append(DamagedSnapshot(snap, f"its attachment file list cannot be read: {exc}"))
+            continue
+        needed |= ids | files
+        readable.append((snap, ids | files))
     available = repo.available(needed)
     if len(available) < len(needed):
-        for snap in readable:
-            missing = sum(1 for bid in set(repo.page_ids(snap, trees, cache)) if bid not in available)
+        for snap, ids in readable:
+            missing = sum(1 for bid in ids if bid not in available)
             if missing:
-                damaged.append(DamagedSnapshot(snap, f"{missing} of its pages are in data files that are missing"))
+                damaged.append(DamagedSnapshot(snap, f"{missing} of its pages or attachment parts are in data "
+                                                     f"files that are missing"))
     return damaged
 
 

@@ -1,0 +1,109 @@
+"""File lists in the repository: each attachment folder's entries, sorted by path, cut into
+JSON pieces (type BLOB_FILES) of about 16 entries (at most ~1 MiB), listed by one tree
+(docs/FORMAT.md). A folder whose files did not change gives the same pieces and tree:
+nothing new is stored; one changed file stores one piece and the tree again."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from typing import Iterable
+
+from ..repo.packs import BLOB_FILES, BLOB_TREE, BlobRef, FormatError, FrameCache
+from ..repo.repository import BlobSink, Repository
+from .model import FILE, AttachmentSet, BadListing, FileEntry
+
+PIECE_BYTES = 1024 * 1024
+PIECE_ENTRIES = 16         # entries per piece on average
+HASH_LEN = 32
+
+
+def store_listing(entries: list[FileEntry], sink: BlobSink) -> tuple[str, list[bytes]]:
+    """Store ``entries`` (sorted by path) as pieces and a tree; the tree's hex id and the
+    pieces' ids."""
+    pieces: list[bytes] = []
+    part: list[str] = []
+    size = 0
+    for e in entries:
+        text = json.dumps(e.to_json(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        if part and size + len(text) > PIECE_BYTES:
+            pieces.append(_piece(part, sink))
+            part, size = [], 0
+        part.append(text)
+        size += len(text) + 1
+        if zlib.crc32(e.path.encode("utf-8")) % PIECE_ENTRIES == 0:
+            # a piece ends after a path chosen by its own hash: a file added, changed or
+            # removed rewrites only the piece around it, not every piece after it
+            pieces.append(_piece(part, sink))
+            part, size = [], 0
+    if part or not pieces:
+        pieces.append(_piece(part, sink))
+    return sink.put_tree(pieces).hex(), pieces
+
+
+def _piece(texts: list[str], sink: BlobSink) -> bytes:
+    data = ("[" + ",".join(texts) + "]").encode("utf-8")
+    bid = sink.codec.blob_id(data)
+    sink.put_blob(bid, BLOB_FILES, data)
+    return bid
+
+
+def listing_refs(repo: Repository, present: set[str] | None = None) -> dict[bytes, BlobRef]:
+    """Where every tree and file-list piece is (one pass over the index)."""
+    return repo.scan_index(lambda b, t: t in (BLOB_TREE, BLOB_FILES), present=present)
+
+
+def piece_ids(repo: Repository, aset: AttachmentSet, refs: dict[bytes, BlobRef], cache: FrameCache) -> list[bytes]:
+    return repo.read_tree(bytes.fromhex(aset.root), refs, cache)
+
+
+def read_listing(repo: Repository, aset: AttachmentSet, refs: dict[bytes, BlobRef],
+                 cache: FrameCache) -> list[FileEntry]:
+    """The entries of one attachment folder of a snapshot. FormatError if a piece is missing
+    or damaged, BadListing if its content does not follow the format."""
+    entries: list[FileEntry] = []
+    for pid in piece_ids(repo, aset, refs, cache):
+        ref = refs.get(pid)
+        if ref is None or ref.type != BLOB_FILES:
+            raise FormatError(f"file list {pid.hex()[:12]} is not in the index, or its pack is missing")
+        data = cache.blob(ref)
+        if repo.codec.blob_id(data) != pid:
+            raise FormatError(f"file list {pid.hex()[:12]} in pack {ref.frame.pack[:12]} is damaged")
+        try:
+            items = json.loads(data.decode("utf-8"))
+        except (ValueError, RecursionError):
+            raise BadListing(f"file list {pid.hex()[:12]} is not JSON") from None
+        if not isinstance(items, list):
+            raise BadListing(f"file list {pid.hex()[:12]} is not a list")
+        entries.extend(FileEntry.from_json(d) if isinstance(d, dict) else _bad() for d in items)
+    seen: set[str] = set()
+    for e in entries:
+        if e.path in seen:
+            raise BadListing(f"the file list names {e.path[:80]!r} twice")
+        seen.add(e.path)
+    return entries
+
+
+def _bad() -> FileEntry:
+    raise BadListing("a file entry is not an object")
+
+
+def blobs_of_listing(repo: Repository, aset: AttachmentSet, refs: dict[bytes, BlobRef],
+                     cache: FrameCache) -> set[bytes]:
+    """Every blob one attachment folder of a snapshot references: its tree, pieces and chunks."""
+    out = {bytes.fromhex(aset.root), *piece_ids(repo, aset, refs, cache)}
+    for e in read_listing(repo, aset, refs, cache):
+        if e.type == FILE:
+            out.update(bytes.fromhex(c) for c in e.chunks)
+    return out
+
+
+def attachment_blobs(repo: Repository, sets: Iterable[AttachmentSet], refs: dict[bytes, BlobRef],
+                     cache: FrameCache) -> set[bytes]:
+    out: set[bytes] = set()
+    for aset in sets:
+        try:
+            out |= blobs_of_listing(repo, aset, refs, cache)
+        except BadListing as exc:
+            raise FormatError(str(exc)) from None
+    return out

@@ -1,0 +1,211 @@
+"""Getting attachment files back: checking every file of a snapshot (the drill) and
+writing them into a new folder.
+
+Every chunk is checked against its id as it is read and every file against the SHA-256
+and size in its entry, so a file that does not come back exactly as it was backed up is
+never left in the target folder under its name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..faults import reached
+from ..progress import CancelToken, Progress, no_progress
+from ..repo.packs import BLOB_CHUNK, BLOB_FILES, BLOB_TREE, BlobRef, FormatError, FrameCache
+from ..repo.repository import Repository
+from .listing import read_listing
+from .model import DIR, FILE, LINK, AttachmentSet, BadListing, FileEntry, Problem
+
+MAX_REPORTED = 20
+_BINARY = getattr(os, "O_BINARY", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def attachment_refs(repo: Repository, present: set[str] | None = None) -> dict[bytes, BlobRef]:
+    """Where every tree, file-list piece and chunk is (one pass over the index)."""
+    return repo.scan_index(lambda b, t: t in (BLOB_TREE, BLOB_FILES, BLOB_CHUNK), present=present)
+
+
+def file_content(repo: Repository, entry: FileEntry, refs: dict[bytes, BlobRef], cache: FrameCache):
+    """The chunks of one file, each checked against its id; FormatError on the first that
+    is missing or damaged."""
+    for c in entry.chunks:
+        bid = bytes.fromhex(c)
+        ref = refs.get(bid)
+        if ref is None or ref.type != BLOB_CHUNK:
+            raise FormatError(f"a part of it ({c[:12]}) is not in the backup, or its data file is missing")
+        data = cache.blob(ref)
+        if repo.codec.blob_id(data) != bid:
+            raise FormatError(f"a part of it ({c[:12]}) in data file {ref.frame.pack[:12]} is damaged")
+        yield data
+
+
+@dataclass(slots=True)
+class FilesReport:
+    files: int = 0
+    bytes: int = 0
+    links: int = 0
+    folders: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, text: str) -> None:
+        if len(self.problems) < MAX_REPORTED:
+            self.problems.append(text)
+        elif len(self.problems) == MAX_REPORTED:
+            self.problems.append("… and more")
+
+
+def check_attachments(repo: Repository, sets: list[AttachmentSet], progress: Progress = no_progress,
+                      cancel: CancelToken | None = None, refs: dict[bytes, BlobRef] | None = None) -> FilesReport:
+    """The drill's part for attachments: every file rebuilt in memory, chunk by chunk, and
+    its SHA-256 and size compared with its entry."""
+    cancel = cancel or CancelToken()
+    report = FilesReport()
+    if not sets:
+        return report
+    refs = attachment_refs(repo) if refs is None else refs
+    cache = repo.frame_cache()
+    for aset in sets:
+        try:
+            entries = read_listing(repo, aset, refs, cache)
+        except (FormatError, BadListing) as exc:
+            report.add(f"the file list of {aset.name} cannot be read: {exc}")
+            continue
+        for e in entries:
+            if e.type != FILE:
+                continue
+            cancel.check()
+            h, size = hashlib.sha256(), 0
+            try:
+                for data in file_content(repo, e, refs, cache):
+                    h.update(data)
+                    size += len(data)
+            except FormatError as exc:
+                report.add(f"{aset.name}/{e.path}: {exc}")
+                continue
+            if size != e.size or h.hexdigest() != e.sha256:
+                report.add(f"{aset.name}/{e.path}: its content differs from what was backed up")
+                continue
+            report.files += 1
+            report.bytes += size
+            progress("attachments", report.files, aset.files)
+    return report
+
+
+def selected(entries: list[FileEntry], only: str | None) -> list[FileEntry]:
+    """The entries at or under ``only`` (a relative path inside the folder), or all."""
+    if not only:
+        return entries
+    only = only.strip("/")
+    return [e for e in entries if e.path == only or e.path.startswith(only + "/")]
+
+
+def restore_files(repo: Repository, aset: AttachmentSet, target: str | os.PathLike, only: str | None = None,
+                  progress: Progress = no_progress, cancel: CancelToken | None = None,
+                  refs: dict[bytes, BlobRef] | None = None) -> FilesReport:
+    """Write the files of one attachment folder (or only the file or folder ``only``) into
+    ``target``, a folder that must not exist yet. Folders are created as needed; each file
+    is written under a temporary name, checked, then given its name, time and permissions;
+    links are recreated as links (never followed). Problems are listed, not fatal."""
+    cancel = cancel or CancelToken()
+    refs = attachment_refs(repo) if refs is None else refs
+    cache = repo.frame_cache()
+    entries = selected(read_listing(repo, aset, refs, cache), only)
+    report = FilesReport()
+    root = Path(target)
+    os.makedirs(root.parent, exist_ok=True)
+    os.mkdir(root, 0o700)          # FileExistsError: the caller names a new folder
+    dirs: list[tuple[Path, FileEntry]] = []
+    for e in entries:
+        cancel.check()
+        dest = root.joinpath(*e.path.split("/"))
+        try:
+            _make_parents(root, dest)
+            if e.type == DIR:
+                if not dest.is_dir() or dest.is_symlink():
+                    os.mkdir(dest, 0o700)
+                dirs.append((dest, e))
+                report.folders += 1
+            elif e.type == LINK:
+                os.symlink(e.target, dest)
+                report.links += 1
+            else:
+                _write_file(repo, e, dest, refs, cache)
+                reached("attachments.restored")
+                report.files += 1
+                report.bytes += e.size
+                progress("attachments", report.files, aset.files)
+        except (OSError, FormatError) as exc:
+            what = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            report.add(f"{e.path}: {what}")
+    try:
+        os.chmod(root, 0o777 & ~_umask())      # created private while being written
+    except OSError:
+        pass
+    for dest, e in reversed(dirs):           # (writing into a folder changes its time)
+        try:
+            os.chmod(dest, e.mode & 0o7777 or 0o755)
+            os.utime(dest, ns=(e.mtime_ns, e.mtime_ns))
+        except OSError:
+            pass
+    return report
+
+
+def _umask() -> int:
+    if os.name == "nt":
+        return 0
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _make_parents(root: Path, dest: Path) -> None:
+    """Create the folders between ``root`` and ``dest``; a link on the way is refused."""
+    cur = root
+    for part in dest.relative_to(root).parts[:-1]:
+        cur = cur / part
+        if cur.is_symlink():
+            raise OSError(f"{cur.relative_to(root).as_posix()} is a link in the backup; nothing is written through it")
+        if not cur.exists():
+            os.mkdir(cur, 0o700)
+
+
+def _write_file(repo: Repository, e: FileEntry, dest: Path, refs: dict[bytes, BlobRef], cache: FrameCache) -> None:
+    tmp = dest.with_name(f".{dest.name}.kbrestore")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY | _NOFOLLOW, 0o600)
+    ok = False
+    try:
+        h, size = hashlib.sha256(), 0
+        with os.fdopen(fd, "wb", closefd=True) as out:
+            for data in file_content(repo, e, refs, cache):
+                h.update(data)
+                size += len(data)
+                out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if size != e.size or h.hexdigest() != e.sha256:
+            raise FormatError("its content differs from what was backed up; it was not restored")
+        os.chmod(tmp, e.mode & 0o7777 or 0o644)
+        os.utime(tmp, ns=(e.mtime_ns, e.mtime_ns))
+        if os.path.lexists(dest):
+            raise FileExistsError(17, "already exists in the target folder", str(dest))
+        os.replace(tmp, dest)
+        ok = True
+    finally:
+        if not ok:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def problems_text(problems: list[Problem]) -> list[str]:
+    return [f"{p.path or '(the folder)'}: {p.reason}" for p in problems]

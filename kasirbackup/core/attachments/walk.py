@@ -1,0 +1,167 @@
+"""Walking an attachment folder without ever following a link out of it.
+
+On POSIX every folder is opened relative to its parent's descriptor with ``O_NOFOLLOW``
+(``dir_fd``), so a folder swapped for a link while we walk is refused, not followed; files
+are opened the same way (``capture.py``). Elsewhere (Windows) each name is checked with
+``lstat`` first and links, junctions and other reparse points are never entered.
+Links are recorded as links (their target as written); devices, pipes and sockets are
+listed as problems.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from .model import DIR, FILE, LINK, Problem
+
+DIR_FD = os.open in os.supports_dir_fd and os.scandir in os.supports_fd and hasattr(os, "O_NOFOLLOW")
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)       # a pipe swapped in for a file never blocks us
+_BINARY = getattr(os, "O_BINARY", 0)
+_REPARSE = getattr(stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0x400)
+
+
+@dataclass(slots=True)
+class Found:
+    rel: str                 # '/'-separated, relative to the folder
+    type: str                # FILE, DIR or LINK
+    st: os.stat_result       # lstat of the name
+    dir_fd: int | None       # the parent's descriptor (POSIX), open while the walk runs
+    name: str
+    path: str                # the full path (for messages, and for opening without dir_fd)
+    target: str = ""
+
+
+class FolderGone(OSError):
+    """The attachment folder itself is missing, not a folder, or a link we do not follow."""
+
+
+def _is_link(st: os.stat_result) -> bool:
+    return stat.S_ISLNK(st.st_mode) or bool(getattr(st, "st_file_attributes", 0) & _REPARSE)
+
+
+def open_dir(path: str, dir_fd: int | None = None) -> int:
+    return os.open(path, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=dir_fd)
+
+
+def open_file(found: Found) -> int:
+    flags = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY
+    if DIR_FD and found.dir_fd is not None:
+        return os.open(found.name, flags, dir_fd=found.dir_fd)
+    if _is_link(os.lstat(found.path)):
+        raise OSError(errno.ELOOP, "became a link", found.path)
+    return os.open(found.path, flags)
+
+
+def walk(folder: Path, problems: list[Problem], exclude: frozenset[str] = frozenset()) -> Iterator[Found]:
+    """Everything under ``folder`` (the folder the user chose may itself be reached through a
+    link), parents before children, in a stable order. Descriptors handed out in ``Found``
+    stay open until the generator moves past that folder. Relative paths in ``exclude``
+    (and what is under them) are left out."""
+    try:
+        st = os.stat(folder)
+    except OSError as exc:
+        raise FolderGone(exc.errno, exc.strerror, str(folder)) from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise FolderGone(errno.ENOTDIR, "not a folder", str(folder))
+    if DIR_FD:
+        fd = os.open(folder, os.O_RDONLY | _DIRECTORY)
+        try:
+            yield from _walk_fd(fd, "", str(folder), problems, exclude)
+        finally:
+            os.close(fd)
+    else:
+        yield from _walk_path(str(folder), "", problems, exclude)
+
+
+def _classify(st: os.stat_result) -> str | None:
+    if _is_link(st):
+        return LINK
+    if stat.S_ISDIR(st.st_mode):
+        return DIR
+    if stat.S_ISREG(st.st_mode):
+        return FILE
+    return None
+
+
+def _walk_fd(fd: int, prefix: str, path: str, problems: list[Problem], exclude: frozenset[str]) -> Iterator[Found]:
+    try:
+        names = sorted(e.name for e in os.scandir(fd))
+    except OSError as exc:
+        problems.append(Problem(prefix, f"cannot be listed: {exc.strerror or exc}"))
+        return
+    for name in names:
+        rel, full = f"{prefix}{name}", os.path.join(path, name)
+        if exclude and os.path.normcase(rel).replace("\\", "/") in exclude:
+            continue
+        try:
+            st = os.lstat(name, dir_fd=fd)
+        except FileNotFoundError:
+            continue          # deleted since it was listed: not part of this backup
+        except OSError as exc:
+            problems.append(Problem(rel, f"cannot be read: {exc.strerror or exc}"))
+            continue
+        kind = _classify(st)
+        if kind is None:
+            problems.append(Problem(rel, "not a regular file, folder or link; left out"))
+        elif kind == LINK:
+            try:
+                yield Found(rel, LINK, st, fd, name, full, os.readlink(name, dir_fd=fd))
+            except OSError as exc:
+                problems.append(Problem(rel, f"cannot be read: {exc.strerror or exc}"))
+        elif kind == FILE:
+            yield Found(rel, FILE, st, fd, name, full)
+        else:
+            try:
+                sub = open_dir(name, fd)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                reason = "became a link while it was read; not followed" if exc.errno == errno.ELOOP \
+                    else f"cannot be opened: {exc.strerror or exc}"
+                problems.append(Problem(rel, reason))
+                continue
+            try:
+                yield Found(rel, DIR, os.fstat(sub), fd, name, full)
+                yield from _walk_fd(sub, rel + "/", full, problems, exclude)
+            finally:
+                os.close(sub)
+
+
+def _walk_path(path: str, prefix: str, problems: list[Problem], exclude: frozenset[str]) -> Iterator[Found]:
+    try:
+        names = sorted(e.name for e in os.scandir(path))
+    except OSError as exc:
+        problems.append(Problem(prefix.rstrip("/"), f"cannot be listed: {exc.strerror or exc}"))
+        return
+    for name in names:
+        rel, full = f"{prefix}{name}", os.path.join(path, name)
+        if exclude and os.path.normcase(rel).replace("\\", "/") in exclude:
+            continue
+        try:
+            st = os.lstat(full)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            problems.append(Problem(rel, f"cannot be read: {exc.strerror or exc}"))
+            continue
+        kind = _classify(st)
+        if kind is None:
+            problems.append(Problem(rel, "not a regular file, folder or link; left out"))
+        elif kind == LINK:
+            try:
+                target = os.readlink(full)
+            except OSError:
+                target = ""     # a junction or other reparse point: recorded, never entered
+            yield Found(rel, LINK, st, None, name, full, target)
+        elif kind == FILE:
+            yield Found(rel, FILE, st, None, name, full)
+        else:
+            yield Found(rel, DIR, st, None, name, full)
+            yield from _walk_path(full, rel + "/", problems, exclude)

@@ -89,15 +89,23 @@ class _Chunker:
         st0 = os.fstat(fd)
         out = _Reading(st=st0)
         whole = hashlib.sha256()
+        first = b""             # the first window, hashed whole only if the file turns out longer
         carry = b""
         level = None
         one_chunk_id = b""
-        n_cuts = 0
+        n_cuts = windows = 0
         while True:
             data = _read_window(fd)
             out.size += len(data)
             if data:
-                whole.update(data)
+                windows += 1
+                if windows == 1:
+                    first = data
+                else:
+                    if windows == 2:
+                        whole.update(first)
+                        first = b""
+                    whole.update(data)
             buf = carry + data if carry else data
             if level is None:
                 level = FAST_LEVEL if compressed_already(buf[:16]) else ZSTD_LEVEL
@@ -118,7 +126,12 @@ class _Chunker:
                 break
             carry = bytes(mv[cuts[-1].offset:]) if cuts else b""
         self.stats.bytes_read += out.size
-        out.sha256 = one_chunk_id.hex() if n_cuts == 1 and self.plain_ids else whole.hexdigest()
+        if n_cuts == 1 and self.plain_ids:
+            out.sha256 = one_chunk_id.hex()         # one chunk, named by the SHA-256 of its bytes
+        else:
+            if windows == 1:
+                whole.update(first)
+            out.sha256 = whole.hexdigest()
         st1 = os.fstat(fd)
         out.st = st1
         out.stable = (st0.st_size, st0.st_mtime_ns) == (st1.st_size, st1.st_mtime_ns) and out.size == st1.st_size

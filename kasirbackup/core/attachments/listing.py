@@ -91,8 +91,14 @@ def _bad() -> FileEntry:
 def blobs_of_listing(repo: Repository, aset: AttachmentSet, refs: dict[bytes, BlobRef],
                      cache: FrameCache) -> set[bytes]:
     """Every blob one attachment folder of a snapshot references: its tree, pieces and chunks."""
+    return listing_blobs(repo, aset, read_listing(repo, aset, refs, cache), refs, cache)
+
+
+def listing_blobs(repo: Repository, aset: AttachmentSet, entries: list[FileEntry], refs: dict[bytes, BlobRef],
+                  cache: FrameCache) -> set[bytes]:
+    """``blobs_of_listing`` for entries already read."""
     out = {bytes.fromhex(aset.root), *piece_ids(repo, aset, refs, cache)}
-    for e in read_listing(repo, aset, refs, cache):
+    for e in entries:
         if e.type == FILE:
             out.update(bytes.fromhex(c) for c in e.chunks)
     return out

@@ -4,6 +4,7 @@ and per folder a summary with the files that could not be read."""
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 
 from ..repo.manifest import AttachmentSet, Problem   # (what the manifest says; re-exported)
@@ -63,5 +64,8 @@ def safe_relative(path: str) -> bool:
     return all(p not in ("", ".", "..") for p in parts) and posixpath.normpath(path) == path
 
 
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
 def _hex(text: str, n: int) -> bool:
-    return len(text) == n and all(c in "0123456789abcdef" for c in text)
+    return len(text) == n == 64 and _HEX64.fullmatch(text) is not None

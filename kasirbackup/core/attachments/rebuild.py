@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from .listing import read_listing
 from .model import DIR, FILE, LINK, AttachmentSet, BadListing, FileEntry, Problem
 
 MAX_REPORTED = 20
+CHECK_THREADS = 2
+SYNC_AT_END = hasattr(os, "sync")      # POSIX: one sync at the end; elsewhere each file is flushed
 _BINARY = getattr(os, "O_BINARY", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
@@ -50,6 +53,7 @@ class FilesReport:
     bytes: int = 0
     links: int = 0
     folders: int = 0
+    rebuilt: int = 0          # (the check) files read back; the others were proven by an earlier check
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -64,15 +68,20 @@ class FilesReport:
 
 
 def check_attachments(repo: Repository, sets: list[AttachmentSet], progress: Progress = no_progress,
-                      cancel: CancelToken | None = None, refs: dict[bytes, BlobRef] | None = None) -> FilesReport:
+                      cancel: CancelToken | None = None, refs: dict[bytes, BlobRef] | None = None,
+                      proven: set[bytes] | frozenset = frozenset()) -> FilesReport:
     """The drill's part for attachments: every file rebuilt in memory, chunk by chunk, and
-    its SHA-256 and size compared with its entry."""
+    its SHA-256 and size compared with its entry. A file whose chunks are all in ``proven``
+    (the blobs of the previous snapshot, whose own check rebuilt them) and in packs that are
+    present is counted without being read again."""
     cancel = cancel or CancelToken()
     report = FilesReport()
     if not sets:
         return report
     refs = attachment_refs(repo) if refs is None else refs
     cache = repo.frame_cache()
+    plain = repo.codec.blob_id(b"") == hashlib.sha256(b"").digest()
+    todo: list[tuple[str, FileEntry]] = []
     for aset in sets:
         try:
             entries = read_listing(repo, aset, refs, cache)
@@ -82,22 +91,50 @@ def check_attachments(repo: Repository, sets: list[AttachmentSet], progress: Pro
         for e in entries:
             if e.type != FILE:
                 continue
-            cancel.check()
-            h, size = hashlib.sha256(), 0
-            try:
-                for data in file_content(repo, e, refs, cache):
-                    h.update(data)
-                    size += len(data)
-            except FormatError as exc:
-                report.add(f"{aset.name}/{e.path}: {exc}")
-                continue
-            if size != e.size or h.hexdigest() != e.sha256:
-                report.add(f"{aset.name}/{e.path}: its content differs from what was backed up")
-                continue
-            report.files += 1
-            report.bytes += size
-            progress("attachments", report.files, aset.files)
+            if proven and all((bid := bytes.fromhex(c)) in proven and bid in refs for c in e.chunks):
+                report.files += 1
+                report.bytes += e.size
+            else:
+                todo.append((aset.name, e))
+    # two threads, each with its own frame cache: hashing and decompressing let go of the GIL
+    total = len(todo)
+    halves = [todo[i::CHECK_THREADS] for i in range(CHECK_THREADS)]
+    with ThreadPoolExecutor(max_workers=CHECK_THREADS, thread_name_prefix="check-files") as pool:
+        futures = [pool.submit(_check_files, repo, part, refs, plain, cancel) for part in halves if part]
+        for fut in futures:
+            done, problems = fut.result()
+            for name, path, size, problem in done:
+                if problem:
+                    report.add(f"{name}/{path}: {problem}")
+                else:
+                    report.files += 1
+                    report.rebuilt += 1
+                    report.bytes += size
+            progress("attachments", report.rebuilt, total)
     return report
+
+
+def _check_files(repo: Repository, items: list[tuple[str, FileEntry]], refs: dict[bytes, BlobRef], plain: bool,
+                 cancel: CancelToken) -> tuple[list[tuple[str, str, int, str]], int]:
+    """Rebuild ``items`` in memory; (name, path, size, problem or '') for each."""
+    cache = repo.frame_cache()
+    out = []
+    for name, e in items:
+        cancel.check()
+        h, size = hashlib.sha256(), 0
+        single = plain and len(e.chunks) == 1
+        try:
+            for data in file_content(repo, e, refs, cache):
+                if not single:         # (one chunk: its id, just checked, is the file's SHA-256)
+                    h.update(data)
+                size += len(data)
+        except FormatError as exc:
+            out.append((name, e.path, size, str(exc)))
+            continue
+        digest = e.chunks[0] if single else h.hexdigest()
+        bad = size != e.size or digest != e.sha256
+        out.append((name, e.path, size, "its content differs from what was backed up" if bad else ""))
+    return out, 0
 
 
 def selected(entries: list[FileEntry], only: str | None) -> list[FileEntry]:
@@ -118,12 +155,14 @@ def restore_files(repo: Repository, aset: AttachmentSet, target: str | os.PathLi
     cancel = cancel or CancelToken()
     refs = attachment_refs(repo) if refs is None else refs
     cache = repo.frame_cache()
+    plain = repo.codec.blob_id(b"") == hashlib.sha256(b"").digest()
     entries = selected(read_listing(repo, aset, refs, cache), only)
     report = FilesReport()
     root = Path(target)
     os.makedirs(root.parent, exist_ok=True)
     os.mkdir(root, 0o700)          # FileExistsError: the caller names a new folder
     dirs: list[tuple[Path, FileEntry]] = []
+    written: list[tuple[Path, Path, FileEntry]] = []
     for e in entries:
         cancel.check()
         dest = root.joinpath(*e.path.split("/"))
@@ -138,14 +177,27 @@ def restore_files(repo: Repository, aset: AttachmentSet, target: str | os.PathLi
                 os.symlink(e.target, dest)
                 report.links += 1
             else:
-                _write_file(repo, e, dest, refs, cache)
-                reached("attachments.restored")
-                report.files += 1
-                report.bytes += e.size
-                progress("attachments", report.files, aset.files)
+                tmp = _write_file(repo, e, dest, refs, cache, plain)
+                if SYNC_AT_END:
+                    written.append((tmp, dest, e))
+                else:
+                    _name(tmp, dest)
+                    _count(report, e, aset, progress)
         except (OSError, FormatError) as exc:
             what = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             report.add(f"{e.path}: {what}")
+    if SYNC_AT_END:
+        # every file's content reaches the disk (one sync, not one per file) before any of
+        # them gets its name: a power cut leaves checked files or temporary names, never a
+        # file under its name with bytes that were never written
+        os.sync()
+        for tmp, dest, e in written:
+            try:
+                _name(tmp, dest)
+                _count(report, e, aset, progress)
+            except OSError as exc:
+                report.add(f"{e.path}: {exc.strerror or exc}")
+        os.sync()
     try:
         os.chmod(root, 0o777 & ~_umask())      # created private while being written
     except OSError:
@@ -178,27 +230,51 @@ def _make_parents(root: Path, dest: Path) -> None:
             os.mkdir(cur, 0o700)
 
 
-def _write_file(repo: Repository, e: FileEntry, dest: Path, refs: dict[bytes, BlobRef], cache: FrameCache) -> None:
+def _count(report: FilesReport, e: FileEntry, aset: AttachmentSet, progress: Progress) -> None:
+    reached("attachments.restored")
+    report.files += 1
+    report.bytes += e.size
+    progress("attachments", report.files, aset.files)
+
+
+def _name(tmp: Path, dest: Path) -> None:
+    """Give a written and checked file its name (never replacing anything)."""
+    try:
+        if os.path.lexists(dest):
+            raise FileExistsError(17, "already exists in the target folder", str(dest))
+        os.replace(tmp, dest)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _write_file(repo: Repository, e: FileEntry, dest: Path, refs: dict[bytes, BlobRef], cache: FrameCache,
+                plain: bool) -> Path:
+    """Write one file under a temporary name beside ``dest`` and check it; that name."""
     tmp = dest.with_name(f".{dest.name}.kbrestore")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY | _NOFOLLOW, 0o600)
     ok = False
     try:
         h, size = hashlib.sha256(), 0
+        single = plain and len(e.chunks) == 1      # (its id, checked as it is read, is the file's SHA-256)
         with os.fdopen(fd, "wb", closefd=True) as out:
             for data in file_content(repo, e, refs, cache):
-                h.update(data)
+                if not single:
+                    h.update(data)
                 size += len(data)
                 out.write(data)
             out.flush()
-            os.fsync(out.fileno())
-        if size != e.size or h.hexdigest() != e.sha256:
+            if not SYNC_AT_END:
+                os.fsync(out.fileno())
+        if size != e.size or (e.chunks[0] if single else h.hexdigest()) != e.sha256:
             raise FormatError("its content differs from what was backed up; it was not restored")
         os.chmod(tmp, e.mode & 0o7777 or 0o644)
         os.utime(tmp, ns=(e.mtime_ns, e.mtime_ns))
-        if os.path.lexists(dest):
-            raise FileExistsError(17, "already exists in the target folder", str(dest))
-        os.replace(tmp, dest)
         ok = True
+        return tmp
     finally:
         if not ok:
             try:

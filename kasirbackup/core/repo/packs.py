@@ -199,6 +199,10 @@ class PackWriter:
         self.pack_bytes = pack_bytes
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="zstd")
         self._max_pending = threads * 4
+        # full packs being named (SHA-256 of the file) and saved, in order, on their own
+        # thread, while the caller goes on reading and hashing (at most two waiting: memory)
+        self._saver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pack-save")
+        self._saving: list[tuple[Future, list[FrameEntry]]] = []
         # current, still uncompressed frame
         self._raw: list[bytes] = []
         self._raw_len = 0
@@ -253,25 +257,45 @@ class PackWriter:
             encode_frame_table(self._pack_frames)), AAD_TRAILER)
         self._pack_parts += [table, _COUNT.pack(len(table)), PACK_END]
         data = b"".join(self._pack_parts)
+        self._saving.append((self._saver.submit(self._name_and_save, data), self._pack_frames))
+        self._pack_parts, self._pack_len, self._pack_frames = [PACK_MAGIC], len(PACK_MAGIC), []
+        while len(self._saving) > 2:
+            self._collect_saved()
+
+    def _name_and_save(self, data: bytes) -> tuple[str, int]:
         name = hashlib.sha256(data).hexdigest()
         self._save_pack(name, data)
-        self.bytes_written += len(data)
-        self.written.append((name, self._pack_frames))
-        self._pack_parts, self._pack_len, self._pack_frames = [PACK_MAGIC], len(PACK_MAGIC), []
+        return name, len(data)
+
+    def _collect_saved(self) -> None:
+        fut, frames = self._saving.pop(0)
+        name, size = fut.result()          # a failed save (disk full) is raised here
+        self.bytes_written += size
+        self.written.append((name, frames))
 
     def finish(self) -> list[tuple[str, list[FrameEntry]]]:
         self._close_frame()
         while self._pending:
             self._collect_one()
         self._close_pack()
+        while self._saving:
+            self._collect_saved()
         self._pool.shutdown()
+        self._saver.shutdown()
         return self.written
 
     def abort(self) -> None:
+        """Stop; every pack saved so far is in ``written`` (for the caller to remove)."""
         for fut, _, _ in self._pending:
             fut.cancel()
         self._pending.clear()
         self._pool.shutdown(wait=True, cancel_futures=True)
+        while self._saving:
+            try:
+                self._collect_saved()
+            except Exception:     # (the failure being handled, or a save that failed too)
+                pass
+        self._saver.shutdown(wait=True)
 
 
 def _compress(raw: bytes, codec: Codec, aad: bytes, level: int = ZSTD_LEVEL) -> bytes:

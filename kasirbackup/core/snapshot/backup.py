@@ -26,7 +26,7 @@ from .readback import readback_check
 from .seed import Seed, load_seed, save_seed
 from .verify import drill
 from ..attachments.capture import FolderCapture, FolderStats, capture_folder, missing_folder
-from ..attachments.listing import attachment_blobs, read_listing
+from ..attachments.listing import listing_blobs, read_listing
 from ..attachments.model import FileEntry
 from ..attachments.rebuild import attachment_refs
 from ..attachments.walk import FolderGone
@@ -114,6 +114,8 @@ class _Before:
     indexed: dict[str, list[str]]    # index file → its packs (for the next seed)
     #: attachment folder → its entries in the previous snapshot (files not read again)
     attached: dict[str, dict[str, FileEntry]] = field(default_factory=dict)
+    #: of the previous snapshot's attachment blobs, those its check proved (not read again)
+    att_checked: set[bytes] = field(default_factory=set)
 
 
 def _before_capture(repo: Repository, req: BackupRequest, source: Path, image_file: Path | None) -> _Before:
@@ -137,10 +139,13 @@ def _before_capture(repo: Repository, req: BackupRequest, source: Path, image_fi
         except Exception:   # a damaged previous snapshot only costs deduplication
             known, packs = set(), set()
     attached: dict[str, dict[str, FileEntry]] = {}
+    att_checked: set[bytes] = set()
     if req.attachments and prev is not None and prev.attachments:
         try:
             att_known, attached = _previous_attachments(repo, prev)
             known |= att_known
+            if prev.verified:
+                att_checked = att_known     # its check rebuilt (or proved) every file of it
         except Exception:   # only a saving: every file is read again
             log.warning("could not read the previous backup's attachment lists", exc_info=True)
     # what a readback may count as checked: the previous snapshot's blobs, if it was checked
@@ -156,7 +161,7 @@ def _before_capture(repo: Repository, req: BackupRequest, source: Path, image_fi
         raise
     except Exception:       # only a saving; prune deals with anything unreadable
         log.warning("could not adopt packs left by an interrupted backup", exc_info=True)
-    return _Before(prev, seed, known, checked_before, packs, indexed, attached)
+    return _Before(prev, seed, known, checked_before, packs, indexed, attached, att_checked)
 
 
 def _previous_attachments(repo: Repository, prev: Snapshot) -> tuple[set[bytes], dict[str, dict[str, FileEntry]]]:
@@ -170,7 +175,7 @@ def _previous_attachments(repo: Repository, prev: Snapshot) -> tuple[set[bytes],
         if aset.captured:
             entries = read_listing(repo, aset, refs, cache)
             lists[aset.folder] = entries
-            wanted |= attachment_blobs(repo, [aset], refs, cache)
+            wanted |= listing_blobs(repo, aset, entries, refs, cache)
     present = {bid for bid in wanted if bid in refs}      # (refs holds only blobs in present packs)
     attached = {folder: {e.path: e for e in entries} for folder, entries in lists.items()}
     return present, attached
@@ -257,7 +262,8 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
                     log.info("readback could not prove the snapshot complete (%s): running the drill", rb.reason)
             del packs, page_ids, checked_before
             snap, result = _verify_and_record(repo, req, source, created, cap, page_count, root, added,
-                                              progress, cancel, readback, [f.set for f in folders])
+                                              progress, cancel, readback, [f.set for f in folders],
+                                              before.att_checked)
             if seed_state is not None:
                 seed_state.snapshot = snap.id
                 seed_state.packs = sorted(before.packs | set(pack_names))
@@ -311,7 +317,8 @@ def _capture_attachments(req: BackupRequest, before: _Before, sink: BlobSink, pr
 
 def _verify_and_record(repo: Repository, req: BackupRequest, source: Path, created: datetime, cap,
                        page_count: int, root: str, added: int, progress: Progress, cancel: CancelToken,
-                       readback: Verification | None = None, attachments: list | None = None):
+                       readback: Verification | None = None, attachments: list | None = None,
+                       proven: set[bytes] | frozenset = frozenset()):
     """Run the restore drill on the stored snapshot (unless ``readback`` checked it already)
     and write its manifest."""
     hdr = cap.header
@@ -335,7 +342,7 @@ def _verify_and_record(repo: Repository, req: BackupRequest, source: Path, creat
         return snap, _NoImage
     # the plain copy lives in REPO/latest, so only a folder repository can have one
     keep_in = repo.temp_dir() if repo.config.plain_copy and not repo.codec.encrypted else None
-    result = drill(repo, snap, progress, cancel, full=req.full_integrity, keep_in=keep_in)
+    result = drill(repo, snap, progress, cancel, full=req.full_integrity, keep_in=keep_in, proven=proven)
     if result.source_damaged:
         # not a backup problem: the live database itself is damaged. Say so plainly.
         raise DatabaseCorrupt(path=str(source), reason=result.facts.integrity)

@@ -229,10 +229,13 @@ class DrillResult:
 
 
 def drill(repo: Repository, snap: Snapshot, progress: Progress = no_progress,
-          cancel: CancelToken | None = None, full: bool = False, keep_in: Path | None = None) -> DrillResult:
+          cancel: CancelToken | None = None, full: bool = False, keep_in: Path | None = None,
+          proven: set[bytes] | frozenset = frozenset()) -> DrillResult:
     """Restore ``snap`` into a temporary file and check it. Returns the verification to
     record; never raises for damage (the damage is the result), only for cancellation
-    and for failures to write the temporary file."""
+    and for failures to write the temporary file. Attachment files whose chunks are all in
+    ``proven`` (the previous snapshot's, checked before) are not read again; ``verify``
+    passes nothing and rebuilds every file."""
     t0 = time.monotonic()
     tmpdir = keep_in or scratch_dir()
     try:
@@ -263,14 +266,14 @@ def drill(repo: Repository, snap: Snapshot, progress: Progress = no_progress,
                     problems.append("row counts differ (" + "; ".join(diffs[:5]) + ")")
         files = None
         if snap.attachments:
-            files = check_attachments(repo, snap.attachments, progress, cancel)
+            files = check_attachments(repo, snap.attachments, progress, cancel, proven=proven)
             problems += [f"attachment {p}" for p in files.problems]
         ok = not problems
         sha_word = "matches" if snap.image_sha256 else "recorded"
         problems = [one_line(p) for p in problems]
         detail = ("; ".join(problems) if problems else
                   _checked_detail(report.pages, sha_word, "integrity_check" if full else "quick_check",
-                                  len(facts.tables), files.files if files is not None else None))
+                                  len(facts.tables), files))
         ver = Verification(ok=ok, at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                            detail=detail, integrity="integrity_check" if full else "quick_check",
                            duration_s=round(time.monotonic() - t0, 3))
@@ -303,15 +306,17 @@ def drill_rebuilt(snap: Snapshot, image: Path, sha256: str, t0: float | None = N
         integrity="quick_check", duration_s=round(time.monotonic() - t0, 3))
 
 
-def _checked_detail(pages: int, sha_word: str, integrity: str, tables: int, files: int | None = None) -> str:
+def _checked_detail(pages: int, sha_word: str, integrity: str, tables: int, files=None) -> str:
     """What a successful drill checked, in the words ``checked_facts`` reads back."""
     text = f"{pages} pages match their checksums, SHA-256 {sha_word}, {integrity} ok, {tables} table counts checked"
-    return text if files is None else text + f", {files} attachment files match"
+    if files is None:
+        return text
+    return text + f", {files.files} attachment files match ({files.rebuilt} rebuilt, the others in the last checked backup)"
 
 
 _CHECKED = re.compile(r"^(\d+) pages match their checksums, SHA-256 (matches|recorded), "
                       r"(quick_check|integrity_check) ok, (\d+) table counts checked"
-                      r"(?:, (\d+) attachment files match)?$")
+                      r"(?:, (\d+) attachment files match \((\d+) rebuilt, the others in the last checked backup\))?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,7 +327,8 @@ class CheckedFacts:
     sha256_compared: bool        # False: the hash was recorded by this drill, not compared
     integrity: str               # "quick_check" or "integrity_check"
     tables: int
-    files: int | None = None     # attachment files rebuilt and matched (None: the snapshot has none)
+    files: int | None = None     # attachment files that match (None: the snapshot has none)
+    rebuilt: int | None = None   # of those, the ones rebuilt by this check (the others: by an earlier one)
 
 
 def checked_facts(detail: str) -> CheckedFacts | None:
@@ -330,4 +336,5 @@ def checked_facts(detail: str) -> CheckedFacts | None:
     if m is None:
         return None
     return CheckedFacts(int(m.group(1)), m.group(2) == "matches", m.group(3), int(m.group(4)),
-                        int(m.group(5)) if m.group(5) is not None else None)
+                        int(m.group(5)) if m.group(5) is not None else None,
+                        int(m.group(6)) if m.group(6) is not None else None)

@@ -1,7 +1,9 @@
 """File lists in the repository: each attachment folder's entries, sorted by path, cut into
-JSON pieces (type BLOB_FILES) of about 16 entries (at most ~1 MiB), listed by one tree
-(docs/FORMAT.md). A folder whose files did not change gives the same pieces and tree:
-nothing new is stored; one changed file stores one piece and the tree again."""
+JSON pieces (type BLOB_FILES) of about 4 entries (at most ~1 MiB), listed by a tree of
+trees (docs/FORMAT.md). Both cuts depend on content only (a piece ends after a path whose
+hash says so, a tree node after a child id that says so), so a folder whose files did not
+change gives the same pieces and trees — nothing new is stored — and one changed file
+stores one piece and the few tree nodes above it, not the whole list again."""
 
 from __future__ import annotations
 
@@ -14,13 +16,15 @@ from ..repo.repository import BlobSink, Repository
 from .model import FILE, AttachmentSet, BadListing, FileEntry
 
 PIECE_BYTES = 1024 * 1024
-PIECE_ENTRIES = 16         # entries per piece on average
+PIECE_ENTRIES = 4          # entries per piece on average
+NODE_FANOUT = 8            # children per tree node on average
+MAX_DEPTH = 24             # a reader's limit (a million files need about 6 levels)
 HASH_LEN = 32
 
 
 def store_listing(entries: list[FileEntry], sink: BlobSink) -> tuple[str, list[bytes]]:
-    """Store ``entries`` (sorted by path) as pieces and a tree; the tree's hex id and the
-    pieces' ids."""
+    """Store ``entries`` (sorted by path) as pieces and a tree of trees above them; the root
+    tree's hex id, and the ids of every piece and tree node."""
     pieces: list[bytes] = []
     part: list[str] = []
     size = 0
@@ -38,7 +42,21 @@ def store_listing(entries: list[FileEntry], sink: BlobSink) -> tuple[str, list[b
             part, size = [], 0
     if part or not pieces:
         pieces.append(_piece(part, sink))
-    return sink.put_tree(pieces).hex(), pieces
+    level, stored = pieces, list(pieces)
+    while True:
+        nodes: list[bytes] = []
+        group: list[bytes] = []
+        for bid in level:
+            group.append(bid)
+            if int.from_bytes(bid[:4], "little") % NODE_FANOUT == 0:
+                nodes.append(sink.put_tree(group))
+                group = []
+        if group:
+            nodes.append(sink.put_tree(group))
+        stored += nodes
+        if len(nodes) == 1:
+            return nodes[0].hex(), stored
+        level = nodes
 
 
 def _piece(texts: list[str], sink: BlobSink) -> bytes:
@@ -53,8 +71,28 @@ def listing_refs(repo: Repository, present: set[str] | None = None) -> dict[byte
     return repo.scan_index(lambda b, t: t in (BLOB_TREE, BLOB_FILES), present=present)
 
 
-def piece_ids(repo: Repository, aset: AttachmentSet, refs: dict[bytes, BlobRef], cache: FrameCache) -> list[bytes]:
-    return repo.read_tree(bytes.fromhex(aset.root), refs, cache)
+def listing_ids(repo: Repository, aset: AttachmentSet, refs: dict[bytes, BlobRef],
+                cache: FrameCache) -> tuple[list[bytes], list[bytes]]:
+    """The tree nodes (root first) and the pieces (in order) of one folder's list. A child of
+    a tree node is a piece or another tree node; which, the index says (its blob type)."""
+    nodes: list[bytes] = []
+    pieces: list[bytes] = []
+
+    def visit(tid: bytes, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise FormatError("the file list's tree is too deep")
+        nodes.append(tid)
+        for child in repo.read_tree(tid, refs, cache):
+            ref = refs.get(child)
+            if ref is not None and ref.type == BLOB_FILES:
+                pieces.append(child)
+            elif ref is not None and ref.type == BLOB_TREE:
+                visit(child, depth + 1)
+            else:
+                raise FormatError(f"file list {child.hex()[:12]} is not in the index, or its pack is missing")
+
+    visit(bytes.fromhex(aset.root), 0)
+    return nodes, pieces
 
 
 def read_listing(repo: Repository, aset: AttachmentSet, refs: dict[bytes, BlobRef],
@@ -62,7 +100,7 @@ def read_listing(repo: Repository, aset: AttachmentSet, refs: dict[bytes, BlobRe
     """The entries of one attachment folder of a snapshot. FormatError if a piece is missing
     or damaged, BadListing if its content does not follow the format."""
     entries: list[FileEntry] = []
-    for pid in piece_ids(repo, aset, refs, cache):
+    for pid in listing_ids(repo, aset, refs, cache)[1]:
         ref = refs.get(pid)
         if ref is None or ref.type != BLOB_FILES:
             raise FormatError(f"file list {pid.hex()[:12]} is not in the index, or its pack is missing")
@@ -97,7 +135,8 @@ def blobs_of_listing(repo: Repository, aset: AttachmentSet, refs: dict[bytes, Bl
 def listing_blobs(repo: Repository, aset: AttachmentSet, entries: list[FileEntry], refs: dict[bytes, BlobRef],
                   cache: FrameCache) -> set[bytes]:
     """``blobs_of_listing`` for entries already read."""
-    out = {bytes.fromhex(aset.root), *piece_ids(repo, aset, refs, cache)}
+    nodes, pieces = listing_ids(repo, aset, refs, cache)
+    out = {*nodes, *pieces}
     for e in entries:
         if e.type == FILE:
             out.update(bytes.fromhex(c) for c in e.chunks)

@@ -35,7 +35,9 @@ class FileEntry:
     def to_json(self) -> dict:
         d: dict = {"path": self.path, "type": self.type, "mtime_ns": self.mtime_ns, "mode": self.mode}
         if self.type == FILE:
-            d.update(size=self.size, sha256=self.sha256, chunks=self.chunks, ctime_ns=self.ctime_ns, ino=self.ino)
+            d.update(size=self.size, sha256=self.sha256, ctime_ns=self.ctime_ns, ino=self.ino)
+            if self.chunks != [self.sha256]:        # (one chunk named by the file's SHA-256: implied)
+                d["chunks"] = self.chunks
         elif self.type == LINK:
             d["target"] = self.target
         return d
@@ -45,7 +47,9 @@ class FileEntry:
         try:
             e = cls(path=str(d["path"]), type=str(d["type"]), size=int(d.get("size", 0)),
                     mtime_ns=int(d.get("mtime_ns", 0)), mode=int(d.get("mode", 0o644)) & 0o7777,
-                    sha256=str(d.get("sha256", "")), chunks=[str(c) for c in d.get("chunks", [])],
+                    sha256=str(d.get("sha256", "")),
+                    chunks=[str(c) for c in d["chunks"]] if "chunks" in d else
+                    ([str(d.get("sha256", ""))] if int(d.get("size", 0)) else []),
                     target=str(d.get("target", "")), ctime_ns=int(d.get("ctime_ns", 0)), ino=int(d.get("ino", 0)))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise BadListing(f"a file entry is malformed ({type(exc).__name__}: {exc})") from None

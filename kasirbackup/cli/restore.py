@@ -106,12 +106,17 @@ def cmd_restore(args) -> int:
 
     try:
         plan = prepare_restore(repo, snap, target, args.mode, tables, args.force_other_database, bar,
-                               sample_rows=args.rows)
+                               sample_rows=args.rows, attachments=not (args.no_attachments or args.attachments_to))
     finally:
         bar.done()
     with plan:
         if not args.json:
             _print_preview(plan.preview, plan.identity, plan.notes, plan.mode_preview)
+            for f in plan.files:
+                print(f"  * {f.line()}")
+                for what, paths in (("comes back", f.come_back), ("changes", f.change), ("goes", f.go)):
+                    for p in paths[:args.rows]:
+                        print(f"      {what}: {p}")
         what = ("the tables " + ", ".join(tables)) if tables else "the whole database"
         verb = "Merge" if args.mode == "merge" else "Replace"
         if not confirm(f"{verb} {what} in {plan.target} with backup {snap.short_id}? "
@@ -141,12 +146,15 @@ def cmd_restore(args) -> int:
                 else:
                     print(f"  {t.name}: {t.removed} rows removed, {t.inserted} rows restored")
         print(f"Restored backup {snap.short_id} of {local_time(snap.created_at)} into {plan.target}.")
+        for changes, report in result.files:
+            print(f"  attachments in {changes.folder}: {report.files} files written, {len(changes.go)} removed")
         for note in result.notes[len(plan.notes):]:
             print(f"  note: {note}")
         print(f"Safety backup of the database as it was: {result.safety.short_id}. To undo this restore:")
         print(f"  {undo_command(plan.target, repo.location)}")
-    return _restore_attachments(repo, snap, args, quiet_json=True) if args.attachments_to else \
-        _attachments_note(snap, args)
+    if args.attachments_to:
+        return _restore_attachments(repo, snap, args, quiet_json=True)
+    return EXIT_DAMAGED if any(r.problems for _, r in result.files) else 0
 
 
 def check_attachments_target(snap, dest) -> None:
@@ -305,6 +313,9 @@ def register(sub, add) -> None:
     sp.add_argument("--attachments-to", metavar="FOLDER",
                     help="also (or, without --to, only) restore the backup's attachment folders into FOLDER "
                          "(each as FOLDER/<its name>, which must not exist yet)")
+    sp.add_argument("--no-attachments", action="store_true",
+                    help="restoring into an existing database: leave its attachment folders as they are (by default "
+                         "they are restored in place with it, after the safety backup)")
     sp.add_argument("--attachment", metavar="PATH",
                     help="with --attachments-to: only this file or folder (its path inside the attachment folder, "
                          "e.g. uploads/photo.jpg, or its original full path)")

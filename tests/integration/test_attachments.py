@@ -267,3 +267,65 @@ def test_a_killed_restore_leaves_no_file_under_its_name_half_written(kb, tmp_pat
     # the same restore into a new folder completes
     kb.run("restore", "--repo", repo, "--snapshot", "latest", "--attachments-to", tmp_path / "out2", check=True)
     assert _tree(tmp_path / "out2" / "uploads") == _tree(up)
+
+
+def test_a_live_restore_puts_the_photos_back_in_place_and_undo_brings_today_back(kb, tmp_path):
+    """The owner restores the shop to this morning: the database and its picture folder
+    together, after a preview that counts the files; a link planted in the folder is
+    removed, never written through; Undo brings back the folder as it was before."""
+    db, up = _shop(tmp_path, small=30)
+    repo = tmp_path / "repo"
+    morning = kb.json("backup", "--db", db, "--repo", repo, "--attach", up)
+    expected = _tree(up)
+    # the day goes on: a photo deleted, one edited, one added, a folder swapped for a link
+    (up / "cat01" / "produk-00001.jpg").unlink()
+    (up / "cat02" / "produk-00002.jpg").write_bytes(JPEG + b"edited")
+    (up / "cat03" / "baru.jpg").write_bytes(JPEG + b"new today")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("not the shop's")
+    shutil.rmtree(up / "cat04")
+    os.symlink(outside, up / "cat04")
+    conn = sqlite3.connect(db)
+    conn.execute("DELETE FROM products WHERE id > 25")
+    conn.commit()
+    conn.close()
+    today = _tree(up)
+    r = kb.run("restore", "--repo", repo, "--snapshot", morning["id"], "--to", db, "--yes", check=True)
+    assert f"attachments in {up}: 3 files come back, 1 change, 2 go" in r.stdout, r.stdout
+    assert _tree(up) == expected
+    assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"], "nothing was written through the link"
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM products").fetchone()[0] == 30
+    conn.close()
+    kb.run("undo", "--db", db, "--repo", repo, check=True)
+    assert _tree(up) == today
+    assert os.readlink(up / "cat04") == str(outside)
+
+
+def test_a_merge_brings_back_deleted_photos_and_keeps_new_ones(kb, tmp_path):
+    db, up = _shop(tmp_path, small=10)
+    repo = tmp_path / "repo"
+    snap = kb.json("backup", "--db", db, "--repo", repo, "--attach", up)
+    gone = (up / "cat01" / "produk-00001.jpg").read_bytes()
+    (up / "cat01" / "produk-00001.jpg").unlink()
+    (up / "cat02" / "produk-00002.jpg").write_bytes(JPEG + b"edited today")
+    (up / "cat03" / "baru.jpg").write_bytes(JPEG + b"new today")
+    r = kb.run("restore", "--repo", repo, "--snapshot", snap["id"], "--to", db, "--mode", "merge", "--yes",
+               check=True)
+    assert "1 files come back, 0 change, 0 go" in r.stdout, r.stdout
+    assert (up / "cat01" / "produk-00001.jpg").read_bytes() == gone
+    assert (up / "cat02" / "produk-00002.jpg").read_bytes() == JPEG + b"edited today"
+    assert (up / "cat03" / "baru.jpg").exists()
+
+
+def test_tables_only_or_no_attachments_leave_the_folder_alone(kb, tmp_path):
+    db, up = _shop(tmp_path, small=10)
+    repo = tmp_path / "repo"
+    snap = kb.json("backup", "--db", db, "--repo", repo, "--attach", up)
+    (up / "cat01" / "produk-00001.jpg").unlink()
+    before = _tree(up)
+    kb.run("restore", "--repo", repo, "--snapshot", snap["id"], "--to", db, "--no-attachments", "--yes", check=True)
+    kb.run("restore", "--repo", repo, "--snapshot", snap["id"], "--to", db, "--tables", "products", "--yes",
+           check=True)
+    assert _tree(up) == before

@@ -29,6 +29,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..attachments.inplace import FolderChanges, plan_sets, restore_sets_in_place
 from ..snapshot.backup import BackupRequest, backup
 from ..snapshot.capture import capture_to_file
 from .diff import DiffResult, diff_images, facts_of, open_pair
@@ -97,6 +98,14 @@ class RestorePlan:
     workdir: Path
     notes: list[str] = field(default_factory=list)
     mode_preview: ModePreview | None = None     # what this mode will do, with the first rows
+    #: the attachment folders restored in place with the database, and what that does
+    #: (core/attachments/inplace.py); [] when the backup has none or only tables are restored
+    files: list[FolderChanges] = field(default_factory=list)
+
+    @property
+    def file_sets(self) -> list:
+        folders = {f.folder for f in self.files}
+        return [a for a in self.snapshot.attachments if a.captured and a.folder in folders]
 
     @property
     def whole(self) -> bool:
@@ -121,12 +130,15 @@ class LiveRestoreResult:
     safety: Snapshot
     duration_s: float
     notes: list[str]
+    files: list = field(default_factory=list)     # (FolderChanges, FilesReport) per attachment folder
 
     def to_json(self) -> dict:
         return {"snapshot": self.snapshot.id, "path": str(self.target), "mode": self.mode,
                 "whole_database": not self.tables, "tables": [asdict(t) for t in self.tables],
                 "safety_snapshot": self.safety.id, "duration_s": round(self.duration_s, 3),
-                "notes": self.notes}
+                "notes": self.notes,
+                "attachments": [{**c.to_json(), "written": r.files, "links": r.links, "not_restored": r.problems}
+                                for c, r in self.files]}
 
 
 # -- preparing (changes nothing) -------------------------------------------------------------
@@ -186,7 +198,10 @@ def preview(repo: Repository, snap: Snapshot, db: str | os.PathLike, workdir: Pa
 def prepare_restore(repo: Repository, snap: Snapshot, target: str | os.PathLike, mode: str = "replace",
                     table_names: list[str] | None = None, force_other_database: bool = False,
                     progress: Progress = no_progress, cancel: CancelToken | None = None,
-                    sample_rows: int = 5) -> RestorePlan:
+                    sample_rows: int = 5, attachments: bool = True) -> RestorePlan:
+    """Everything a live restore needs, and its preview; changes nothing. With
+    ``attachments`` the backup's attachment folders are restored in place too (not with
+    ``table_names``)."""
     path = check_live_target(target)
     notes = []
     if _hot_journal(path):
@@ -209,7 +224,8 @@ def prepare_restore(repo: Repository, snap: Snapshot, target: str | os.PathLike,
         if table_names:
             diff.tables = [t for t in diff.tables if t.name in set(table_names)]
         current.unlink()
-        return RestorePlan(snap, path, mode, table_names, diff, identity, image, workdir, notes, mode_preview)
+        files = plan_sets(repo, snap.attachments, mode == "merge") if attachments and not table_names else []
+        return RestorePlan(snap, path, mode, table_names, diff, identity, image, workdir, notes, mode_preview, files)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
@@ -367,7 +383,7 @@ def _copy_image_into(image: Path, live: sqlite3.Connection, progress: Progress, 
 
 
 def take_safety_snapshot(repo: Repository, live: sqlite3.Connection, target: Path, image: Path, label: str,
-                         progress: Progress, cancel: CancelToken) -> Snapshot:
+                         progress: Progress, cancel: CancelToken, folders: list[str] | None = None) -> Snapshot:
     """Store the database behind ``live`` — which we hold locked — as a verified
     ``before-restore`` snapshot (copied through the locked connection itself: the live
     file is never opened, see backup()). ``image`` is kept for a put-back; raises
@@ -378,7 +394,8 @@ def take_safety_snapshot(repo: Repository, live: sqlite3.Connection, target: Pat
             live.backup(dst, pages=-1)
         finally:
             dst.close()
-        snap = backup(repo, BackupRequest(str(target), kind=Kind.BEFORE_RESTORE, label=label),
+        snap = backup(repo, BackupRequest(str(target), kind=Kind.BEFORE_RESTORE, label=label,
+                                          attachments=list(folders or [])),
                       progress, cancel, image_file=image).snapshot
     except KasirBackupError as exc:
         raise SafetySnapshotFailed(path=str(target), detail=exc.message()) from exc
@@ -403,7 +420,8 @@ def execute_restore(repo: Repository, plan: RestorePlan, wait_s: float = 0.0, pr
         # 1. the safety snapshot, taken while we hold the lock
         safety_image = plan.workdir / "before-restore.db"
         safety = take_safety_snapshot(repo, live, plan.target, safety_image,
-                                      RESTORE_SAFETY_LABEL.format(id=plan.snapshot.short_id), progress, cancel)
+                                      RESTORE_SAFETY_LABEL.format(id=plan.snapshot.short_id), progress, cancel,
+                                      [f.folder for f in plan.files])
         reached("restore.safety")
         cancel.check()       # the last moment a cancel leaves everything as it was
 
@@ -428,8 +446,13 @@ def execute_restore(repo: Repository, plan: RestorePlan, wait_s: float = 0.0, pr
                                       reason=f"{problem}; putting it back failed too ({exc}); restore "
                                              f"backup {safety.short_id}") from exc
             raise RestoreCheckFailed(detail=problem, safety=safety.short_id)
+        # 4. the attachment folders, in place (their files as they were are in the safety backup)
+        files = restore_sets_in_place(repo, plan.file_sets, plan.mode == "merge", progress) if plan.files else []
+        extra += [f"{len(r.problems)} attachment files in {c.folder} could not be restored (the safety backup "
+                  f"{safety.short_id} holds the folder as it was): " + "; ".join(r.problems[:3])
+                  for c, r in files if r.problems]
         return LiveRestoreResult(plan.snapshot, plan.target, plan.mode, outcomes, safety,
-                                 time.monotonic() - t0, plan.notes + extra)
+                                 time.monotonic() - t0, plan.notes + extra, files)
     finally:
         release_lock(live)
 

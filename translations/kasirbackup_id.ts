@@ -362,6 +362,14 @@ Tetap pulihkan hanya jika program itu tidak bisa ditutup, dan jalankan ulang pro
         <translation>Catatan: database ini sudah dicadangkan sebagai “{name}”.</translation>
     </message>
     <message>
+        <source>Pictures and documents found beside the database. Back them up with it, so that a restore brings them back too:</source>
+        <translation>Gambar dan dokumen yang ditemukan di samping database. Cadangkan bersama database, agar pemulihan juga mengembalikannya:</translation>
+    </message>
+    <message>
+        <source>{folder} ({files} files, {size})</source>
+        <translation>{folder} ({files} berkas, {size})</translation>
+    </message>
+    <message>
         <source>Making the sample database…</source>
         <translation>Membuat database contoh…</translation>
     </message>
@@ -1928,6 +1936,14 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>{problem} Tutup aplikasi kasir (dan program lain yang memakai {name}), lalu tekan “Batalkan pemulihan ini” lagi.</translation>
     </message>
     <message>
+        <source>Photos and files in {folder}: {back} come back, {changed} change, {gone} go (those are kept in the safety backup)</source>
+        <translation>Foto dan berkas di {folder}: {back} kembali, {changed} berubah, {gone} dihapus (semuanya disimpan di cadangan pengaman)</translation>
+    </message>
+    <message>
+        <source>Photos and files in {folder}: the same as in the backup</source>
+        <translation>Foto dan berkas di {folder}: sama seperti di cadangan</translation>
+    </message>
+    <message>
         <source>{n} rows added since the backup will be removed</source>
         <translation>{n} baris yang ditambahkan sejak cadangan akan dihapus</translation>
     </message>
@@ -1986,6 +2002,10 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>held back ({n})</source>
         <translation>ditahan ({n})</translation>
+    </message>
+    <message>
+        <source>{name} files</source>
+        <translation>berkas {name}</translation>
     </message>
     <message>
         <source>{problem} Close the POS application (and any other program that uses {name}), then press Retry.</source>
@@ -2099,6 +2119,14 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Ukuran: {size}. SHA-256: {sha}</translation>
     </message>
     <message>
+        <source>The photos and files of the backup ({n} files) are in {folder}.</source>
+        <translation>Foto dan berkas dari cadangan ({n} berkas) ada di {folder}.</translation>
+    </message>
+    <message>
+        <source>Not restored: {files}</source>
+        <translation>Tidak dipulihkan: {files}</translation>
+    </message>
+    <message>
         <source>The database is back as it was before the restore.</source>
         <translation>Database sudah kembali seperti sebelum pemulihan.</translation>
     </message>
@@ -2129,6 +2157,10 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>{table}: {removed} rows removed, {n} rows restored</source>
         <translation>{table}: {removed} baris dihapus, {n} baris dipulihkan</translation>
+    </message>
+    <message>
+        <source>Photos and files in {folder}: {n} written, {gone} removed</source>
+        <translation>Foto dan berkas di {folder}: {n} ditulis, {gone} dihapus</translation>
     </message>
     <message>
         <source>A safety backup of the database as it was just before the restore was kept: backup {id} (“Before restore”) in {location}. “Undo this restore” puts it back.</source>
@@ -2358,6 +2390,10 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>Backup places</source>
         <translation>Tempat cadangan</translation>
+    </message>
+    <message>
+        <source>Attachments</source>
+        <translation>Lampiran</translation>
     </message>
     <message>
         <source>Retention</source>
@@ -2740,8 +2776,40 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>Disimpan</translation>
     </message>
     <message>
+        <source>Folder of the database&apos;s files</source>
+        <translation>Folder berkas-berkas database</translation>
+    </message>
+    <message>
+        <source>Folders of files that belong to this database — product photos, scanned receipts, member ID scans. They are kept in the same backups as the database, and a restore brings them back with it.</source>
+        <translation>Folder berkas milik database ini — foto produk, pindaian struk, pindaian kartu anggota. Berkas-berkas ini disimpan di cadangan yang sama dengan database, dan pemulihan mengembalikannya bersama database.</translation>
+    </message>
+    <message>
+        <source>Add a folder…</source>
+        <translation>Tambah folder…</translation>
+    </message>
+    <message>
+        <source>Find beside the database</source>
+        <translation>Cari di samping database</translation>
+    </message>
+    <message>
         <source>Remove</source>
         <translation>Dihapus</translation>
+    </message>
+    <message>
+        <source>Added: {folders}. Press OK to keep them.</source>
+        <translation>Ditambahkan: {folders}. Tekan OK untuk menyimpannya.</translation>
+    </message>
+    <message>
+        <source>{folder} ({files} files, {size})</source>
+        <translation>{folder} ({files} berkas, {size})</translation>
+    </message>
+    <message>
+        <source>No other folder of pictures or documents was found beside the database.</source>
+        <translation>Tidak ada folder gambar atau dokumen lain di samping database.</translation>
+    </message>
+    <message>
+        <source>Removing a folder here only stops backing it up; its files stay in the backups already made.</source>
+        <translation>Menghapus folder di sini hanya menghentikan pencadangannya; berkas-berkasnya tetap ada di cadangan yang sudah dibuat.</translation>
     </message>
     <message>
         <source>Backup {id}</source>

@@ -104,9 +104,9 @@ def engine_calls(monkeypatch):
         calls.append(("execute", plan.snapshot.id, str(plan.target), plan.mode, even_if_open))
         return real_execute(location, plan, progress, cancel, even_if_open)
 
-    def copy(location, snap_id, target, progress, cancel):
+    def copy(location, snap_id, target, progress, cancel, files_folder=None):
         calls.append(("copy", snap_id, str(target)))
-        return real_copy(location, snap_id, target, progress, cancel)
+        return real_copy(location, snap_id, target, progress, cancel, files_folder)
 
     monkeypatch.setattr(close_page, "prepare_live", prepare)
     monkeypatch.setattr(progress_page, "execute_live", execute)
@@ -528,3 +528,60 @@ def test_the_preview_opens_on_the_rows_and_the_merge_says_what_it_does(qtbot, ct
     assert "transaksi: 2 rows deleted since will come back" in what, what
     assert "number given again (1)" in what and "TRX-BARU" in what, what
     assert "will be removed" not in what
+
+
+# -- attachment folders -----------------------------------------------------------------------------
+
+@pytest.fixture
+def with_photos(ctx, profile, tmp_path):
+    """The profile backs up a folder of product photos with the database."""
+    photos = tmp_path / "uploads"
+    photos.mkdir()
+    for i in range(6):
+        (photos / f"produk-{i}.jpg").write_bytes(b"\xff\xd8\xff" + bytes([i]) * 3000)
+    s = ctx.settings()
+    s.profiles[0].attachments = [str(photos)]
+    ctx.save_settings(s)
+    profile.attachments = [str(photos)]
+    return photos
+
+
+def test_a_copy_brings_the_photos_back_beside_the_new_file(qtbot, ctx, profile, shop_db, tmp_path, with_photos):
+    snap = backup_id(qtbot, ctx, profile)
+    wiz = open_wizard(qtbot, ctx, profile, snap)
+    to_how_page(qtbot, wiz)
+    wiz.page(PAGE_HOW).radios["copy"].click()
+    target = tmp_path / "pc-baru" / "kasir.db"
+    target.parent.mkdir()
+    wiz.page(PAGE_HOW).copy_path.setText(str(target))
+    click_next(qtbot, wiz)
+    wait_result(qtbot, wiz)
+    files = tmp_path / "pc-baru" / "kasir files" / "uploads"
+    assert sorted(p.name for p in files.iterdir()) == sorted(p.name for p in with_photos.iterdir())
+    assert all((files / p.name).read_bytes() == p.read_bytes() for p in with_photos.iterdir())
+    assert "(6 files) are in" in text(wiz, "resultDetails") and str(files.parent) in text(wiz, "resultDetails")
+
+
+def test_a_live_restore_shows_and_puts_back_the_photos_and_undo_returns_them(qtbot, ctx, profile, shop_db,
+                                                                              with_photos):
+    snap = backup_id(qtbot, ctx, profile)
+    (with_photos / "produk-0.jpg").unlink()
+    (with_photos / "produk-1.jpg").write_bytes(b"\xff\xd8\xff edited")
+    (with_photos / "baru.jpg").write_bytes(b"\xff\xd8\xff new")
+    wiz = open_wizard(qtbot, ctx, profile, snap)
+    qtbot.waitUntil(lambda: wiz.currentPage().isComplete(), timeout=LONG)
+    click_next(qtbot, wiz)
+    qtbot.waitUntil(lambda: wiz.page(PAGE_PREVIEW).isComplete(), timeout=LONG)
+    summary = wiz.page(PAGE_PREVIEW).summary.toPlainText()
+    assert f"Photos and files in {with_photos}: 1 come back, 1 change, 1 go" in summary, summary
+    click_next(qtbot, wiz)
+    click_next(qtbot, wiz)
+    click_next(qtbot, wiz)             # "Restore now"
+    wait_result(qtbot, wiz)
+    assert sorted(p.name for p in with_photos.iterdir()) == [f"produk-{i}.jpg" for i in range(6)]
+    assert (with_photos / "produk-1.jpg").read_bytes() == b"\xff\xd8\xff" + bytes([1]) * 3000
+    assert f"Photos and files in {with_photos}: 2 written, 1 removed" in text(wiz, "resultDetails")
+    wiz.findChild(QPushButton, "undoButton").click()
+    qtbot.waitUntil(lambda: wiz.page(PAGE_RESULT).undone is not None, timeout=LONG)
+    assert (with_photos / "baru.jpg").read_bytes() == b"\xff\xd8\xff new"
+    assert not (with_photos / "produk-0.jpg").exists()

@@ -381,3 +381,31 @@ def test_encrypted_preview_waits_for_the_passphrase(qtbot, ctx, encrypted, monke
     qtbot.waitUntil(lambda: dlg.preview.topLevelItemCount() == 1, timeout=20000)
     assert asked == [repo_id]
     assert dlg.unlock_button.isHidden()
+
+
+def test_attachment_folders_are_listed_found_added_removed_and_saved(qtbot, ctx, profile, tmp_path):
+    """The Attachments tab: a folder found beside the database is added by "Find beside the
+    database", one is added by hand, one removed, and OK saves the list into the profile."""
+    db = Path(profile.db_path)
+    photos = db.parent / "foto-produk"
+    photos.mkdir()
+    for i in range(4):
+        (photos / f"{i}.jpg").write_bytes(b"\xff\xd8\xff" + bytes([i]) * 50)
+    dlg = open_dialog(qtbot, ctx, profile)
+    dlg.tabs.setCurrentWidget(dlg.attachments_page)
+    assert dlg.attach_list.count() == 0
+    dlg.attach_find.click()
+    qtbot.waitUntil(lambda: dlg.attach_list.count() == 1, timeout=10000)
+    assert dlg.attach_list.item(0).text() == str(photos)
+    assert "Added: " in dlg.attach_note.text() and "4 files" in dlg.attach_note.text()
+    dlg.attach_find.click()                       # nothing new the second time
+    qtbot.waitUntil(lambda: "No other folder" in dlg.attach_note.text(), timeout=10000)
+    receipts = tmp_path / "struk"
+    receipts.mkdir()
+    dlg.add_attachment_folder(str(receipts))
+    dlg.add_attachment_folder(str(receipts))     # once only
+    assert [dlg.attach_list.item(i).text() for i in range(dlg.attach_list.count())] == [str(photos), str(receipts)]
+    dlg.attach_list.setCurrentRow(0)
+    dlg.attach_remove.click()
+    dlg.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert saved(ctx).profiles[0].attachments == [str(receipts)]

@@ -308,3 +308,54 @@ def test_a_typed_path_is_checked_when_typing_pauses(qtbot, wizard, tmp_path, sho
     qtbot.waitUntil(lambda: wiz.folder_page.plan is not None
                     and wiz.folder_page.plan.target == tmp_path / "typed" / "kasir", timeout=WAIT)
     assert _next_enabled(wiz)
+
+
+def test_pictures_beside_the_database_are_offered_and_backed_up_with_it(qtbot, ctx, wizard, tmp_path, monkeypatch,
+                                                                        shop_db):
+    """A web POS keeps its product photos in static/uploads beside instance/kasir.db: the
+    first page offers the folder (ticked), the profile keeps it, and the first backup holds
+    the photos; unticked, it is left out."""
+    app = tmp_path / "toko"
+    db = app / "instance" / "kasir.db"
+    db.parent.mkdir(parents=True)
+    db.write_bytes(shop_db.read_bytes())
+    photos = app / "static" / "uploads"
+    photos.mkdir(parents=True)
+    for i in range(12):
+        (photos / f"produk-{i}.jpg").write_bytes(b"\xff\xd8\xff" + bytes([i]) * 2000)
+    wiz = wizard()
+    _pick_database(qtbot, wiz, db, monkeypatch)
+    qtbot.waitUntil(lambda: bool(wiz.db_page.attach_checks), timeout=WAIT)
+    box = wiz.db_page.attach_checks[0]
+    assert box.isChecked() and "static/uploads (12 files" in box.text().replace("\\", "/")
+    _to_folder_page(qtbot, wiz)
+    _pick_folder(qtbot, wiz, tmp_path / "usb", monkeypatch)
+    wiz.next()
+    _run_first_backup(qtbot, wiz)
+    [prof] = ctx.profiles()
+    assert prof.attachments == [str(photos)]
+    [snap] = _verified_snapshots(prof.repos[0])
+    assert snap.attachments[0].files == 12 and snap.attachments[0].folder == str(photos)
+
+
+def test_unticked_pictures_are_left_out(qtbot, wizard, tmp_path, monkeypatch, shop_db):
+    app = tmp_path / "toko"
+    db = app / "kasir.db"
+    app.mkdir()
+    db.write_bytes(shop_db.read_bytes())
+    (app / "foto").mkdir()
+    for i in range(5):
+        (app / "foto" / f"{i}.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes([i]) * 100)
+    wiz = wizard()
+    _pick_database(qtbot, wiz, db, monkeypatch)
+    qtbot.waitUntil(lambda: bool(wiz.db_page.attach_checks), timeout=WAIT)
+    assert wiz.db_page.attachments() == [str(app / "foto")]
+    wiz.db_page.attach_checks[0].setChecked(False)
+    assert wiz.db_page.attachments() == []
+    # another database, in a folder without pictures: the suggestions follow it
+    other = tmp_path / "kosong" / "kasir.db"
+    other.parent.mkdir()
+    other.write_bytes(shop_db.read_bytes())
+    _pick_database(qtbot, wiz, other, monkeypatch)
+    qtbot.wait(300)
+    assert wiz.db_page.attachments() == [] and not wiz.db_page.attach_box.isVisible()

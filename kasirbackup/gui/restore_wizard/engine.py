@@ -7,7 +7,7 @@ job), also when the wizard was closed before they ended."""
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
@@ -39,6 +39,7 @@ class Preview:
     diff: DiffResult
     identity: IdentityCheck
     rows: object = None              # ModePreview of a whole replace, with the first rows of each change
+    files: list = field(default_factory=list)   # FolderChanges per attachment folder (restored in place)
 
 PREVIEW_ROWS = 20                    # rows listed per table and kind of change
 
@@ -53,7 +54,30 @@ def compute_preview(location: str, snap_id: str, db_path: str, progress: Progres
     repo = AppContext.open_repo(location)
     snap = repo.find(snap_id)
     diff, identity, rows = preview_for_mode(repo, snap, db_path, REPLACE, None, PREVIEW_ROWS, progress, cancel)
-    return Preview(snap, diff, identity, rows)
+    from ...core.attachments.inplace import plan_sets
+
+    return Preview(snap, diff, identity, rows, plan_sets(repo, snap.attachments, merge=False))
+
+
+def files_lines(files: list) -> list[str]:
+    """What restoring the attachment folders in place does, one sentence per folder."""
+    return [translate("RestoreWizard", "Photos and files in {folder}: {back} come back, {changed} change, {gone} go "
+                                       "(those are kept in the safety backup)").format(
+        folder=f.folder, back=fmt_number(len(f.come_back)), changed=fmt_number(len(f.change)),
+        gone=fmt_number(len(f.go))) if not f.nothing else
+        translate("RestoreWizard", "Photos and files in {folder}: the same as in the backup").format(folder=f.folder)
+        for f in files]
+
+
+@dataclass(slots=True)
+class CopyResult:
+    """A restore to a new file, and where the attachment folders went (beside it)."""
+    path: Path
+    bytes: int
+    sha256: str
+    files_folder: Path | None = None
+    files: int = 0
+    problems: list = field(default_factory=list)
 
 
 def compute_merge_preview(location: str, snap_id: str, db_path: str, progress: Progress, cancel: CancelToken):
@@ -175,15 +199,36 @@ def _execute(location: str, plan, progress: Progress, cancel: CancelToken, even_
             raise
 
 
-def restore_copy(location: str, snap_id: str, target: str, progress: Progress, cancel: CancelToken):
+def restore_copy(location: str, snap_id: str, target: str, progress: Progress, cancel: CancelToken,
+                 files_folder: str | None = None):
+    """The database to a new file and, when the backup has attachment folders, their files
+    into ``files_folder`` (a new folder beside it)."""
+    from ...core.attachments.restore import restore_attachments
     from ...core.restore.to_file import restore_to_new_file
 
     repo = AppContext.open_repo(location)
     snap = repo.find(snap_id)
+    with_files = files_folder is not None and any(a.captured for a in snap.attachments)
+    if with_files:
+        from ...core.errors import AttachmentsTargetExists
+        if Path(files_folder).exists():
+            raise AttachmentsTargetExists(path=files_folder)
     with oplog.recording(OpKind.RESTORE_FILE, job_sink(), repo=location, target=str(target)) as op:
         result = restore_to_new_file(repo, snap, target, progress, cancel)
         oplog.restored_to_file(op, location, result)
-    return result
+    out = CopyResult(result.path, result.bytes, result.sha256)
+    if with_files:
+        done = restore_attachments(repo, snap, files_folder, None, progress, cancel)
+        out.files_folder = Path(files_folder)
+        out.files = sum(d.report.files for d in done)
+        out.problems = [p for d in done for p in d.report.problems]
+    return out
+
+
+def files_folder_for(target: str) -> str:
+    """Where a copy's attachment folders go: a new folder beside the new database file."""
+    t = Path(target)
+    return str(t.parent / translate("RestoreWizard", "{name} files").format(name=t.stem))
 
 
 def undo_restore(location: str, safety_id: str, db_path: str, progress: Progress, cancel: CancelToken,

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QCheckBox, QFrame, QHeaderView, QPlainTextEdit, Q
 
 from ..i18n import error_text, fmt_datetime, fmt_number
 from ..jobs import Job
-from .engine import Preview, category_title, compute_preview, summary_lines
+from .engine import Preview, category_title, compute_preview, files_lines, summary_lines
 from .widgets import ERROR_STYLE, WARNING_FRAME, _bold, _Busy, _label, _Page, ask_again
 
 
@@ -145,7 +145,7 @@ class PreviewPage(_Page):
             self.table.addTopLevelItem(item)
             self._add_rows(item, t.name)
         when = fmt_datetime(r.snapshot.created_at)
-        self.summary.setPlainText("\n".join("• " + line for line in summary_lines(r.diff, when)))
+        self.summary.setPlainText("\n".join("• " + line for line in summary_lines(r.diff, when) + files_lines(r.files)))
         if not r.identity.same:
             self.warning_text.setText(self.tr(
                 "Restoring it would put another database's contents in place of yours. Check that you "

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from ..i18n import error_text
 from ..jobs import Job
-from .engine import COPY, execute_live, in_use, in_use_text, restore_copy
+from .engine import COPY, execute_live, files_folder_for, in_use, in_use_text, restore_copy
 from .widgets import ERROR_STYLE, _Busy, _label, _Page, ask_again
 
 
@@ -93,7 +93,8 @@ class ProgressPage(_Page):
         loc = w.location
         if w.mode == COPY:
             snap_id, target = w.snapshot.id, w.copy_target
-            fn = lambda progress, cancel: restore_copy(loc, snap_id, target, progress, cancel)  # noqa: E731
+            files = files_folder_for(target)
+            fn = lambda progress, cancel: restore_copy(loc, snap_id, target, progress, cancel, files)  # noqa: E731
             self.busy.start(self.tr("Writing the copy…"))
         else:
             plan, anyway = w.plan, w.even_if_open

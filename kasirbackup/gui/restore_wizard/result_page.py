@@ -74,7 +74,13 @@ class ResultPage(_Page):
             self.setSubTitle(self.tr("The database itself was not touched."))
             self.headline.setText(self.tr("The backup of {when} was saved as a new file:").format(when=when))
             self.location.setText(str(r.path))
-            self.details.setText(self.tr("Size: {size}. SHA-256: {sha}").format(size=fmt_size(r.bytes), sha=r.sha256))
+            details = self.tr("Size: {size}. SHA-256: {sha}").format(size=fmt_size(r.bytes), sha=r.sha256)
+            if getattr(r, "files_folder", None) is not None:
+                details += "\n" + self.tr("The photos and files of the backup ({n} files) are in {folder}.").format(
+                    n=fmt_number(r.files), folder=str(r.files_folder))
+                if r.problems:
+                    details += "\n" + self.tr("Not restored: {files}").format(files="; ".join(r.problems[:5]))
+            self.details.setText(details)
             self.safety.setText("")
             self.undo.setVisible(False)
             self.folder.setVisible(True)
@@ -104,6 +110,10 @@ class ResultPage(_Page):
             lines.append("• " + line)
             # the engine's own words for what it could not bring back (which sale, which code)
             lines += [f"    – {detail_line(d)}" for d in t.details]
+        for changes, report in getattr(r, "files", []):
+            lines.append("• " + self.tr("Photos and files in {folder}: {n} written, {gone} removed").format(
+                folder=changes.folder, n=fmt_number(report.files), gone=fmt_number(len(changes.go))))
+            lines += [f"    – {p}" for p in report.problems[:5]]
         self.details.setText("\n".join(lines))
         self.safety.setText(self.tr("A safety backup of the database as it was just before the restore was kept: "
                                     "backup {id} (“Before restore”) in {location}. “Undo this restore” puts it "

@@ -17,6 +17,7 @@ from ...core.retention.policy import Decision
 from ..context import AppContext
 from ..dialogs import show_error
 from ..i18n import error_text
+from .attachments_tab import AttachmentsTab
 from .encryption_tab import EncryptionTab
 from .general_tab import GeneralTabs
 from .jobs import EncryptionState
@@ -26,7 +27,7 @@ from .retention_tab import RULES, RetentionTab
 log = logging.getLogger("kasirbackup.gui")
 
 
-class SettingsDialog(PlacesTab, RetentionTab, EncryptionTab, GeneralTabs, QDialog):
+class SettingsDialog(PlacesTab, AttachmentsTab, RetentionTab, EncryptionTab, GeneralTabs, QDialog):
     def __init__(self, ctx: AppContext, profile: Profile | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -55,6 +56,7 @@ class SettingsDialog(PlacesTab, RetentionTab, EncryptionTab, GeneralTabs, QDialo
         self.tabs.setObjectName("settingsTabs")
         lay.addWidget(self.tabs, 1)
         self._build_places()
+        self._build_attachments()
         self._build_retention()
         self._build_encryption()
         self._build_language()
@@ -68,7 +70,7 @@ class SettingsDialog(PlacesTab, RetentionTab, EncryptionTab, GeneralTabs, QDialo
         self.buttons.button(QDialogButtonBox.StandardButton.Apply).clicked.connect(self.apply)
         lay.addWidget(self.buttons)
         if self.profile is None:
-            for page in (self.places_page, self.retention_page, self.encryption_page):
+            for page in (self.places_page, self.attachments_page, self.retention_page, self.encryption_page):
                 self.tabs.setTabEnabled(self.tabs.indexOf(page), False)
             self.tabs.setCurrentWidget(self.language_page)
 
@@ -85,12 +87,14 @@ class SettingsDialog(PlacesTab, RetentionTab, EncryptionTab, GeneralTabs, QDialo
         self._login_was = self.ctx.login.is_on()           # the real state of this computer
         self.start_login.setChecked(self._login_was)
         self._show_repos()
+        self._load_attachments()
 
     # -- texts ------------------------------------------------------------------------------------
     def retranslate(self) -> None:
         name = self.profile.name if self.profile else ""
         self.setWindowTitle(self.tr("Settings — {name}").format(name=name) if name else self.tr("Settings"))
-        for page, text in ((self.places_page, self.tr("Backup places")), (self.retention_page, self.tr("Retention")),
+        for page, text in ((self.places_page, self.tr("Backup places")), (self.attachments_page, self.tr("Attachments")),
+                           (self.retention_page, self.tr("Retention")),
                            (self.encryption_page, self.tr("Encryption")), (self.language_page, self.tr("Language")),
                            (self.notifications_page, self.tr("Notifications")),
                            (self.startup_page, self.tr("Start-up"))):
@@ -98,6 +102,7 @@ class SettingsDialog(PlacesTab, RetentionTab, EncryptionTab, GeneralTabs, QDialo
             self.tabs.setTabToolTip(self.tabs.indexOf(page), "" if self.tabs.isTabEnabled(self.tabs.indexOf(page))
                                     else self.tr("Add a database first"))
         self._retranslate_places()
+        self._retranslate_attachments()
         self._retranslate_retention()
         self._retranslate_encryption()
         self._retranslate_language()
@@ -164,6 +169,7 @@ class SettingsDialog(PlacesTab, RetentionTab, EncryptionTab, GeneralTabs, QDialo
             prof.retention = self.retention()
             prof.prune_after_backup = self.prune_after.isChecked()
             prof.plain_copy = self.plain_copy.isChecked()
+            prof.attachments = list(self._attachments)
             try:
                 prof.validate()
             except Exception as exc:

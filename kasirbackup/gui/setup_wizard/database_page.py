@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QProgressBar,
-                               QPushButton, QVBoxLayout, QWizard, QWizardPage)
+from PySide6.QtWidgets import (QCheckBox, QGroupBox, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem,
+                               QProgressBar, QPushButton, QVBoxLayout, QWidget, QWizard, QWizardPage)
 
 from ...app import discover
+from ...app.attachments import FolderSuggestion, suggest_folders
 from ...app.sample import create_sample_db, sample_db_path
 from ...core.sqlitefile import check_source
 from ..dbsummary import DbSummary, summarize_db
@@ -52,6 +53,17 @@ class DatabasePage(QWizardPage):
         self.err.hide()
         lay.addWidget(self.info)
         lay.addWidget(self.err)
+        # folders of pictures found beside the database, backed up with it (ticked)
+        self.attach_box = QWidget()
+        self.attach_box.setObjectName("attachBox")
+        al = QVBoxLayout(self.attach_box)
+        al.setContentsMargins(0, 0, 0, 0)
+        self.attach_intro = _wrapping(name="attachIntro")
+        al.addWidget(self.attach_intro)
+        self.attach_checks: list[QCheckBox] = []
+        self._suggested: list = []
+        self.attach_box.hide()
+        lay.addWidget(self.attach_box)
 
         self.found_box = QGroupBox()
         self.found_box.setObjectName("detectedBox")
@@ -106,6 +118,7 @@ class DatabasePage(QWizardPage):
                                          "without touching your shop's data."))
         self._show_search_state()
         self._show_check()
+        self._retranslate_suggestions()
 
     def initializePage(self) -> None:
         if not self._searched:
@@ -135,6 +148,7 @@ class DatabasePage(QWizardPage):
             self.path_edit.setText(path)
         self._checked_text = path
         self.summary, self.error = None, None
+        self._show_suggestions([])
         self.completeChanged.emit()
         if not path:
             self._show_check()
@@ -151,6 +165,7 @@ class DatabasePage(QWizardPage):
                 self.summary = summary
                 self._show_check()
                 self.completeChanged.emit()
+                self._suggest(path, gen)
 
         def failed(exc: BaseException) -> None:
             if gen == self._gen:
@@ -184,6 +199,46 @@ class DatabasePage(QWizardPage):
             text += " " + self.tr("Note: this database is already backed up as “{name}”.").format(name=other)
         self.info.setText(text)
         self.info.setStyleSheet(OK_STYLE if not other else WARN_STYLE)
+
+    # -- folders of pictures beside it --------------------------------------------------------
+    def _suggest(self, path: str, gen: int) -> None:
+        def done(found: list[FolderSuggestion]) -> None:
+            if gen == self._gen:
+                self._show_suggestions(found)
+
+        self.wiz.ctx.start(lambda progress, cancel: suggest_folders(path), "suggest attachments",
+                           on_finished=_alive(self, done), on_failed=lambda exc: None)
+
+    def _show_suggestions(self, found: list[FolderSuggestion]) -> None:
+        for cb in self.attach_checks:
+            cb.deleteLater()
+        self.attach_checks = []
+        self._suggested = list(found)
+        for s in found:
+            cb = QCheckBox(self.attach_box)
+            cb.setObjectName("attachCheck")
+            cb.setChecked(True)
+            self.attach_box.layout().addWidget(cb)
+            self.attach_checks.append(cb)
+        self.attach_box.setVisible(bool(found))
+        self._retranslate_suggestions()
+
+    def _retranslate_suggestions(self) -> None:
+        self.attach_intro.setText(self.tr("Pictures and documents found beside the database. Back them up with it, "
+                                          "so that a restore brings them back too:"))
+        base = Path(self._checked_text).parent if self._checked_text else None
+        for cb, s in zip(self.attach_checks, self._suggested):
+            try:
+                shown = str(Path(s.path).relative_to(base.parent if base and base.parent != base else base))
+            except (ValueError, TypeError):
+                shown = s.path
+            cb.setText(self.tr("{folder} ({files} files, {size})").format(
+                folder=shown, files=fmt_number(s.files), size=fmt_size(s.bytes)))
+            cb.setToolTip(s.path)
+
+    def attachments(self) -> list[str]:
+        """The suggested folders the owner left ticked."""
+        return [s.path for cb, s in zip(self.attach_checks, self._suggested) if cb.isChecked()]
 
     def isComplete(self) -> bool:
         return self.summary is not None and self.path_edit.text().strip().strip('"') == self._checked_text

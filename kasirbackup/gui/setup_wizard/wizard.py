@@ -118,7 +118,8 @@ class SetupWizard(QWizard):
         name = self.profile_name()
         if name in taken:
             name = profile_name_for(self.db_path(), taken)
-        profile = Profile(name, self.db_path(), [str(plan.target)], schedule=self.schedule_page.schedule())
+        profile = Profile(name, self.db_path(), [str(plan.target)], schedule=self.schedule_page.schedule(),
+                          attachments=self.db_page.attachments())
         if profile.schedule.continuous:
             profile.retention.thin_continuous()     # every snapshot of 2 h, hourly for 2 days
         try:

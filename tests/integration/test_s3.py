@@ -679,3 +679,28 @@ def test_sampled_data_check_on_object_storage(server, bucket, tmp_path):
     s3.put_object(Bucket=bucket, Key=key, Body=bytes(body))
     r = kb.run("verify", "--repo", repo, "--read-data-subset", "100%")
     assert r.returncode == 3 and "DAMAGED pack" in r.stdout and "Traceback" not in r.stderr
+
+
+def test_attachments_go_off_site_and_come_back(server, bucket, tmp_path):
+    """Photos backed up with the database into online storage: stored once, an unchanged
+    folder sends nothing new, and they come back from the bucket alone (issue 17)."""
+    import os
+
+    kb = s3kb(tmp_path, server.url)
+    repo = f"s3://{bucket}/lampiran"
+    db = tmp_path / "kasir.db"
+    make_pos_db(str(db), 300_000, seed=4)
+    up = tmp_path / "uploads"
+    (up / "produk").mkdir(parents=True)
+    for i in range(40):
+        (up / "produk" / f"{i}.jpg").write_bytes(b"\xff\xd8\xff" + os.urandom(20_000))
+    (up / "scan.pdf").write_bytes(b"%PDF-" + os.urandom(6 * 1024 * 1024))
+    first = kb.json("backup", "--db", db, "--repo", repo, "--attach", up)
+    assert first["verified"] and first["attachments"]["files"] == 41
+    second = kb.json("backup", "--db", db, "--repo", repo, "--attach", up)
+    assert second["attachments_read"] == 0 and second["added_bytes"] < 50_000
+    out = tmp_path / "pc-baru"
+    kb.run("restore", "--repo", repo, "--snapshot", "latest", "--attachments-to", out, check=True)
+    for p in up.rglob("*"):
+        if p.is_file():
+            assert (out / "uploads" / p.relative_to(up)).read_bytes() == p.read_bytes()

@@ -1,0 +1,144 @@
+"""Capturing attachment folders in process, with the awkward moments placed exactly: a file
+that changes or disappears while it is read, a hostile file list (core/attachments)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kasirbackup.core.attachments import capture as capture_mod
+from kasirbackup.core.attachments.listing import read_listing
+from kasirbackup.core.attachments.model import BadListing, FileEntry, safe_relative
+from kasirbackup.core.attachments.rebuild import attachment_refs
+from kasirbackup.core.repo.repository import Repository
+from kasirbackup.core.snapshot.backup import BackupRequest, backup
+
+
+@pytest.fixture
+def shop(tmp_path):
+    db = tmp_path / "kasir.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE t(a)")
+    conn.commit()
+    conn.close()
+    up = tmp_path / "uploads"
+    up.mkdir()
+    for i in range(5):
+        (up / f"{i}.jpg").write_bytes(b"\xff\xd8\xff" + bytes([i]) * 1000)
+    return db, up, Repository.open(tmp_path / "repo", create=True)
+
+
+def entries_of(repo, snap):
+    [aset] = snap.attachments
+    return {e.path: e for e in read_listing(repo, aset, attachment_refs(repo), repo.frame_cache())}
+
+
+def test_a_file_that_changes_while_it_is_read_is_read_again(shop, monkeypatch):
+    db, up, repo = shop
+    real = capture_mod._read_window
+    calls = {"n": 0}
+
+    def window(fd):
+        data = real(fd)
+        if data and calls["n"] == 0 and os.fstat(fd).st_size == 1003:
+            calls["n"] += 1        # the POS writes a new version of the photo while we read it
+            (up / "2.jpg").write_bytes(b"\xff\xd8\xff" + b"new" * 500)
+        return data
+
+    monkeypatch.setattr(capture_mod, "_read_window", window)
+    snap = backup(repo, BackupRequest(str(db), attachments=[str(up)])).snapshot
+    e = entries_of(repo, snap)["2.jpg"]
+    assert calls["n"] == 1
+    assert e.size == 1503 and e.sha256 == __import__("hashlib").sha256((up / "2.jpg").read_bytes()).hexdigest()
+    assert snap.verified and snap.attachments[0].problems == []
+
+
+def test_a_file_that_never_stops_changing_is_kept_as_last_read_and_named(shop, monkeypatch):
+    db, up, repo = shop
+    real = capture_mod._read_window
+    n = {"i": 0}
+
+    def window(fd):
+        data = real(fd)
+        if data and data.startswith(b"\xff\xd8\xff\x03"):
+            n["i"] += 1
+            (up / "3.jpg").write_bytes(b"\xff\xd8\xff\x03" + b"v" * (100 + n["i"]))
+        return data
+
+    monkeypatch.setattr(capture_mod, "_read_window", window)
+    snap = backup(repo, BackupRequest(str(db), attachments=[str(up)])).snapshot
+    assert [(p.path, "kept changing" in p.reason) for p in snap.attachments[0].problems] == [("3.jpg", True)]
+    assert snap.verified and "3.jpg" in entries_of(repo, snap)
+
+
+def test_a_file_deleted_before_it_is_read_is_listed_not_fatal(shop, monkeypatch):
+    db, up, repo = shop
+    real = capture_mod.open_file
+
+    def gone(found):
+        if found.rel == "1.jpg":
+            os.unlink(found.path)
+        return real(found)
+
+    monkeypatch.setattr(capture_mod, "open_file", gone)
+    snap = backup(repo, BackupRequest(str(db), attachments=[str(up)])).snapshot
+    assert snap.verified and snap.attachments[0].files == 4
+    assert [(p.path, p.reason) for p in snap.attachments[0].problems] == \
+        [("1.jpg", "deleted while the backup ran; not in this backup")]
+
+
+def test_a_file_swapped_for_a_link_while_listed_is_not_followed(shop, monkeypatch, tmp_path):
+    db, up, repo = shop
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not the shop's")
+    real = capture_mod.open_file
+
+    def swap(found):
+        if found.rel == "4.jpg":
+            os.unlink(found.path)
+            os.symlink(secret, found.path)
+        return real(found)
+
+    monkeypatch.setattr(capture_mod, "open_file", swap)
+    snap = backup(repo, BackupRequest(str(db), attachments=[str(up)])).snapshot
+    assert "4.jpg" not in entries_of(repo, snap)
+    assert [p.path for p in snap.attachments[0].problems] == ["4.jpg"]
+    assert "became a link" in snap.attachments[0].problems[0].reason
+
+
+@pytest.mark.parametrize("path", ["../etc/passwd", "/etc/passwd", "a/../../b", "a/./b", "", "a//b", "C:evil",
+                                  "a\\..\\b", "nul\x00byte", ".", ".."])
+def test_a_hostile_path_in_a_file_list_is_refused(path):
+    assert not safe_relative(path)
+    with pytest.raises(BadListing):
+        FileEntry.from_json({"path": path, "type": "file", "size": 1, "sha256": "0" * 64})
+
+
+@pytest.mark.parametrize("entry", [{"path": "a", "type": "device"}, {"path": "a", "type": "file", "size": -1},
+                                   {"path": "a", "type": "file", "sha256": "xyz"}, {"type": "file"},
+                                   {"path": "a", "type": "file", "sha256": "0" * 64, "chunks": ["0" * 63]}])
+def test_a_malformed_entry_is_refused(entry):
+    with pytest.raises(BadListing):
+        FileEntry.from_json(entry)
+
+
+def test_entries_round_trip_and_one_chunk_is_implied():
+    e = FileEntry("a/b.jpg", "file", size=10, mtime_ns=5, mode=0o640, sha256="a" * 64, chunks=["a" * 64])
+    d = e.to_json()
+    assert "chunks" not in d
+    assert FileEntry.from_json(json.loads(json.dumps(d))) == e
+    empty = FileEntry("e", "file", size=0, sha256="b" * 64, chunks=[])
+    assert FileEntry.from_json(empty.to_json()).chunks == []
+
+
+def test_the_database_and_its_journal_are_left_out_of_a_folder_holding_them(shop):
+    db, up, repo = shop
+    Path(str(db) + "-journal").write_bytes(b"")
+    snap = backup(repo, BackupRequest(str(db), attachments=[str(db.parent)])).snapshot
+    names = set(entries_of(repo, snap))
+    assert "kasir.db" not in names and "kasir.db-journal" not in names and "repo" not in names
+    assert "uploads/0.jpg" in names

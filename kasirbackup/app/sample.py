@@ -12,12 +12,15 @@ from __future__ import annotations
 import os
 import random
 import sqlite3
+import struct
+import zlib
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from .paths import data_dir
 
 SAMPLE_NAME = "toko-contoh.db"
+PHOTOS = "foto-produk"         # beside the sample database: a picture per product (attachments)
 DAYS = 28
 SHOP_NAME = "Minimarket Sumber Rejeki"
 
@@ -141,6 +144,40 @@ CASHIERS = [("budi", "Budi Santoso"), ("sari", "Sari Wulandari"), ("anton", "Ant
 def sample_db_path() -> Path:
     """Where the desktop app keeps its sample database (the user's data folder)."""
     return data_dir() / "sample" / SAMPLE_NAME
+
+
+def create_sample_photos(db_path: str | os.PathLike, seed: int = 0) -> Path:
+    """A folder of product pictures beside the sample database (``foto-produk/SKU0001.png``…,
+    small PNG images of one colour each), as a shop's POS keeps them: what the first-start
+    wizard offers to back up with the database. Returns the folder."""
+    folder = Path(db_path).parent / PHOTOS
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    for i in range(1, len(PRODUCTS) + 1):
+        target = folder / f"SKU{i:04d}.png"
+        if not target.exists():
+            rgb = (rng.randrange(40, 240), rng.randrange(40, 240), rng.randrange(40, 240))
+            target.write_bytes(_png(96, 96, rgb))
+    return folder
+
+
+def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A PNG image of one colour with a lighter square in the middle."""
+    light = tuple(min(255, c + 60) for c in rgb)
+    rows = []
+    for y in range(height):
+        row = bytearray([0])
+        for x in range(width):
+            inside = width // 4 <= x < 3 * width // 4 and height // 4 <= y < 3 * height // 4
+            row += bytes(light if inside else rgb)
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b""))
 
 
 def _round500(x: float) -> int:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QGroupBox, QHBoxLayout, QLineEdit, QLi
 
 from ...app import discover
 from ...app.attachments import FolderSuggestion, suggest_folders
-from ...app.sample import create_sample_db, sample_db_path
+from ...app.sample import create_sample_db, create_sample_photos, sample_db_path
 from ...core.sqlitefile import check_source
 from ..dbsummary import DbSummary, summarize_db
 from ..i18n import error_text, fmt_number, fmt_size
@@ -257,10 +257,11 @@ class DatabasePage(QWizardPage):
         def work(progress, cancel):
             target = sample_db_path()
             try:
-                check_source(target)
-                return str(target)       # made earlier (a previous setup): keep it, it may be backed up
+                check_source(target)     # made earlier (a previous setup): keep it, it may be backed up
             except Exception:
-                return str(create_sample_db(target))
+                create_sample_db(target)
+            create_sample_photos(target)     # its product pictures (missing ones only)
+            return str(target)
 
         def done(path: str) -> None:
             self._sample_job = None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -139,8 +140,13 @@ def shoot(app, lang: str, work: Path, out: Path) -> None:
         conn.execute("UPDATE produk SET stok = stok - 1 WHERE rowid % 7 = ?", (days,))
         conn.commit()
         conn.close()
+        photos = Path(profile.attachments[0]) if profile.attachments else None
+        if photos is not None and days == 2:          # a photo deleted and one added since three days ago
+            (photos / "SKU0003.png").unlink(missing_ok=True)
+            shutil.copyfile(photos / "SKU0001.png", photos / "SKU0060.png")
         backup(repo, BackupRequest(db, label="akhir bulan" if days == 3 else "",
-                                   created_at=(datetime.now() - timedelta(days=days)).astimezone()))
+                                   created_at=(datetime.now() - timedelta(days=days)).astimezone(),
+                                   attachments=list(profile.attachments)))
 
     # 2. the main window
     from kasirbackup.gui.mainwindow import MainWindow

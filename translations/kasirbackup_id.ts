@@ -86,6 +86,10 @@
         <translation>{pages} halaman cocok dengan checksum-nya, {sha}, {check} lolos, baris {tables} tabel dihitung</translation>
     </message>
     <message>
+        <source>; {files} photos and files match ({rebuilt} rebuilt, the others in the backup before)</source>
+        <translation>; {files} foto dan berkas cocok ({rebuilt} dibangun ulang, sisanya di cadangan sebelumnya)</translation>
+    </message>
+    <message>
         <source>Taken</source>
         <translation>Dibuat</translation>
     </message>
@@ -104,6 +108,18 @@
     <message>
         <source>Size</source>
         <translation>Ukuran</translation>
+    </message>
+    <message>
+        <source>Photos and files</source>
+        <translation>Foto dan berkas</translation>
+    </message>
+    <message>
+        <source>{folder}: {files} files, {size}</source>
+        <translation>{folder}: {files} berkas, {size}</translation>
+    </message>
+    <message>
+        <source>{folder}: missing when this backup was made</source>
+        <translation>{folder}: tidak ada saat cadangan ini dibuat</translation>
     </message>
     <message>
         <source>Tables and rows</source>
@@ -4060,6 +4076,10 @@ Ukuran: {size} · diubah {when}</translation>
 </context>
 <context>
     <name>history</name>
+    <message>
+        <source>, {n} attachment files or folders not backed up (see the backup&apos;s details)</source>
+        <translation>, {n} berkas atau folder lampiran tidak dicadangkan (lihat rincian cadangan)</translation>
+    </message>
     <message>
         <source>backup {id} checked by a test restore, {size} added</source>
         <translation>cadangan {id} diperiksa dengan uji pemulihan, {size} ditambahkan</translation>

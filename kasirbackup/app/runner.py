@@ -72,6 +72,7 @@ MSG_VERIFIED = "backup {id} verified, {bytes} bytes added"
 MSG_READ_BACK_SNAPSHOT = "backup {id} read back and checked, {bytes} bytes added"
 MSG_PRUNED = ", {pruned} old backups removed"
 MSG_READ_BACK = ", {read} stored files read back and intact"
+MSG_NOT_ATTACHED = ", {unattached} attachment files or folders not backed up (see the backup's details)"
 MSG_DRILL_FAILED = "backup {id} failed its restore drill: {detail}"
 MSG_CANCELLED = "cancelled by the user; nothing was changed"
 MSG_OFFSITE_PENDING = "off-site copy pending: "
@@ -175,8 +176,10 @@ def _one_repo(profile: Profile, location: str, trigger: Trigger, progress: Progr
                 _pruned(location)
             out.ok = True
             said = MSG_VERIFIED if snap.drilled else MSG_READ_BACK_SNAPSHOT
+            unattached = sum(len(a.problems) for a in snap.attachments)
             out.message = said.format(id=snap.short_id, bytes=snap.added_bytes) + \
-                (MSG_PRUNED.format(pruned=out.pruned) if out.pruned else "")
+                (MSG_PRUNED.format(pruned=out.pruned) if out.pruned else "") + \
+                (MSG_NOT_ATTACHED.format(unattached=unattached) if unattached else "")
             if location != profile.repos[0] and not continuous:
                 sampled = sampled_check_if_due(repo, progress, cancel)
                 if sampled is not None and not sampled.ok:

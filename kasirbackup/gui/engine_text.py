@@ -49,8 +49,15 @@ def _whole(template: str, tail: str = "") -> re.Pattern:
 
 # a run's own summary, from the templates the runner writes it with
 _VERIFIED = _whole(runner.MSG_VERIFIED, f"(?:{_pattern(runner.MSG_PRUNED, set())})?"
+                                        f"(?:{_pattern(runner.MSG_NOT_ATTACHED, set())})?"
                                         f"(?:{_pattern(runner.MSG_READ_BACK, set())})?")
-_READ_BACK = _whole(runner.MSG_READ_BACK_SNAPSHOT, f"(?:{_pattern(runner.MSG_PRUNED, set())})?")
+_READ_BACK = _whole(runner.MSG_READ_BACK_SNAPSHOT, f"(?:{_pattern(runner.MSG_PRUNED, set())})?"
+                                                   f"(?:{_pattern(runner.MSG_NOT_ATTACHED, set())})?")
+
+
+def _unattached(m: re.Match) -> str:
+    return translate("history", ", {n} attachment files or folders not backed up (see the backup's details)").format(
+        n=fmt_number(int(m["unattached"]))) if m["unattached"] else ""
 _DRILL_FAILED = _whole(runner.MSG_DRILL_FAILED)
 
 
@@ -96,6 +103,7 @@ def _summary(m: re.Match) -> str:
         id=m["id"], size=fmt_size(int(m["bytes"])))
     if m["pruned"]:
         said += translate("history", ", {n} old backups removed").format(n=fmt_number(int(m["pruned"])))
+    said += _unattached(m)
     if m["read"]:
         said += translate("history", ", {n} stored files read back and intact").format(n=fmt_number(int(m["read"])))
     return said
@@ -109,7 +117,7 @@ def _part_text(part: str) -> str:
                 id=m["id"], size=fmt_size(int(m["bytes"])))
             if m["pruned"]:
                 said += translate("history", ", {n} old backups removed").format(n=fmt_number(int(m["pruned"])))
-            return said
+            return said + _unattached(m)
         except ValueError:
             return part
     m = _VERIFIED.match(part)

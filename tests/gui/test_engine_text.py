@@ -71,3 +71,15 @@ def test_every_error_class_can_be_matched_back(monkeypatch):
         if not error_message_text(stored).startswith("T:"):
             missed.append(cls.__name__)
     assert not missed, missed
+
+
+def test_attachment_files_not_backed_up_are_said_in_the_summary(indonesian):
+    from kasirbackup.app import runner
+
+    stored = runner.MSG_VERIFIED.format(id="7cb2a6da", bytes=1000) + runner.MSG_PRUNED.format(pruned=2) + \
+        runner.MSG_NOT_ATTACHED.format(unattached=3)
+    shown = run_message_text(stored)
+    assert "tidak dicadangkan" in shown and "3" in shown and "dihapus" in shown, shown
+    read_back = runner.MSG_READ_BACK_SNAPSHOT.format(id="7cb2a6da", bytes=10) + \
+        runner.MSG_NOT_ATTACHED.format(unattached=1)
+    assert "tidak dicadangkan" in run_message_text(read_back)

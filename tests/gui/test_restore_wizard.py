@@ -585,3 +585,19 @@ def test_a_live_restore_shows_and_puts_back_the_photos_and_undo_returns_them(qtb
     qtbot.waitUntil(lambda: wiz.page(PAGE_RESULT).undone is not None, timeout=LONG)
     assert (with_photos / "baru.jpg").read_bytes() == b"\xff\xd8\xff new"
     assert not (with_photos / "produk-0.jpg").exists()
+
+
+def test_the_backup_details_name_the_photos_and_what_the_check_rebuilt(qtbot, ctx, profile, with_photos):
+    from kasirbackup.gui.mainwindow.details import details_html, drill_text
+
+    backup_id(qtbot, ctx, profile)
+    (with_photos / "baru.jpg").write_bytes(b"\xff\xd8\xff new")
+    backup_id(qtbot, ctx, profile)
+    first, second = sorted(snapshots(profile), key=lambda s: s.created_utc)
+    assert f"{with_photos}: 6 files" in details_html(first, [first, second])
+    assert "6 photos and files match (6 rebuilt" in drill_text(first)
+    assert "7 photos and files match (1 rebuilt, the others in the backup before)" in drill_text(second)
+    with_photos.rename(with_photos.with_name("gone"))
+    backup_id(qtbot, ctx, profile)
+    third = max(snapshots(profile), key=lambda s: s.created_utc)
+    assert f"{with_photos}: missing when this backup was made" in details_html(third, [third])

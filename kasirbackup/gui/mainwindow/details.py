@@ -51,9 +51,14 @@ def drill_text(s: Snapshot) -> str:
     check = translate("BackupDetails", "SQLite's full integrity check") if facts.integrity == "integrity_check" else \
         translate("BackupDetails", "SQLite's quick check")
     sha = translate("BackupDetails", "the fingerprint matches") if facts.sha256_compared else translate("BackupDetails", "the fingerprint was recorded")
-    return translate("BackupDetails", "{pages} pages match their checksums, {sha}, {check} passed, the rows of {tables} tables "
+    text = translate("BackupDetails", "{pages} pages match their checksums, {sha}, {check} passed, the rows of {tables} tables "
                "counted").format(pages=fmt_number(facts.pages), sha=sha, check=check,
                                  tables=fmt_number(facts.tables))
+    if facts.files is not None:
+        text += translate("BackupDetails", "; {files} photos and files match ({rebuilt} rebuilt, the others in the "
+                                           "backup before)").format(files=fmt_number(facts.files),
+                                                                    rebuilt=fmt_number(facts.rebuilt or 0))
+    return text
 
 
 def _parse(iso: str):
@@ -74,6 +79,12 @@ def details_html(s: Snapshot, snapshots: list[Snapshot], technical: bool = False
         (translate("BackupDetails", "Database"), s.source_name or s.source_path),
         (translate("BackupDetails", "Size"), fmt_size(s.image_bytes)),
     ]
+    for a in s.attachments:
+        rows.append((translate("BackupDetails", "Photos and files"),
+                     translate("BackupDetails", "{folder}: {files} files, {size}").format(
+                         folder=a.folder, files=fmt_number(a.files), size=fmt_size(a.bytes))
+                     if a.captured else translate("BackupDetails", "{folder}: missing when this backup was made").format(
+                         folder=a.folder)))
     html = [details_table(rows)]
     if s.tables:
         heading = translate("BackupDetails", "Tables and rows")

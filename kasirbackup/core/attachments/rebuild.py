@@ -69,11 +69,13 @@ class FilesReport:
 
 def check_attachments(repo: Repository, sets: list[AttachmentSet], progress: Progress = no_progress,
                       cancel: CancelToken | None = None, refs: dict[bytes, BlobRef] | None = None,
-                      proven: set[bytes] | frozenset = frozenset()) -> FilesReport:
+                      proven: set[bytes] | frozenset = frozenset(),
+                      proven_roots: set[str] | frozenset = frozenset()) -> FilesReport:
     """The drill's part for attachments: every file rebuilt in memory, chunk by chunk, and
     its SHA-256 and size compared with its entry. A file whose chunks are all in ``proven``
     (the blobs of the previous snapshot, whose own check rebuilt them) and in packs that are
-    present is counted without being read again."""
+    present is counted without being read again; so is a whole folder whose list is one of
+    ``proven_roots`` (the previous snapshot's, every blob of it present)."""
     cancel = cancel or CancelToken()
     report = FilesReport()
     if not sets:
@@ -83,6 +85,11 @@ def check_attachments(repo: Repository, sets: list[AttachmentSet], progress: Pro
     plain = repo.codec.blob_id(b"") == hashlib.sha256(b"").digest()
     todo: list[tuple[str, FileEntry]] = []
     for aset in sets:
+        if aset.root in proven_roots:
+            # the very list of the previous checked snapshot, every piece and chunk present
+            report.files += aset.files
+            report.bytes += aset.bytes
+            continue
         try:
             entries = read_listing(repo, aset, refs, cache)
         except (FormatError, BadListing) as exc:

@@ -116,6 +116,8 @@ class _Before:
     attached: dict[str, dict[str, FileEntry]] = field(default_factory=dict)
     #: of the previous snapshot's attachment blobs, those its check proved (not read again)
     att_checked: set[bytes] = field(default_factory=set)
+    #: of the previous snapshot's attachment lists, those whose every blob is present
+    att_roots: set[str] = field(default_factory=set)
 
 
 def _before_capture(repo: Repository, req: BackupRequest, source: Path, image_file: Path | None) -> _Before:
@@ -140,12 +142,14 @@ def _before_capture(repo: Repository, req: BackupRequest, source: Path, image_fi
             known, packs = set(), set()
     attached: dict[str, dict[str, FileEntry]] = {}
     att_checked: set[bytes] = set()
+    att_roots: set[str] = set()
     if req.attachments and prev is not None and prev.attachments:
         try:
-            att_known, attached = _previous_attachments(repo, prev)
+            att_known, attached, whole = _previous_attachments(repo, prev)
             known |= att_known
             if prev.verified:
                 att_checked = att_known     # its check rebuilt (or proved) every file of it
+                att_roots = whole
         except Exception:   # only a saving: every file is read again
             log.warning("could not read the previous backup's attachment lists", exc_info=True)
     # what a readback may count as checked: the previous snapshot's blobs, if it was checked
@@ -161,24 +165,29 @@ def _before_capture(repo: Repository, req: BackupRequest, source: Path, image_fi
         raise
     except Exception:       # only a saving; prune deals with anything unreadable
         log.warning("could not adopt packs left by an interrupted backup", exc_info=True)
-    return _Before(prev, seed, known, checked_before, packs, indexed, attached, att_checked)
+    return _Before(prev, seed, known, checked_before, packs, indexed, attached, att_checked, att_roots)
 
 
-def _previous_attachments(repo: Repository, prev: Snapshot) -> tuple[set[bytes], dict[str, dict[str, FileEntry]]]:
+def _previous_attachments(repo: Repository, prev: Snapshot
+                          ) -> tuple[set[bytes], dict[str, dict[str, FileEntry]], set[str]]:
     """The blobs of the previous snapshot's attachment folders that are present, and each
     folder's entries whose chunks are all present (a file whose data is gone is read again)."""
     refs = attachment_refs(repo)
     cache = repo.frame_cache()
     wanted: set[bytes] = set()
     lists: dict[str, list[FileEntry]] = {}
+    whole: set[str] = set()          # roots whose every list piece and chunk is present
     for aset in prev.attachments:
         if aset.captured:
             entries = read_listing(repo, aset, refs, cache)
             lists[aset.folder] = entries
-            wanted |= listing_blobs(repo, aset, entries, refs, cache)
+            blobs = listing_blobs(repo, aset, entries, refs, cache)
+            wanted |= blobs
+            if all(b in refs for b in blobs):
+                whole.add(aset.root)
     present = {bid for bid in wanted if bid in refs}      # (refs holds only blobs in present packs)
     attached = {folder: {e.path: e for e in entries} for folder, entries in lists.items()}
-    return present, attached
+    return present, attached, whole
 
 
 def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progress,
@@ -263,7 +272,7 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
             del packs, page_ids, checked_before
             snap, result = _verify_and_record(repo, req, source, created, cap, page_count, root, added,
                                               progress, cancel, readback, [f.set for f in folders],
-                                              before.att_checked)
+                                              (before.att_checked, before.att_roots))
             if seed_state is not None:
                 seed_state.snapshot = snap.id
                 seed_state.packs = sorted(before.packs | set(pack_names))
@@ -318,7 +327,7 @@ def _capture_attachments(req: BackupRequest, before: _Before, sink: BlobSink, pr
 def _verify_and_record(repo: Repository, req: BackupRequest, source: Path, created: datetime, cap,
                        page_count: int, root: str, added: int, progress: Progress, cancel: CancelToken,
                        readback: Verification | None = None, attachments: list | None = None,
-                       proven: set[bytes] | frozenset = frozenset()):
+                       proven: tuple = (frozenset(), frozenset())):
     """Run the restore drill on the stored snapshot (unless ``readback`` checked it already)
     and write its manifest."""
     hdr = cap.header
@@ -342,7 +351,8 @@ def _verify_and_record(repo: Repository, req: BackupRequest, source: Path, creat
         return snap, _NoImage
     # the plain copy lives in REPO/latest, so only a folder repository can have one
     keep_in = repo.temp_dir() if repo.config.plain_copy and not repo.codec.encrypted else None
-    result = drill(repo, snap, progress, cancel, full=req.full_integrity, keep_in=keep_in, proven=proven)
+    result = drill(repo, snap, progress, cancel, full=req.full_integrity, keep_in=keep_in, proven=proven[0],
+                   proven_roots=proven[1])
     if result.source_damaged:
         # not a backup problem: the live database itself is damaged. Say so plainly.
         raise DatabaseCorrupt(path=str(source), reason=result.facts.integrity)

@@ -230,11 +230,13 @@ class DrillResult:
 
 def drill(repo: Repository, snap: Snapshot, progress: Progress = no_progress,
           cancel: CancelToken | None = None, full: bool = False, keep_in: Path | None = None,
-          proven: set[bytes] | frozenset = frozenset()) -> DrillResult:
+          proven: set[bytes] | frozenset = frozenset(), proven_roots: set[str] | frozenset = frozenset()
+          ) -> DrillResult:
     """Restore ``snap`` into a temporary file and check it. Returns the verification to
     record; never raises for damage (the damage is the result), only for cancellation
     and for failures to write the temporary file. Attachment files whose chunks are all in
-    ``proven`` (the previous snapshot's, checked before) are not read again; ``verify``
+    ``proven`` (the previous snapshot's, checked before) are not read again, nor the list of
+    a folder whose root is in ``proven_roots`` (the same list, all of it present); ``verify``
     passes nothing and rebuilds every file."""
     t0 = time.monotonic()
     tmpdir = keep_in or scratch_dir()
@@ -266,7 +268,8 @@ def drill(repo: Repository, snap: Snapshot, progress: Progress = no_progress,
                     problems.append("row counts differ (" + "; ".join(diffs[:5]) + ")")
         files = None
         if snap.attachments:
-            files = check_attachments(repo, snap.attachments, progress, cancel, proven=proven)
+            files = check_attachments(repo, snap.attachments, progress, cancel, proven=proven,
+                                      proven_roots=proven_roots)
             problems += [f"attachment {p}" for p in files.problems]
         ok = not problems
         sha_word = "matches" if snap.image_sha256 else "recorded"

@@ -51,7 +51,8 @@ def cmd_profile_add(args) -> int:
     if args.json:
         print_json(_profile_json(p))
     else:
-        print(f"Profile {p.name}: {p.db_path} → {', '.join(p.repos)}, {p.schedule.describe()}")
+        print(f"Profile {p.name}: {p.db_path} → {', '.join(p.repos)}, {p.schedule.describe()}"
+          + (f", with the files in {', '.join(p.attachments)}" if p.attachments else ""))
     return 0
 
 
@@ -87,6 +88,8 @@ def cmd_profile_list(args) -> int:
     for r in rows:
         print(f"{r['name']}: {r['db_path']} → {', '.join(r['repos'])}\n"
               f"    schedule {r['schedule_text']}, next {r['next_run'] or '-'}, last success {r['last_success'] or 'never'}")
+        if r["attachments"]:
+            print(f"    with the files in {', '.join(r['attachments'])}")
     return 0
 
 

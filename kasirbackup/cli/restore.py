@@ -40,6 +40,14 @@ def _print_preview(diff, identity, plan_notes=(), mode_preview=None) -> None:
         print(f"  note: {note}")
 
 
+def _print_files(files, rows: int) -> None:
+    for f in files:
+        print(f"  * {f.line()}")
+        for what, paths in (("comes back", f.come_back), ("changes", f.change), ("goes", f.go)):
+            for p in paths[:rows]:
+                print(f"      {what}: {p}")
+
+
 def chosen_snapshot(repo, args, db: str | None):
     """``--snapshot ID`` or ``--at TIME`` (the newest checked backup at or before it; of the
     database ``db`` when the location holds several)."""
@@ -112,11 +120,7 @@ def cmd_restore(args) -> int:
     with plan:
         if not args.json:
             _print_preview(plan.preview, plan.identity, plan.notes, plan.mode_preview)
-            for f in plan.files:
-                print(f"  * {f.line()}")
-                for what, paths in (("comes back", f.come_back), ("changes", f.change), ("goes", f.go)):
-                    for p in paths[:args.rows]:
-                        print(f"      {what}: {p}")
+            _print_files(plan.files, args.rows)
         what = ("the tables " + ", ".join(tables)) if tables else "the whole database"
         verb = "Merge" if args.mode == "merge" else "Replace"
         if not confirm(f"{verb} {what} in {plan.target} with backup {snap.short_id}? "
@@ -270,15 +274,20 @@ def cmd_diff(args) -> int:
         bar.done()
     if tables:
         diff.tables = [t for t in diff.tables if t.name in set(tables)]
+    from ..core.attachments.inplace import plan_sets
+
+    files = plan_sets(repo, snap.attachments, args.mode == "merge") if not tables else []
     if args.json:
         out = diff.to_json()
         out["same_database"] = identity.same
         out["identity_differences"] = identity.differences
         out["notes"] = identity.notes
         out["preview"] = mode_preview.to_json()
+        out["attachments"] = [f.to_json() for f in files]
         print_json(out)
     else:
         _print_preview(diff, identity, mode_preview=mode_preview)
+        _print_files(files, args.rows)
         for d in identity.differences:
             print(f"  WARNING: this backup looks like it is from another database: {d}")
     return 0

@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     work = args.work
     rm(work)
-    work.mkdir(parents=True)
+    work.mkdir(parents=True, exist_ok=True)
     shop = work / "shop"
     photos = shop / "static" / "uploads"
     total = make_folder(photos, args.photos, args.size_mb * MB)

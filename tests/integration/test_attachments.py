@@ -329,3 +329,19 @@ def test_tables_only_or_no_attachments_leave_the_folder_alone(kb, tmp_path):
     kb.run("restore", "--repo", repo, "--snapshot", snap["id"], "--to", db, "--tables", "products", "--yes",
            check=True)
     assert _tree(up) == before
+
+
+def test_diff_previews_the_photos_and_profiles_name_their_folders(kb, tmp_path):
+    db, up = _shop(tmp_path, small=10)
+    repo = tmp_path / "repo"
+    snap = kb.json("backup", "--db", db, "--repo", repo, "--attach", up)
+    (up / "cat01" / "produk-00001.jpg").unlink()
+    out = kb.json("diff", "--repo", repo, "--snapshot", snap["id"], "--db", db)
+    [f] = out["attachments"]
+    assert (f["come_back"], f["change"], f["go"]) == (1, 0, 0) and f["first"]["come_back"] == ["cat01/produk-00001.jpg"]
+    r = kb.run("diff", "--repo", repo, "--snapshot", snap["id"], "--db", db, check=True)
+    assert "1 files come back, 0 change, 0 go" in r.stdout and "comes back: cat01/produk-00001.jpg" in r.stdout
+    r = kb.run("profile", "add", "--name", "toko", "--db", db, "--repo", repo, "--attach", up, check=True)
+    assert f"with the files in {up}" in r.stdout
+    assert f"with the files in {up}" in kb.run("profile", "list", check=True).stdout
+    assert kb.json("profile", "list")[0]["attachments"] == [str(up)]

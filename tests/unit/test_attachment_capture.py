@@ -142,3 +142,34 @@ def test_the_database_and_its_journal_are_left_out_of_a_folder_holding_them(shop
     names = set(entries_of(repo, snap))
     assert "kasir.db" not in names and "kasir.db-journal" not in names and "repo" not in names
     assert "uploads/0.jpg" in names
+
+
+@pytest.mark.parametrize("dir_fd", [True, False], ids=["posix-dir-fd", "by-path"])
+def test_both_ways_of_walking_and_writing_give_the_same_folder(shop, tmp_path, monkeypatch, dir_fd):
+    """The descriptor-relative walk and writes (POSIX) and the by-path ones (what Windows
+    uses) store and restore the same folder, and neither goes through a planted link."""
+    from kasirbackup.core.attachments import inplace, walk
+    from kasirbackup.core.attachments.inplace import restore_sets_in_place
+
+    monkeypatch.setattr(walk, "DIR_FD", walk.DIR_FD and dir_fd)
+    monkeypatch.setattr(inplace, "DIR_FD", walk.DIR_FD and dir_fd)
+    db, up, repo = shop
+    (up / "sub" / "deeper").mkdir(parents=True)
+    (up / "sub" / "deeper" / "a.pdf").write_bytes(b"%PDF-" + os.urandom(300_000))
+    os.symlink("0.jpg", up / "link.jpg")
+    snap = backup(repo, BackupRequest(str(db), attachments=[str(up)])).snapshot
+    names = set(entries_of(repo, snap))
+    assert names == {"0.jpg", "1.jpg", "2.jpg", "3.jpg", "4.jpg", "link.jpg", "sub", "sub/deeper", "sub/deeper/a.pdf"}
+    want = (up / "sub" / "deeper" / "a.pdf").read_bytes()
+    # the folder is swapped for a link to somewhere else; a restore in place removes the link
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    import shutil
+    shutil.rmtree(up / "sub")
+    os.symlink(outside, up / "sub")
+    (up / "0.jpg").unlink()
+    [(changes, report)] = restore_sets_in_place(repo, snap.attachments, merge=False)
+    assert not report.problems, report.problems
+    assert not (up / "sub").is_symlink() and (up / "sub" / "deeper" / "a.pdf").read_bytes() == want
+    assert list(outside.iterdir()) == []
+    assert (up / "0.jpg").exists() and os.readlink(up / "link.jpg") == "0.jpg"

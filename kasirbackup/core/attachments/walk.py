@@ -70,14 +70,11 @@ def walk(folder: Path, problems: list[Problem], exclude: frozenset[str] = frozen
         raise FolderGone(exc.errno, exc.strerror, str(folder)) from None
     if not stat.S_ISDIR(st.st_mode):
         raise FolderGone(errno.ENOTDIR, "not a folder", str(folder))
-    if DIR_FD:
-        fd = os.open(folder, os.O_RDONLY | _DIRECTORY)
-        try:
-            yield from _walk_fd(fd, "", str(folder), problems, exclude)
-        finally:
-            os.close(fd)
-    else:
-        yield from _walk_path(str(folder), "", problems, exclude)
+    top = _FdDir(os.open(folder, os.O_RDONLY | _DIRECTORY), str(folder)) if DIR_FD else _PathDir(str(folder))
+    try:
+        yield from _walk_in(top, "", problems, exclude)
+    finally:
+        top.close()
 
 
 def _classify(st: os.stat_result) -> str | None:
@@ -90,18 +87,76 @@ def _classify(st: os.stat_result) -> str | None:
     return None
 
 
-def _walk_fd(fd: int, prefix: str, path: str, problems: list[Problem], exclude: frozenset[str]) -> Iterator[Found]:
+class _FdDir:
+    """A folder opened by descriptor (POSIX): every name is looked at relative to it."""
+
+    def __init__(self, fd: int, path: str) -> None:
+        self.fd, self.path = fd, path
+
+    def names(self) -> list[str]:
+        return sorted(e.name for e in os.scandir(self.fd))
+
+    def lstat(self, name: str) -> os.stat_result:
+        return os.lstat(name, dir_fd=self.fd)
+
+    def readlink(self, name: str) -> str:
+        return os.readlink(name, dir_fd=self.fd)
+
+    def parent_fd(self) -> int | None:
+        return self.fd
+
+    def enter(self, name: str) -> tuple["_FdDir", os.stat_result]:
+        sub = open_dir(name, self.fd)          # O_NOFOLLOW: a folder swapped for a link is refused
+        return _FdDir(sub, os.path.join(self.path, name)), os.fstat(sub)
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+class _PathDir:
+    """A folder by path (Windows): links, junctions and reparse points are never entered."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def names(self) -> list[str]:
+        return sorted(e.name for e in os.scandir(self.path))
+
+    def lstat(self, name: str) -> os.stat_result:
+        return os.lstat(os.path.join(self.path, name))
+
+    def readlink(self, name: str) -> str:
+        try:
+            return os.readlink(os.path.join(self.path, name))
+        except OSError:
+            return ""          # a junction or other reparse point: recorded, never entered
+
+    def parent_fd(self) -> int | None:
+        return None
+
+    def enter(self, name: str) -> tuple["_PathDir", os.stat_result]:
+        full = os.path.join(self.path, name)
+        st = os.lstat(full)
+        if _classify(st) != DIR:
+            raise OSError(errno.ELOOP, "became a link", full)
+        return _PathDir(full), st
+
+    def close(self) -> None:
+        pass
+
+
+def _walk_in(d, prefix: str, problems: list[Problem], exclude: frozenset[str]) -> Iterator[Found]:
     try:
-        names = sorted(e.name for e in os.scandir(fd))
+        names = d.names()
     except OSError as exc:
-        problems.append(Problem(prefix, f"cannot be listed: {exc.strerror or exc}"))
+        problems.append(Problem(prefix.rstrip("/"), f"cannot be listed: {exc.strerror or exc}"))
         return
     for name in names:
-        rel, full = f"{prefix}{name}", os.path.join(path, name)
+        rel, full = f"{prefix}{name}", os.path.join(d.path, name)
         if exclude and os.path.normcase(rel).replace("\\", "/") in exclude:
             continue
         try:
-            st = os.lstat(name, dir_fd=fd)
+            st = d.lstat(name)
         except FileNotFoundError:
             continue          # deleted since it was listed: not part of this backup
         except OSError as exc:
@@ -112,14 +167,14 @@ def _walk_fd(fd: int, prefix: str, path: str, problems: list[Problem], exclude: 
             problems.append(Problem(rel, "not a regular file, folder or link; left out"))
         elif kind == LINK:
             try:
-                yield Found(rel, LINK, st, fd, name, full, os.readlink(name, dir_fd=fd))
+                yield Found(rel, LINK, st, d.parent_fd(), name, full, d.readlink(name))
             except OSError as exc:
                 problems.append(Problem(rel, f"cannot be read: {exc.strerror or exc}"))
         elif kind == FILE:
-            yield Found(rel, FILE, st, fd, name, full)
+            yield Found(rel, FILE, st, d.parent_fd(), name, full)
         else:
             try:
-                sub = open_dir(name, fd)
+                sub, sub_st = d.enter(name)
             except FileNotFoundError:
                 continue
             except OSError as exc:
@@ -128,40 +183,7 @@ def _walk_fd(fd: int, prefix: str, path: str, problems: list[Problem], exclude: 
                 problems.append(Problem(rel, reason))
                 continue
             try:
-                yield Found(rel, DIR, os.fstat(sub), fd, name, full)
-                yield from _walk_fd(sub, rel + "/", full, problems, exclude)
+                yield Found(rel, DIR, sub_st, d.parent_fd(), name, full)
+                yield from _walk_in(sub, rel + "/", problems, exclude)
             finally:
-                os.close(sub)
-
-
-def _walk_path(path: str, prefix: str, problems: list[Problem], exclude: frozenset[str]) -> Iterator[Found]:
-    try:
-        names = sorted(e.name for e in os.scandir(path))
-    except OSError as exc:
-        problems.append(Problem(prefix.rstrip("/"), f"cannot be listed: {exc.strerror or exc}"))
-        return
-    for name in names:
-        rel, full = f"{prefix}{name}", os.path.join(path, name)
-        if exclude and os.path.normcase(rel).replace("\\", "/") in exclude:
-            continue
-        try:
-            st = os.lstat(full)
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            problems.append(Problem(rel, f"cannot be read: {exc.strerror or exc}"))
-            continue
-        kind = _classify(st)
-        if kind is None:
-            problems.append(Problem(rel, "not a regular file, folder or link; left out"))
-        elif kind == LINK:
-            try:
-                target = os.readlink(full)
-            except OSError:
-                target = ""     # a junction or other reparse point: recorded, never entered
-            yield Found(rel, LINK, st, None, name, full, target)
-        elif kind == FILE:
-            yield Found(rel, FILE, st, None, name, full)
-        else:
-            yield Found(rel, DIR, st, None, name, full)
-            yield from _walk_path(full, rel + "/", problems, exclude)
+                sub.close()

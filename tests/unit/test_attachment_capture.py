@@ -173,3 +173,23 @@ def test_both_ways_of_walking_and_writing_give_the_same_folder(shop, tmp_path, m
     assert not (up / "sub").is_symlink() and (up / "sub" / "deeper" / "a.pdf").read_bytes() == want
     assert list(outside.iterdir()) == []
     assert (up / "0.jpg").exists() and os.readlink(up / "link.jpg") == "0.jpg"
+
+
+def test_a_list_that_cannot_be_read_leaves_the_folder_alone_and_says_so(shop, monkeypatch):
+    """The database is restored already when the files follow: a damaged list is reported,
+    the folder left as it is, nothing raised that would hide the restore that happened."""
+    from kasirbackup.core.attachments import inplace
+    from kasirbackup.core.repo.packs import FormatError
+
+    db, up, repo = shop
+    snap = backup(repo, BackupRequest(str(db), attachments=[str(up)])).snapshot
+    (up / "0.jpg").unlink()
+    before = sorted(p.name for p in up.iterdir())
+
+    def damaged(*args):
+        raise FormatError("file list 1234 in pack 5678 is damaged")
+
+    monkeypatch.setattr(inplace, "read_listing", damaged)
+    [(changes, report)] = inplace.restore_sets_in_place(repo, snap.attachments, merge=False)
+    assert report.problems == ["the folder was left as it is: file list 1234 in pack 5678 is damaged"]
+    assert sorted(p.name for p in up.iterdir()) == before

@@ -31,7 +31,7 @@ from ..repo.manifest import AttachmentSet
 from ..repo.packs import BlobRef, FormatError, FrameCache
 from ..repo.repository import Repository
 from .listing import read_listing
-from .model import DIR, FILE, LINK, FileEntry, Problem
+from .model import DIR, FILE, LINK, BadListing, FileEntry, Problem
 from .rebuild import FilesReport, attachment_refs, file_content
 from .walk import DIR_FD, Found, FolderGone, open_file, walk
 
@@ -338,7 +338,14 @@ def restore_sets_in_place(repo: Repository, sets: list[AttachmentSet], merge: bo
     for aset in sets:
         if not aset.captured:
             continue
-        entries = read_listing(repo, aset, refs, cache)
-        changes = plan_folder(entries, aset.folder, merge)
+        try:
+            entries = read_listing(repo, aset, refs, cache)
+            changes = plan_folder(entries, aset.folder, merge)
+        except (FormatError, BadListing, OSError) as exc:
+            # the database is restored already: say what could not be done, never undo it silently
+            failed = FilesReport()
+            failed.add(f"the folder was left as it is: {exc.strerror if isinstance(exc, OSError) else exc}")
+            out.append((FolderChanges(aset.folder, merge=merge), failed))
+            continue
         out.append((changes, apply_folder(repo, aset, entries, changes, refs, cache, progress, cancel)))
     return out

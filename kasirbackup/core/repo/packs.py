@@ -200,7 +200,7 @@ class PackWriter:
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="zstd")
         self._max_pending = threads * 4
         # full packs being named (SHA-256 of the file) and saved, in order, on their own
-        # thread, while the caller goes on reading and hashing (at most two waiting: memory)
+        # thread, while the caller goes on reading and hashing (one saving, one waiting: memory)
         self._saver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pack-save")
         self._saving: list[tuple[Future, list[FrameEntry]]] = []
         # current, still uncompressed frame
@@ -259,7 +259,7 @@ class PackWriter:
         data = b"".join(self._pack_parts)
         self._saving.append((self._saver.submit(self._name_and_save, data), self._pack_frames))
         self._pack_parts, self._pack_len, self._pack_frames = [PACK_MAGIC], len(PACK_MAGIC), []
-        while len(self._saving) > 2:
+        while len(self._saving) > 1:
             self._collect_saved()
 
     def _name_and_save(self, data: bytes) -> tuple[str, int]:

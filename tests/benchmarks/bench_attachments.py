@@ -31,14 +31,13 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[1]))
 
-from bench_backup import CLI, MB, du_bytes, fmt_b, fmt_s, ratio, rm, settle, wait_quiet  # noqa: E402
+from bench_backup import CLI, MB, as_installed, du_bytes, fmt_b, fmt_s, ratio, rm, settle, wait_quiet  # noqa: E402
 from bench_continuous import timed  # noqa: E402
 
 FIRST_RATIO = 1.5
@@ -81,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=Path("/tmp/kb-bench-attachments"))
     ap.add_argument("--json-out", type=Path)
     args = ap.parse_args(argv)
+    as_installed()
     work = args.work
     rm(work)
     work.mkdir(parents=True, exist_ok=True)

@@ -193,3 +193,26 @@ def test_a_list_that_cannot_be_read_leaves_the_folder_alone_and_says_so(shop, mo
     [(changes, report)] = inplace.restore_sets_in_place(repo, snap.attachments, merge=False)
     assert report.problems == ["the folder was left as it is: file list 1234 in pack 5678 is damaged"]
     assert sorted(p.name for p in up.iterdir()) == before
+
+
+def test_names_that_are_not_text_and_folders_nested_too_deep_are_listed_not_fatal(shop):
+    """A file name that is not UTF-8 (possible on Linux) cannot go into a JSON list, and a
+    folder 200 levels deep would run out of descriptors: both are listed as problems, the
+    rest is backed up."""
+    db, up, repo = shop
+    with open(os.path.join(os.fsencode(up), b"\xff\xfebad.jpg"), "wb") as fh:
+        fh.write(b"x")
+    (up / "baris\nbaru.jpg").write_bytes(b"y")
+    deep = up
+    for i in range(200):
+        deep = deep / "d"
+    deep.mkdir(parents=True)
+    (deep / "lost.jpg").write_bytes(b"z")
+    snap = backup(repo, BackupRequest(str(db), attachments=[str(up)])).snapshot
+    assert snap.verified
+    reasons = {p.path: p.reason for p in snap.attachments[0].problems}
+    assert reasons["\ufffd\ufffdbad.jpg"].startswith("its name is not valid text")
+    assert any("nested deeper than 128 levels" in r for r in reasons.values())
+    names = entries_of(repo, snap)
+    assert "baris\nbaru.jpg" in names and "0.jpg" in names
+    assert json.loads(snap.dumps())["attachments"][0]["problems"]      # the manifest is valid JSON text

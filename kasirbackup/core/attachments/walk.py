@@ -77,6 +77,24 @@ def walk(folder: Path, problems: list[Problem], exclude: frozenset[str] = frozen
         top.close()
 
 
+MAX_DEPTH = 128
+
+
+def _text(name: str) -> bool:
+    """A name a file list can hold: valid Unicode (on POSIX, bytes that are not UTF-8 come as
+    lone surrogates and could not be written to JSON)."""
+    try:
+        name.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _printable(path: str) -> str:
+    """``path`` with undecodable bytes shown as U+FFFD, for a problem in the manifest."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _classify(st: os.stat_result) -> str | None:
     if _is_link(st):
         return LINK
@@ -151,9 +169,17 @@ def _walk_in(d, prefix: str, problems: list[Problem], exclude: frozenset[str]) -
     except OSError as exc:
         problems.append(Problem(prefix.rstrip("/"), f"cannot be listed: {exc.strerror or exc}"))
         return
+    if prefix.count("/") >= MAX_DEPTH:
+        problems.append(Problem(_printable(prefix.rstrip("/")), f"folders nested deeper than {MAX_DEPTH} levels; "
+                                                                "what is inside is left out"))
+        return
     for name in names:
         rel, full = f"{prefix}{name}", os.path.join(d.path, name)
         if exclude and os.path.normcase(rel).replace("\\", "/") in exclude:
+            continue
+        if not _text(name):
+            problems.append(Problem(_printable(rel), "its name is not valid text (UTF-8); left out (rename it to "
+                                                     "back it up)"))
             continue
         try:
             st = d.lstat(name)
@@ -167,9 +193,14 @@ def _walk_in(d, prefix: str, problems: list[Problem], exclude: frozenset[str]) -
             problems.append(Problem(rel, "not a regular file, folder or link; left out"))
         elif kind == LINK:
             try:
-                yield Found(rel, LINK, st, d.parent_fd(), name, full, d.readlink(name))
+                target = d.readlink(name)
             except OSError as exc:
                 problems.append(Problem(rel, f"cannot be read: {exc.strerror or exc}"))
+                continue
+            if _text(target):
+                yield Found(rel, LINK, st, d.parent_fd(), name, full, target)
+            else:
+                problems.append(Problem(rel, "a link whose target is not valid text (UTF-8); left out"))
         elif kind == FILE:
             yield Found(rel, FILE, st, d.parent_fd(), name, full)
         else:

@@ -216,3 +216,37 @@ def test_names_that_are_not_text_and_folders_nested_too_deep_are_listed_not_fata
     names = entries_of(repo, snap)
     assert "baris\nbaru.jpg" in names and "0.jpg" in names
     assert json.loads(snap.dumps())["attachments"][0]["problems"]      # the manifest is valid JSON text
+
+
+def test_a_hostile_list_never_writes_through_its_own_links(shop, tmp_path):
+    """A backup folder someone else prepared: its list has a link "x" to a folder outside and
+    then a file "x/planted". Neither a restore into a new folder nor one in place writes
+    through that link."""
+    import hashlib
+
+    from kasirbackup.core.attachments.inplace import restore_sets_in_place
+    from kasirbackup.core.attachments.listing import store_listing
+    from kasirbackup.core.attachments.rebuild import restore_files
+    from kasirbackup.core.repo.manifest import AttachmentSet
+    from kasirbackup.core.repo.packs import BLOB_CHUNK
+    from kasirbackup.core.repo.repository import BlobSink
+
+    db, up, repo = shop
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    data = b"planted by someone else"
+    cid = hashlib.sha256(data).hexdigest()
+    writer = repo.pack_writer()
+    sink = BlobSink(writer, set(), repo.codec)
+    sink.put_blob(bytes.fromhex(cid), BLOB_CHUNK, data)
+    entries = [FileEntry("x", "link", target=str(victim)),
+               FileEntry("x/planted", "file", size=len(data), sha256=cid, chunks=[cid])]
+    root, _ = store_listing(entries, sink)
+    repo.save_index(writer.finish())
+    aset = AttachmentSet(folder=str(up), root=root, files=1, bytes=len(data))
+    report = restore_files(repo, aset, tmp_path / "new")
+    assert report.files == 0 and any("link" in p for p in report.problems), report
+    assert list(victim.iterdir()) == []
+    [(changes, report)] = restore_sets_in_place(repo, [aset], merge=False)
+    assert report.files == 0 and any("link" in p for p in report.problems), report
+    assert list(victim.iterdir()) == []

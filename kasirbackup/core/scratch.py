@@ -80,6 +80,16 @@ def own_folders(path: Path) -> Path:
     return own_folder(path)
 
 
+def current_umask() -> int:
+    """The process's file creation mask (0 on Windows): what a new file's mode would be
+    reduced by, for files we create private and open up once they are complete."""
+    if os.name == "nt":
+        return 0
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_private(path: Path, data: bytes) -> None:
     """Write ``path`` whole or not at all, readable by this user only, in an owner-only folder
     (``own_folders``): a new temporary file beside it (never an existing one, never through a

@@ -66,6 +66,19 @@ def _piece(texts: list[str], sink: BlobSink) -> bytes:
     return bid
 
 
+def checked_blob(repo: Repository, refs: dict[bytes, BlobRef], cache: FrameCache, bid: bytes, btype: int,
+                 what: str) -> bytes:
+    """The blob ``bid`` of type ``btype``, checked against its id; FormatError naming ``what``
+    when it is not in a present pack or does not match."""
+    ref = refs.get(bid)
+    if ref is None or ref.type != btype:
+        raise FormatError(f"{what} {bid.hex()[:12]} is not in the backup, or its data file is missing")
+    data = cache.blob(ref)
+    if repo.codec.blob_id(data) != bid:
+        raise FormatError(f"{what} {bid.hex()[:12]} in data file {ref.frame.pack[:12]} is damaged")
+    return data
+
+
 def listing_refs(repo: Repository, present: set[str] | None = None) -> dict[bytes, BlobRef]:
     """Where every tree and file-list piece is (one pass over the index)."""
     return repo.scan_index(lambda b, t: t in (BLOB_TREE, BLOB_FILES), present=present)
@@ -101,12 +114,7 @@ def read_listing(repo: Repository, aset: AttachmentSet, refs: dict[bytes, BlobRe
     or damaged, BadListing if its content does not follow the format."""
     entries: list[FileEntry] = []
     for pid in listing_ids(repo, aset, refs, cache)[1]:
-        ref = refs.get(pid)
-        if ref is None or ref.type != BLOB_FILES:
-            raise FormatError(f"file list {pid.hex()[:12]} is not in the index, or its pack is missing")
-        data = cache.blob(ref)
-        if repo.codec.blob_id(data) != pid:
-            raise FormatError(f"file list {pid.hex()[:12]} in pack {ref.frame.pack[:12]} is damaged")
+        data = checked_blob(repo, refs, cache, pid, BLOB_FILES, "file list")
         try:
             items = json.loads(data.decode("utf-8"))
         except (ValueError, RecursionError):

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..faults import reached
+from ..scratch import current_umask
 from ..progress import CancelToken, Progress, no_progress
 from ..repo.packs import BLOB_CHUNK, BLOB_FILES, BLOB_TREE, BlobRef, FormatError, FrameCache
 from ..repo.repository import Repository
-from .listing import read_listing
+from .listing import checked_blob, read_listing
 from .model import DIR, FILE, LINK, AttachmentSet, BadListing, FileEntry, Problem
 
 MAX_REPORTED = 20
@@ -37,14 +38,7 @@ def file_content(repo: Repository, entry: FileEntry, refs: dict[bytes, BlobRef],
     """The chunks of one file, each checked against its id; FormatError on the first that
     is missing or damaged."""
     for c in entry.chunks:
-        bid = bytes.fromhex(c)
-        ref = refs.get(bid)
-        if ref is None or ref.type != BLOB_CHUNK:
-            raise FormatError(f"a part of it ({c[:12]}) is not in the backup, or its data file is missing")
-        data = cache.blob(ref)
-        if repo.codec.blob_id(data) != bid:
-            raise FormatError(f"a part of it ({c[:12]}) in data file {ref.frame.pack[:12]} is damaged")
-        yield data
+        yield checked_blob(repo, refs, cache, bytes.fromhex(c), BLOB_CHUNK, "its part")
 
 
 @dataclass(slots=True)
@@ -206,7 +200,7 @@ def restore_files(repo: Repository, aset: AttachmentSet, target: str | os.PathLi
                 report.add(f"{e.path}: {exc.strerror or exc}")
         os.sync()
     try:
-        os.chmod(root, 0o777 & ~_umask())      # created private while being written
+        os.chmod(root, 0o777 & ~current_umask())      # created private while being written
     except OSError:
         pass
     for dest, e in reversed(dirs):           # (writing into a folder changes its time)
@@ -216,14 +210,6 @@ def restore_files(repo: Repository, aset: AttachmentSet, target: str | os.PathLi
         except OSError:
             pass
     return report
-
-
-def _umask() -> int:
-    if os.name == "nt":
-        return 0
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _make_parents(root: Path, dest: Path) -> None:

@@ -12,6 +12,7 @@ from ..errors import (KasirBackupError, TargetExists, TargetFolderMissing, Targe
 from ..repo.manifest import Snapshot
 from ..progress import CancelToken, Progress, no_progress
 from ..repo.repository import Repository
+from ..scratch import current_umask
 from ..sqlitefile import inspect_image
 from ..storage.base import fsync_dir
 from ..snapshot.verify import rebuild_image
@@ -58,7 +59,7 @@ def restore_to_new_file(repo: Repository, snap: Snapshot, target: str | os.PathL
             facts = inspect_image(tmp)
             if facts.integrity != "ok":
                 raise VerificationFailed(snapshot=snap.short_id, detail=facts.integrity)
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, 0o666 & ~current_umask())
         try:
             os.link(tmp, dest)      # never replaces a file that appeared meanwhile
         except FileExistsError:
@@ -80,10 +81,4 @@ def restore_to_new_file(repo: Repository, snap: Snapshot, target: str | os.PathL
             pass
 
 
-def _umask() -> int:
-    if os.name == "nt":
-        return 0
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 

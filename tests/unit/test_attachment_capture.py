@@ -250,3 +250,13 @@ def test_a_hostile_list_never_writes_through_its_own_links(shop, tmp_path):
     [(changes, report)] = restore_sets_in_place(repo, [aset], merge=False)
     assert report.files == 0 and any("link" in p for p in report.problems), report
     assert list(victim.iterdir()) == []
+
+
+def test_the_backup_folder_itself_is_never_attached(shop, tmp_path):
+    db, up, repo = shop
+    root = tmp_path / "repo"
+    snap = backup(repo, BackupRequest(str(db), attachments=[str(root), str(root / "data"), str(up)])).snapshot
+    assert snap.verified
+    left, inner, photos = snap.attachments
+    assert not left.captured and not inner.captured and photos.captured and photos.files == 5
+    assert left.problems[0].reason == "it is the backup folder, or inside it; left out"

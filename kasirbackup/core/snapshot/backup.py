@@ -299,6 +299,15 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
         lock.release()
 
 
+def _inside(path: str, root: str) -> bool:
+    """``path`` is ``root`` or under it, however either is spelled (links resolved)."""
+    for p in {os.path.normcase(path), os.path.normcase(os.path.realpath(path))}:
+        for r in {os.path.normcase(os.path.abspath(root)), os.path.normcase(os.path.realpath(root))}:
+            if p == r or p.startswith(r.rstrip(os.sep) + os.sep):
+                return True
+    return False
+
+
 def _local_root(repo: Repository) -> tuple[str, ...]:
     """The repository's folder, when it is one (left out of attachment folders holding it)."""
     root = getattr(repo.storage, "root", None)
@@ -317,6 +326,9 @@ def _capture_attachments(req: BackupRequest, before: _Before, sink: BlobSink, pr
     exclude = (db, *(db + s for s in ("-journal", "-wal", "-shm")), *repo_paths)
     for folder in req.attachments:
         path = os.path.abspath(os.path.expanduser(folder))
+        if any(_inside(path, r) for r in repo_paths):
+            folders.append(missing_folder(path, "it is the backup folder, or inside it; left out", sink))
+            continue
         try:
             folders.append(capture_folder(path, sink, before.attached.get(path), progress, cancel, stats, exclude))
         except FolderGone as exc:

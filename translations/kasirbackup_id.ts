@@ -1952,10 +1952,6 @@ Ukuran: {size} · diubah {when}</translation>
         <translation>{problem} Tutup aplikasi kasir (dan program lain yang memakai {name}), lalu tekan “Batalkan pemulihan ini” lagi.</translation>
     </message>
     <message>
-        <source>Photos and files in {folder}: {back} come back, {changed} change, {gone} go (those are kept in the safety backup)</source>
-        <translation>Foto dan berkas di {folder}: {back} kembali, {changed} berubah, {gone} dihapus (semuanya disimpan di cadangan pengaman)</translation>
-    </message>
-    <message>
         <source>Photos and files in {folder}: the same as in the backup</source>
         <translation>Foto dan berkas di {folder}: sama seperti di cadangan</translation>
     </message>
@@ -2058,6 +2054,10 @@ Ukuran: {size} · diubah {when}</translation>
     <message>
         <source>{n} rows deleted since will come back</source>
         <translation>{n} baris yang dihapus sejak itu akan kembali</translation>
+    </message>
+    <message>
+        <source>Photos and files in {folder}: {back} to bring back, {changed} to change, {gone} to remove (those are kept in the safety backup)</source>
+        <translation>Foto dan berkas di {folder}: {back} dikembalikan, {changed} diubah, {gone} dihapus (semuanya disimpan di cadangan pengaman)</translation>
     </message>
     <message>
         <source>{n} rows changed since will be set back</source>

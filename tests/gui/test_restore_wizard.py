@@ -573,7 +573,7 @@ def test_a_live_restore_shows_and_puts_back_the_photos_and_undo_returns_them(qtb
     click_next(qtbot, wiz)
     qtbot.waitUntil(lambda: wiz.page(PAGE_PREVIEW).isComplete(), timeout=LONG)
     summary = wiz.page(PAGE_PREVIEW).summary.toPlainText()
-    assert f"Photos and files in {with_photos}: 1 come back, 1 change, 1 go" in summary, summary
+    assert f"Photos and files in {with_photos}: 1 to bring back, 1 to change, 1 to remove" in summary, summary
     click_next(qtbot, wiz)
     click_next(qtbot, wiz)
     click_next(qtbot, wiz)             # "Restore now"

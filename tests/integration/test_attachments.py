@@ -292,7 +292,7 @@ def test_a_live_restore_puts_the_photos_back_in_place_and_undo_brings_today_back
     conn.close()
     today = _tree(up)
     r = kb.run("restore", "--repo", repo, "--snapshot", morning["id"], "--to", db, "--yes", check=True)
-    assert f"attachments in {up}: 3 files come back, 1 change, 2 go" in r.stdout, r.stdout
+    assert f"attachments in {up}: files to bring back 3, to change 1, to remove 2" in r.stdout, r.stdout
     assert _tree(up) == expected
     assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"], "nothing was written through the link"
     conn = sqlite3.connect(db)
@@ -313,7 +313,7 @@ def test_a_merge_brings_back_deleted_photos_and_keeps_new_ones(kb, tmp_path):
     (up / "cat03" / "baru.jpg").write_bytes(JPEG + b"new today")
     r = kb.run("restore", "--repo", repo, "--snapshot", snap["id"], "--to", db, "--mode", "merge", "--yes",
                check=True)
-    assert "1 files come back, 0 change, 0 go" in r.stdout, r.stdout
+    assert "files to bring back 1, to change 0, to remove 0" in r.stdout, r.stdout
     assert (up / "cat01" / "produk-00001.jpg").read_bytes() == gone
     assert (up / "cat02" / "produk-00002.jpg").read_bytes() == JPEG + b"edited today"
     assert (up / "cat03" / "baru.jpg").exists()
@@ -340,7 +340,7 @@ def test_diff_previews_the_photos_and_profiles_name_their_folders(kb, tmp_path):
     [f] = out["attachments"]
     assert (f["come_back"], f["change"], f["go"]) == (1, 0, 0) and f["first"]["come_back"] == ["cat01/produk-00001.jpg"]
     r = kb.run("diff", "--repo", repo, "--snapshot", snap["id"], "--db", db, check=True)
-    assert "1 files come back, 0 change, 0 go" in r.stdout and "comes back: cat01/produk-00001.jpg" in r.stdout
+    assert "files to bring back 1, to change 0, to remove 0" in r.stdout and "comes back: cat01/produk-00001.jpg" in r.stdout
     r = kb.run("profile", "add", "--name", "toko", "--db", db, "--repo", repo, "--attach", up, check=True)
     assert f"with the files in {up}" in r.stdout
     assert f"with the files in {up}" in kb.run("profile", "list", check=True).stdout

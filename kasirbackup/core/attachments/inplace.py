@@ -62,8 +62,8 @@ class FolderChanges:
                 "problems": self.problems}
 
     def line(self) -> str:
-        return (f"attachments in {self.folder}: {len(self.come_back)} files come back, {len(self.change)} change, "
-                f"{len(self.go)} go, {self.unchanged} stay as they are")
+        return (f"attachments in {self.folder}: files to bring back {len(self.come_back)}, to change "
+                f"{len(self.change)}, to remove {len(self.go)}, unchanged {self.unchanged}")
 
 
 def _current(folder: Path) -> tuple[dict[str, Found], list[Problem]]:

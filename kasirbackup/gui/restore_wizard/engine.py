@@ -61,8 +61,8 @@ def compute_preview(location: str, snap_id: str, db_path: str, progress: Progres
 
 def files_lines(files: list) -> list[str]:
     """What restoring the attachment folders in place does, one sentence per folder."""
-    return [translate("RestoreWizard", "Photos and files in {folder}: {back} come back, {changed} change, {gone} go "
-                                       "(those are kept in the safety backup)").format(
+    return [translate("RestoreWizard", "Photos and files in {folder}: {back} to bring back, {changed} to change, "
+                                       "{gone} to remove (those are kept in the safety backup)").format(
         folder=f.folder, back=fmt_number(len(f.come_back)), changed=fmt_number(len(f.change)),
         gone=fmt_number(len(f.go))) if not f.nothing else
         translate("RestoreWizard", "Photos and files in {folder}: the same as in the backup").format(folder=f.folder)

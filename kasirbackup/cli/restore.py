@@ -276,7 +276,7 @@ def cmd_diff(args) -> int:
         diff.tables = [t for t in diff.tables if t.name in set(tables)]
     from ..core.attachments.inplace import plan_sets
 
-    files = plan_sets(repo, snap.attachments, args.mode == "merge") if not tables else []
+    files = plan_sets(repo, snap.attachments, args.mode == "merge", [args.db, snap.source_path]) if not tables else []
     if args.json:
         out = diff.to_json()
         out["same_database"] = identity.same

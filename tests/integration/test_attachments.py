@@ -345,3 +345,28 @@ def test_diff_previews_the_photos_and_profiles_name_their_folders(kb, tmp_path):
     assert f"with the files in {up}" in r.stdout
     assert f"with the files in {up}" in kb.run("profile", "list", check=True).stdout
     assert kb.json("profile", "list")[0]["attachments"] == [str(up)]
+
+
+def test_restoring_the_databases_own_folder_in_place_never_touches_the_database_or_backups(kb, tmp_path):
+    """The shop's whole folder is attached: it holds the live database, the backup folder and
+    a second backup folder (an off-site copy kept there). Restoring in place puts the photos
+    back and leaves every one of those alone (before, they counted as files "to remove")."""
+    db, up = _shop(tmp_path, small=10)
+    shop = db.parent
+    repo, other = shop / "backups", shop / "salinan"
+    kb.json("backup", "--db", db, "--repo", other)
+    snap = kb.json("backup", "--db", db, "--repo", repo, "--attach", shop)
+    kb.json("backup", "--db", db, "--repo", other)          # the other copy changes after the snapshot
+    other_files = sorted(p.relative_to(other) for p in other.rglob("*"))
+    (up / "cat01" / "produk-00001.jpg").unlink()
+    r = kb.run("restore", "--repo", repo, "--snapshot", snap["id"], "--to", db, "--yes", check=True)
+    assert "to remove 0" in r.stdout, r.stdout
+    assert (up / "cat01" / "produk-00001.jpg").exists()
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM products").fetchone()[0] == 10
+    conn.close()
+    assert sorted(p.relative_to(other) for p in other.rglob("*")) == other_files
+    assert len(kb.json("list", "--repo", repo)) == 2                   # the backup and its safety backup
+    kb.run("verify", "--repo", repo, "--all", check=True)
+    kb.run("undo", "--db", db, "--repo", repo, check=True)
+    assert db.exists() and not (up / "cat01" / "produk-00001.jpg").exists()

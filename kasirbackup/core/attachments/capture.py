@@ -32,7 +32,7 @@ from ..repo.packs import BLOB_CHUNK, FAST_LEVEL, ZSTD_LEVEL
 from ..repo.repository import BlobSink
 from .listing import store_listing
 from .model import DIR, FILE, LINK, AttachmentSet, FileEntry, Problem
-from .walk import Found, open_file, walk
+from .walk import Found, excluded_inside, open_file, walk
 
 CHUNK_MIN, CHUNK_AVG, CHUNK_MAX = 256 * 1024, 1024 * 1024, 4 * 1024 * 1024
 WINDOW = 16 * 1024 * 1024
@@ -200,17 +200,22 @@ def attach_folders(folders: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def excluded_inside(folder: Path, paths: tuple[str, ...]) -> frozenset[str]:
-    """The relative paths ('/'-separated; lower case on Windows) under ``folder`` of those of
-    ``paths`` that lie inside it, whichever way either is spelled (links resolved or not)."""
-    out = set()
-    bases = {os.path.normcase(str(folder)), os.path.normcase(os.path.realpath(folder))}
-    for p in paths:
-        for variant in {os.path.normcase(os.path.abspath(p)), os.path.normcase(os.path.realpath(p))}:
-            for base in bases:
-                if variant.startswith(base.rstrip(os.sep) + os.sep):
-                    out.add(os.path.relpath(variant, base).replace(os.sep, "/"))
-    return frozenset(out)
+def kept_out(repo, db_paths) -> tuple[str, ...]:
+    """What is never an attachment file, to back up or to restore over: the databases (with
+    their ``-journal``, ``-wal`` and ``-shm``) and the repository's folder. The databases are in
+    snapshots as pages, copied consistently; a raw copy could be torn, and a restore in place
+    must never remove or overwrite them."""
+    out: list[str] = []
+    for db in dict.fromkeys(os.path.abspath(os.path.expanduser(os.fspath(d))) for d in db_paths if d):
+        out += [db, *(db + s for s in ("-journal", "-wal", "-shm"))]
+    root = repo_folder(repo)
+    return tuple(out) + ((root,) if root else ())
+
+
+def repo_folder(repo) -> str | None:
+    """The repository's folder, when it is a folder (online storage has none)."""
+    root = getattr(repo.storage, "root", None)
+    return str(root) if root is not None else None
 
 
 def missing_folder(folder: str | os.PathLike, reason: str, sink: BlobSink) -> FolderCapture:

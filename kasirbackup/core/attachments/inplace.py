@@ -33,7 +33,8 @@ from ..repo.repository import Repository
 from .listing import read_listing
 from .model import DIR, FILE, LINK, BadListing, FileEntry, Problem
 from .rebuild import FilesReport, attachment_refs, file_content
-from .walk import DIR_FD, Found, FolderGone, open_file, walk
+from .capture import kept_out
+from .walk import DIR_FD, Found, FolderGone, excluded_inside, open_file, walk
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
@@ -50,6 +51,8 @@ class FolderChanges:
     unchanged: int = 0
     problems: list[str] = field(default_factory=list)     # could not be compared (unreadable now)
     merge: bool = False                                   # only bring back; keep what was added or changed
+    #: paths never touched (the databases and their journals, the repository: capture.kept_out)
+    keep: tuple[str, ...] = ()
 
     @property
     def nothing(self) -> bool:
@@ -66,10 +69,11 @@ class FolderChanges:
                 f"{len(self.change)}, to remove {len(self.go)}, unchanged {self.unchanged}")
 
 
-def _current(folder: Path) -> tuple[dict[str, Found], list[Problem]]:
+def _current(folder: Path, keep: tuple[str, ...]) -> tuple[dict[str, Found], list[Problem]]:
+    """The folder as it is now, without what is kept out (never removed or overwritten)."""
     problems: list[Problem] = []
     try:
-        return {f.rel: f for f in walk(folder, problems)}, problems
+        return {f.rel: f for f in walk(folder, problems, excluded_inside(folder, keep))}, problems
     except FolderGone:
         return {}, []
 
@@ -89,10 +93,12 @@ def _same_file(found: Found, e: FileEntry) -> bool:
     return h.hexdigest() == e.sha256
 
 
-def plan_folder(entries: list[FileEntry], folder: str, merge: bool = False) -> FolderChanges:
-    """Compare ``folder`` now with ``entries`` (a snapshot's list of it)."""
-    out = FolderChanges(folder, merge=merge)
-    have, problems = _current(Path(folder))
+def plan_folder(entries: list[FileEntry], folder: str, merge: bool = False,
+                keep: tuple[str, ...] = ()) -> FolderChanges:
+    """Compare ``folder`` now with ``entries`` (a snapshot's list of it). What ``keep`` names
+    (and every sub-folder that is a backup folder) is neither compared nor ever changed."""
+    out = FolderChanges(folder, merge=merge, keep=keep)
+    have, problems = _current(Path(folder), keep)
     out.problems = [f"{p.path}: {p.reason}" for p in problems]
     want = {e.path: e for e in entries}
     for rel, e in want.items():
@@ -282,7 +288,8 @@ def apply_folder(repo: Repository, aset: AttachmentSet, entries: list[FileEntry]
         for rel in changes.go:                      # deepest first
             _try(report, rel, lambda r=rel: place.remove(r))
         gone_dirs = [] if changes.merge else sorted(
-            {rel for rel in _dirs_now(Path(aset.folder)) if rel not in want or want[rel].type != DIR}, reverse=True)
+            {rel for rel in _dirs_now(Path(aset.folder), changes.keep) if rel not in want or want[rel].type != DIR},
+            reverse=True)
         for rel in gone_dirs:                       # folders the backup did not have, now empty
             _try(report, None, lambda r=rel: place.remove(r))
         for e in entries:
@@ -315,32 +322,35 @@ def _try(report: FilesReport, rel: str | None, step) -> bool:
         return False
 
 
-def _dirs_now(folder: Path) -> list[str]:
-    have, _ = _current(folder)
+def _dirs_now(folder: Path, keep: tuple[str, ...]) -> list[str]:
+    have, _ = _current(folder, keep)
     return [rel for rel, f in have.items() if f.type == DIR]
 
 
-def plan_sets(repo: Repository, sets: list[AttachmentSet], merge: bool) -> list[FolderChanges]:
-    """The preview of restoring every captured attachment folder of a snapshot in place."""
+def plan_sets(repo: Repository, sets: list[AttachmentSet], merge: bool, db_paths=()) -> list[FolderChanges]:
+    """The preview of restoring every captured attachment folder of a snapshot in place;
+    ``db_paths``: the database restored into (and the one backed up), never touched."""
     refs = attachment_refs(repo)
     cache = repo.frame_cache()
-    return [plan_folder(read_listing(repo, a, refs, cache), a.folder, merge) for a in sets if a.captured]
+    keep = kept_out(repo, db_paths)
+    return [plan_folder(read_listing(repo, a, refs, cache), a.folder, merge, keep) for a in sets if a.captured]
 
 
-def restore_sets_in_place(repo: Repository, sets: list[AttachmentSet], merge: bool,
+def restore_sets_in_place(repo: Repository, sets: list[AttachmentSet], merge: bool, db_paths=(),
                           progress: Progress = no_progress, cancel: CancelToken | None = None
                           ) -> list[tuple[FolderChanges, FilesReport]]:
     """Plan again (the folder may have changed since the preview) and apply every captured
-    attachment folder of a snapshot in place."""
+    attachment folder of a snapshot in place; ``db_paths`` as for ``plan_sets``."""
     refs = attachment_refs(repo)
     cache = repo.frame_cache()
+    keep = kept_out(repo, db_paths)
     out = []
     for aset in sets:
         if not aset.captured:
             continue
         try:
             entries = read_listing(repo, aset, refs, cache)
-            changes = plan_folder(entries, aset.folder, merge)
+            changes = plan_folder(entries, aset.folder, merge, keep)
         except (FormatError, BadListing, OSError) as exc:
             # the database is restored already: say what could not be done, never undo it silently
             failed = FilesReport()

@@ -5,7 +5,8 @@ On POSIX every folder is opened relative to its parent's descriptor with ``O_NOF
 are opened the same way (``capture.py``). Elsewhere (Windows) each name is checked with
 ``lstat`` first and links, junctions and other reparse points are never entered.
 Links are recorded as links (their target as written); devices, pipes and sockets are
-listed as problems.
+listed as problems. A sub-folder that is a KasirBackup repository (it holds ``kasirbackup.json``)
+is left out, and so are the paths a caller excludes (the database, its journal, the repository).
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ def walk(folder: Path, problems: list[Problem], exclude: frozenset[str] = frozen
 
 
 MAX_DEPTH = 128
+REPO_MARK = "kasirbackup.json"       # a sub-folder holding it is a backup folder: never an attachment
 
 
 def _text(name: str) -> bool:
@@ -93,6 +95,28 @@ def _text(name: str) -> bool:
 def _printable(path: str) -> str:
     """``path`` with undecodable bytes shown as U+FFFD, for a problem in the manifest."""
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def inside(path: str, root: str) -> bool:
+    """``path`` is ``root`` or under it, however either is spelled (links resolved or not)."""
+    for p in {os.path.normcase(os.path.abspath(path)), os.path.normcase(os.path.realpath(path))}:
+        for r in {os.path.normcase(os.path.abspath(root)), os.path.normcase(os.path.realpath(root))}:
+            if p == r or p.startswith(r.rstrip(os.sep) + os.sep):
+                return True
+    return False
+
+
+def excluded_inside(folder: Path, paths: tuple[str, ...]) -> frozenset[str]:
+    """The relative paths ('/'-separated; lower case on Windows) under ``folder`` of those of
+    ``paths`` that lie inside it, whichever way either is spelled (links resolved or not)."""
+    out = set()
+    bases = {os.path.normcase(str(folder)), os.path.normcase(os.path.realpath(folder))}
+    for p in paths:
+        for variant in {os.path.normcase(os.path.abspath(p)), os.path.normcase(os.path.realpath(p))}:
+            for base in bases:
+                if variant.startswith(base.rstrip(os.sep) + os.sep):
+                    out.add(os.path.relpath(variant, base).replace(os.sep, "/"))
+    return frozenset(out)
 
 
 def _classify(st: os.stat_result) -> str | None:
@@ -163,9 +187,13 @@ class _PathDir:
         pass
 
 
-def _walk_in(d, prefix: str, problems: list[Problem], exclude: frozenset[str]) -> Iterator[Found]:
+def _walk_in(d, prefix: str, problems: list[Problem], exclude: frozenset[str],
+             names: list[str] | OSError | None = None) -> Iterator[Found]:
+    """``names``: the folder's names when the caller listed them already (or why it could not)."""
     try:
-        names = d.names()
+        if isinstance(names, OSError):
+            raise names
+        names = d.names() if names is None else names
     except OSError as exc:
         problems.append(Problem(prefix.rstrip("/"), f"cannot be listed: {exc.strerror or exc}"))
         return
@@ -214,7 +242,14 @@ def _walk_in(d, prefix: str, problems: list[Problem], exclude: frozenset[str]) -
                 problems.append(Problem(rel, reason))
                 continue
             try:
+                try:
+                    names_in = sub.names()
+                except OSError as exc:
+                    names_in = exc
+                if isinstance(names_in, list) and REPO_MARK in names_in:
+                    problems.append(Problem(_printable(rel), "a KasirBackup backup folder; left out"))
+                    continue
                 yield Found(rel, DIR, sub_st, d.parent_fd(), name, full)
-                yield from _walk_in(sub, rel + "/", problems, exclude)
+                yield from _walk_in(sub, rel + "/", problems, exclude, names_in)
             finally:
                 sub.close()

@@ -224,7 +224,8 @@ def prepare_restore(repo: Repository, snap: Snapshot, target: str | os.PathLike,
         if table_names:
             diff.tables = [t for t in diff.tables if t.name in set(table_names)]
         current.unlink()
-        files = plan_sets(repo, snap.attachments, mode == "merge") if attachments and not table_names else []
+        files = plan_sets(repo, snap.attachments, mode == "merge", [path, snap.source_path]) \
+            if attachments and not table_names else []
         return RestorePlan(snap, path, mode, table_names, diff, identity, image, workdir, notes, mode_preview, files)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -447,7 +448,8 @@ def execute_restore(repo: Repository, plan: RestorePlan, wait_s: float = 0.0, pr
                                              f"backup {safety.short_id}") from exc
             raise RestoreCheckFailed(detail=problem, safety=safety.short_id)
         # 4. the attachment folders, in place (their files as they were are in the safety backup)
-        files = restore_sets_in_place(repo, plan.file_sets, plan.mode == "merge", progress) if plan.files else []
+        files = restore_sets_in_place(repo, plan.file_sets, plan.mode == "merge",
+                                      [plan.target, plan.snapshot.source_path], progress) if plan.files else []
         extra += [f"{len(r.problems)} attachment files in {c.folder} could not be restored (the safety backup "
                   f"{safety.short_id} holds the folder as it was): " + "; ".join(r.problems[:3])
                   for c, r in files if r.problems]

@@ -25,11 +25,11 @@ from ..sqlitefile import check_source, connect_readonly, schema_fingerprint
 from .readback import readback_check
 from .seed import Seed, load_seed, save_seed
 from .verify import drill
-from ..attachments.capture import FolderCapture, FolderStats, capture_folder, missing_folder
+from ..attachments.capture import FolderCapture, FolderStats, capture_folder, kept_out, missing_folder, repo_folder
 from ..attachments.listing import listing_blobs, read_listing
 from ..attachments.model import FileEntry
 from ..attachments.rebuild import attachment_refs
-from ..attachments.walk import FolderGone
+from ..attachments.walk import REPO_MARK, FolderGone, inside
 
 
 log = logging.getLogger("kasirbackup.backup")
@@ -236,7 +236,7 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
             else:
                 cap = capture(source, sink, progress, cancel, opts)
             cancel.check()
-            folders, att_stats = _capture_attachments(req, before, sink, progress, cancel, _local_root(repo))
+            folders, att_stats = _capture_attachments(req, before, repo, sink, progress, cancel)
             root = build_trees(cap.page_ids, repo.config.segment_pages, sink)
             packs = writer.finish()
             reached("backup.packed")
@@ -299,35 +299,22 @@ def backup(repo: Repository, req: BackupRequest, progress: Progress = no_progres
         lock.release()
 
 
-def _inside(path: str, root: str) -> bool:
-    """``path`` is ``root`` or under it, however either is spelled (links resolved)."""
-    for p in {os.path.normcase(path), os.path.normcase(os.path.realpath(path))}:
-        for r in {os.path.normcase(os.path.abspath(root)), os.path.normcase(os.path.realpath(root))}:
-            if p == r or p.startswith(r.rstrip(os.sep) + os.sep):
-                return True
-    return False
-
-
-def _local_root(repo: Repository) -> tuple[str, ...]:
-    """The repository's folder, when it is one (left out of attachment folders holding it)."""
-    root = getattr(repo.storage, "root", None)
-    return (str(root),) if root is not None else ()
-
-
-def _capture_attachments(req: BackupRequest, before: _Before, sink: BlobSink, progress: Progress,
-                         cancel: CancelToken, repo_paths: tuple[str, ...] = ()) -> tuple[list[FolderCapture],
-                                                                                       FolderStats | None]:
+def _capture_attachments(req: BackupRequest, before: _Before, repo: Repository, sink: BlobSink, progress: Progress,
+                         cancel: CancelToken) -> tuple[list[FolderCapture], FolderStats | None]:
     """Store each attachment folder of the request; a missing folder is recorded as such."""
     if not req.attachments:
         return [], None
     stats = FolderStats()
     folders: list[FolderCapture] = []
-    db = os.path.abspath(os.path.expanduser(req.db_path))
-    exclude = (db, *(db + s for s in ("-journal", "-wal", "-shm")), *repo_paths)
+    exclude = kept_out(repo, [req.db_path])
+    root = repo_folder(repo)
     for folder in req.attachments:
         path = os.path.abspath(os.path.expanduser(folder))
-        if any(_inside(path, r) for r in repo_paths):
+        if root is not None and inside(path, root):
             folders.append(missing_folder(path, "it is the backup folder, or inside it; left out", sink))
+            continue
+        if os.path.isfile(os.path.join(path, REPO_MARK)):
+            folders.append(missing_folder(path, "a KasirBackup backup folder; left out", sink))
             continue
         try:
             folders.append(capture_folder(path, sink, before.attached.get(path), progress, cancel, stats, exclude))

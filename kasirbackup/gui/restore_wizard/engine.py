@@ -56,7 +56,7 @@ def compute_preview(location: str, snap_id: str, db_path: str, progress: Progres
     diff, identity, rows = preview_for_mode(repo, snap, db_path, REPLACE, None, PREVIEW_ROWS, progress, cancel)
     from ...core.attachments.inplace import plan_sets
 
-    return Preview(snap, diff, identity, rows, plan_sets(repo, snap.attachments, merge=False))
+    return Preview(snap, diff, identity, rows, plan_sets(repo, snap.attachments, False, [db_path, snap.source_path]))
 
 
 def files_lines(files: list) -> list[str]:

@@ -79,11 +79,6 @@ def checked_blob(repo: Repository, refs: dict[bytes, BlobRef], cache: FrameCache
     return data
 
 
-def listing_refs(repo: Repository, present: set[str] | None = None) -> dict[bytes, BlobRef]:
-    """Where every tree and file-list piece is (one pass over the index)."""
-    return repo.scan_index(lambda b, t: t in (BLOB_TREE, BLOB_FILES), present=present)
-
-
 def listing_ids(repo: Repository, aset: AttachmentSet, refs: dict[bytes, BlobRef],
                 cache: FrameCache) -> tuple[list[bytes], list[bytes]]:
     """The tree nodes (root first) and the pieces (in order) of one folder's list. A child of

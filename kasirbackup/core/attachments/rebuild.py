@@ -20,7 +20,7 @@ from ..progress import CancelToken, Progress, no_progress
 from ..repo.packs import BLOB_CHUNK, BLOB_FILES, BLOB_TREE, BlobRef, FormatError, FrameCache
 from ..repo.repository import Repository
 from .listing import checked_blob, read_listing
-from .model import DIR, FILE, LINK, AttachmentSet, BadListing, FileEntry, Problem
+from .model import DIR, FILE, LINK, AttachmentSet, BadListing, FileEntry
 
 MAX_REPORTED = 20
 CHECK_THREADS = 2
@@ -103,8 +103,7 @@ def check_attachments(repo: Repository, sets: list[AttachmentSet], progress: Pro
     with ThreadPoolExecutor(max_workers=CHECK_THREADS, thread_name_prefix="check-files") as pool:
         futures = [pool.submit(_check_files, repo, part, refs, plain, cancel) for part in halves if part]
         for fut in futures:
-            done, problems = fut.result()
-            for name, path, size, problem in done:
+            for name, path, size, problem in fut.result():
                 if problem:
                     report.add(f"{name}/{path}: {problem}")
                 else:
@@ -116,7 +115,7 @@ def check_attachments(repo: Repository, sets: list[AttachmentSet], progress: Pro
 
 
 def _check_files(repo: Repository, items: list[tuple[str, FileEntry]], refs: dict[bytes, BlobRef], plain: bool,
-                 cancel: CancelToken) -> tuple[list[tuple[str, str, int, str]], int]:
+                 cancel: CancelToken) -> list[tuple[str, str, int, str]]:
     """Rebuild ``items`` in memory; (name, path, size, problem or '') for each."""
     cache = repo.frame_cache()
     out = []
@@ -135,7 +134,7 @@ def _check_files(repo: Repository, items: list[tuple[str, FileEntry]], refs: dic
         digest = e.chunks[0] if single else h.hexdigest()
         bad = size != e.size or digest != e.sha256
         out.append((name, e.path, size, "its content differs from what was backed up" if bad else ""))
-    return out, 0
+    return out
 
 
 def selected(entries: list[FileEntry], only: str | None) -> list[FileEntry]:
@@ -274,7 +273,3 @@ def _write_file(repo: Repository, e: FileEntry, dest: Path, refs: dict[bytes, Bl
                 os.unlink(tmp)
             except OSError:
                 pass
-
-
-def problems_text(problems: list[Problem]) -> list[str]:
-    return [f"{p.path or '(the folder)'}: {p.reason}" for p in problems]

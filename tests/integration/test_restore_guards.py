@@ -93,6 +93,7 @@ def test_a_live_restore_that_sqlite_finds_damaged_is_put_back(shop):
         with pytest.raises(RestoreCheckFailed, match="SQLite reports.*out of order") as err:
             execute_restore(repo, plan)
     assert "\n" not in err.value.message()
+    assert err.value.message().startswith("The restored database did not pass its check (SQLite reports: ")
     assert dump(db) == before
     assert quick_check(db) == ["ok"]
 

@@ -465,9 +465,17 @@ def _check_after(live: sqlite3.Connection, plan: RestorePlan) -> str:
         return one_line("SQLite reports: " + "; ".join(problems))     # its report spans lines
     if plan.whole:
         counts = row_counts(live)
-        wrong = [f"{t}: {plan.snapshot.tables.get(t)} expected, {counts.get(t)} found"
+        wrong = [_count_line(t, plan.snapshot.tables.get(t), counts.get(t))
                  for t in sorted(set(counts) | set(plan.snapshot.tables))
                  if counts.get(t) != plan.snapshot.tables.get(t)]
         if wrong:
             return "row counts differ from the backup (" + "; ".join(wrong[:5]) + ")"
     return ""
+
+
+def _count_line(table: str, expected: int | None, found: int | None) -> str:
+    if found is None:
+        return f"{table}: {expected} expected, the table is missing"
+    if expected is None:
+        return f"{table}: not in the backup, {found} found"
+    return f"{table}: {expected} expected, {found} found"

@@ -1,0 +1,397 @@
+"""The live restore's edges, in process, each found by the mutation run (docs/TESTING.md)
+surviving in `core/restore/live.py`: the photos restored in place with the database (and
+kept in the safety backup), the result the command line prints as JSON, read-only files
+and folders, a hot journal, a WAL database whose page size changed, the refusals of a
+table restore and a merge in their own words, SQLite failing in the middle, a writer
+still finishing its sale when the restore starts, and a backup that was never drilled."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from kasirbackup.core.errors import KasirBackupError
+from kasirbackup.core.repo.manifest import Kind
+from kasirbackup.core.repo.repository import Repository
+from kasirbackup.core.restore import live
+from kasirbackup.core.restore.live import (RestoreCheckFailed, TargetReadOnly, UnknownTables, UnsafeRestore,
+                                          execute_restore, prepare_restore, preview_for_mode)
+from kasirbackup.core.snapshot.backup import BackupRequest, backup
+from tests.support.checks import table_rows as rows
+from tests.support.privileges import need_binding_permissions
+
+
+def sql(db: Path, *statements: str) -> None:
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        for s in statements:
+            conn.execute(s)
+    finally:
+        conn.close()
+
+
+# -- the photos, in place ----------------------------------------------------------------------
+
+@pytest.fixture
+def shop_with_photos(tmp_path, pos_db):
+    """The database and its folder of photos (the shop keeps both in one folder, with the
+    backup folder inside it too); a backup; then a.jpg deleted, b.jpg changed, c.jpg added."""
+    photos = pos_db.parent / "foto"
+    photos.mkdir()
+    (photos / "a.jpg").write_bytes(b"\xff\xd8a" * 1000)
+    (photos / "b.jpg").write_bytes(b"\xff\xd8b" * 1000)
+    repo = Repository.open(tmp_path / "repo", create=True)
+    snap = backup(repo, BackupRequest(str(pos_db), attachments=[str(photos)])).snapshot
+    (photos / "a.jpg").unlink()
+    (photos / "b.jpg").write_bytes(b"\xff\xd8B" * 999)
+    (photos / "c.jpg").write_bytes(b"\xff\xd8c" * 10)
+    sql(pos_db, "INSERT INTO pelanggan (nama) VALUES ('Pelanggan Baru')")
+    return repo, snap, pos_db, photos
+
+
+def test_a_whole_restore_puts_the_photos_back_and_the_safety_backup_keeps_them_as_they_were(
+        shop_with_photos, tmp_path):
+    repo, snap, db, photos = shop_with_photos
+    with prepare_restore(repo, snap, db) as plan:
+        [changes] = plan.files
+        assert (changes.come_back, changes.change, changes.go) == (["a.jpg"], ["b.jpg"], ["c.jpg"])
+        assert [a.folder for a in plan.file_sets] == [str(photos)]
+        result = execute_restore(repo, plan)
+    assert sorted(p.name for p in photos.iterdir()) == ["a.jpg", "b.jpg"]
+    assert (photos / "b.jpg").read_bytes() == b"\xff\xd8b" * 1000
+    [(c, report)] = result.files
+    assert report.files == 2 and report.problems == []
+    # the JSON the command line prints, whole
+    js = result.to_json()
+    assert set(js) == {"snapshot", "path", "mode", "whole_database", "tables", "safety_snapshot",
+                       "duration_s", "notes", "attachments"}
+    assert (js["snapshot"], js["path"], js["mode"], js["tables"], js["notes"]) == (snap.id, str(db), "replace", [], [])
+    assert js["duration_s"] == round(result.duration_s, 3) and isinstance(js["duration_s"], float)
+    assert js["attachments"] == [{**c.to_json(), "written": 2, "links": 0, "not_restored": []}]
+    assert js["attachments"][0]["come_back"] == 1 and js["attachments"][0]["go"] == 1
+    # the safety backup holds the folder as it was: undo brings c.jpg and the changed b.jpg back
+    safety = Repository.open(repo.location).find(result.safety.id)
+    assert safety.kind == Kind.BEFORE_RESTORE
+    assert [a.folder for a in safety.attachments] == [str(photos)] and safety.attachments[0].files == 2
+    with prepare_restore(repo, safety, db) as undo:
+        execute_restore(repo, undo)
+    assert sorted(p.name for p in photos.iterdir()) == ["b.jpg", "c.jpg"]
+    assert (photos / "b.jpg").read_bytes() == b"\xff\xd8B" * 999
+
+
+def test_a_merge_only_brings_photos_back(shop_with_photos):
+    repo, snap, db, photos = shop_with_photos
+    with prepare_restore(repo, snap, db, mode="merge") as plan:
+        assert plan.files[0].merge and plan.files[0].go == []
+        execute_restore(repo, plan)
+    assert sorted(p.name for p in photos.iterdir()) == ["a.jpg", "b.jpg", "c.jpg"]
+    assert (photos / "b.jpg").read_bytes() == b"\xff\xd8B" * 999        # changed since: kept
+
+
+def test_attaching_the_database_folder_never_touches_the_database_or_the_backups(tmp_path, pos_db):
+    shop = pos_db.parent                     # kasir.db, its backup folder and a photo, in one folder
+    (shop / "logo.png").write_bytes(b"\x89PNG" * 100)
+    repo = Repository.open(shop / "backup", create=True)
+    snap = backup(repo, BackupRequest(str(pos_db), attachments=[str(shop)])).snapshot
+    (shop / "logo.png").unlink()
+    sql(pos_db, "INSERT INTO pelanggan (nama) VALUES ('sesudah')")
+    with prepare_restore(repo, snap, pos_db) as plan:
+        [changes] = plan.files
+        assert changes.come_back == ["logo.png"] and changes.go == []
+        execute_restore(repo, plan)
+    assert (shop / "logo.png").read_bytes() == b"\x89PNG" * 100
+    assert len(Repository.open(repo.location).snapshots()) == 2           # the backup folder is whole
+    assert "sesudah" not in str(rows(pos_db)["pelanggan"])                # the database restored, not removed
+
+
+def test_tables_or_no_attachments_leave_the_photos_alone(shop_with_photos):
+    repo, snap, db, photos = shop_with_photos
+    with prepare_restore(repo, snap, db, table_names=["produk"]) as plan:
+        assert plan.files == [] and plan.file_sets == []
+    with prepare_restore(repo, snap, db, attachments=False) as plan:
+        assert plan.files == []
+        result = execute_restore(repo, plan)
+    assert result.files == [] and result.to_json()["attachments"] == []
+    assert sorted(p.name for p in photos.iterdir()) == ["b.jpg", "c.jpg"]
+
+
+# -- preparing -------------------------------------------------------------------------------
+
+@pytest.fixture
+def shop(tmp_path, pos_db):
+    repo = Repository.open(tmp_path / "repo", create=True)
+    return repo, backup(repo, BackupRequest(str(pos_db))).snapshot, pos_db
+
+
+def test_the_plan_removes_its_scratch_copies_when_closed(shop):
+    repo, snap, db = shop
+    with prepare_restore(repo, snap, db) as plan:
+        assert plan.image.is_file() and plan.image.parent == plan.workdir
+    assert not plan.workdir.exists()
+
+
+@pytest.mark.parametrize("read_only", ["file", "folder"])
+def test_a_database_that_cannot_be_changed_is_refused_before_anything(shop, read_only):
+    need_binding_permissions()
+    repo, snap, db = shop
+    victim = db if read_only == "file" else db.parent
+    mode = victim.stat().st_mode
+    os.chmod(victim, 0o555 if read_only == "folder" else 0o444)
+    try:
+        with pytest.raises(TargetReadOnly) as err:
+            prepare_restore(repo, snap, db)
+    finally:
+        os.chmod(victim, mode)
+    assert err.value.message().startswith(f"The database {db} cannot be changed")
+
+
+HALF_SALE = """
+import sqlite3, sys, os, signal
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA cache_size = 1")            # spill to the file, so the journal is hot
+conn.execute("BEGIN")
+conn.execute("UPDATE transaksi SET total = total + 1")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_hot_journal_left_by_a_killed_pos_is_rolled_back_and_said(shop):
+    repo, snap, db = shop
+    before = rows(db)
+    proc = subprocess.run([sys.executable, "-c", HALF_SALE, str(db)])
+    assert proc.returncode == -signal.SIGKILL
+    assert live._hot_journal(db)
+    with prepare_restore(repo, snap, db) as plan:
+        assert any("hot journal" in n for n in plan.notes)
+    assert rows(db) == before                                  # the half sale is gone
+
+
+def test_a_journal_kept_empty_or_zeroed_is_not_hot(shop):
+    repo, snap, db = shop
+    for mode in ("PERSIST", "TRUNCATE"):
+        conn = sqlite3.connect(db, isolation_level=None)
+        conn.execute(f"PRAGMA journal_mode = {mode}")
+        conn.execute("UPDATE produk SET stok = stok + 1 WHERE id = 1")
+        conn.close()
+        assert Path(f"{db}-journal").exists() and not live._hot_journal(db), mode
+        with prepare_restore(repo, snap, db) as plan:
+            assert not any("hot journal" in n for n in plan.notes)
+
+
+def test_a_wal_database_whose_page_size_changed_since_the_backup_is_restored(tmp_path, pos_db):
+    sql(pos_db, "PRAGMA journal_mode = WAL")
+    repo = Repository.open(tmp_path / "repo", create=True)
+    snap = backup(repo, BackupRequest(str(pos_db))).snapshot
+    at_backup = rows(pos_db)
+    sql(pos_db, "PRAGMA journal_mode = DELETE", "PRAGMA page_size = 8192", "VACUUM", "PRAGMA journal_mode = WAL",
+        "DELETE FROM transaksi_detail WHERE transaksi_id < 5", "DELETE FROM transaksi WHERE id < 5")
+    with prepare_restore(repo, snap, pos_db) as plan:
+        execute_restore(repo, plan)
+    assert rows(pos_db) == at_backup
+    conn = sqlite3.connect(pos_db)
+    assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    assert conn.execute("PRAGMA page_size").fetchone()[0] == 4096
+    conn.close()
+
+
+def test_the_preview_of_each_mode_says_which_it_is_and_leaves_no_scratch(shop):
+    repo, snap, db = shop
+    for mode, names, expected in (("replace", None, "replace"), ("replace", ["produk"], "tables"),
+                                  ("merge", None, "merge")):
+        _, identity, preview = preview_for_mode(repo, snap, db, mode, names, 3)
+        assert preview.mode == expected and identity.same
+    with prepare_restore(repo, snap, db, table_names=["produk"]) as plan:
+        assert plan.mode_preview.mode == "tables" and [t.name for t in plan.preview.tables] == ["produk"]
+    with prepare_restore(repo, snap, db, mode="merge") as plan:
+        assert plan.mode_preview.mode == "merge" and not plan.whole
+
+
+# -- refusals of tables and merge, in their words -------------------------------------------------
+
+def test_a_table_the_backup_does_not_have_is_named_with_those_it_has(shop):
+    repo, snap, db = shop
+    with pytest.raises(UnknownTables) as err:
+        prepare_restore(repo, snap, db, table_names=["produk", "gudang", "kas"])
+    msg = err.value.message()
+    assert msg.startswith("The backup has no table named gudang, kas.")
+    assert "pelanggan, produk, transaksi, transaksi_detail" in msg
+
+
+def _schema_change(db: Path, *statements: str) -> None:
+    sql(db, "PRAGMA foreign_keys = OFF", *statements)
+
+
+def test_columns_gone_or_required_since_the_backup_stop_a_table_restore(shop):
+    repo, snap, db = shop
+    _schema_change(db, "ALTER TABLE produk ADD COLUMN rak TEXT NOT NULL DEFAULT 'A'",          # fine: a default
+                   "ALTER TABLE produk ADD COLUMN diskon INTEGER",                          # fine: not required
+                   "ALTER TABLE produk ADD COLUMN harga_grosir INTEGER AS (harga_jual * 9 / 10)",  # generated
+                   "CREATE TABLE p2 (id INTEGER PRIMARY KEY, nama TEXT NOT NULL, nik TEXT, alamat TEXT, kota TEXT, "
+                   "poin INTEGER NOT NULL DEFAULT 0, terdaftar TEXT, kode TEXT NOT NULL, catatan TEXT NOT NULL DEFAULT '')",
+                   "INSERT INTO p2 SELECT id, nama, nik, alamat, kota, poin, terdaftar, nama, '' FROM pelanggan",
+                   "DROP TABLE pelanggan", "ALTER TABLE p2 RENAME TO pelanggan")
+    with pytest.raises(UnsafeRestore) as err:
+        prepare_restore(repo, snap, db, table_names=["pelanggan", "produk"])
+    msg = err.value.message()
+    assert msg.startswith("This cannot be done safely: pelanggan: the backup has column(s) ")
+    assert "pelanggan: the backup has column(s) telepon that the database no longer has; " \
+           "their values would be lost; pelanggan: column kode was added since the backup, is required and " \
+           "has no default." in msg
+    assert "produk" not in msg
+    with prepare_restore(repo, snap, db, table_names=["produk"]) as plan:       # produk alone is fine
+        assert [t.name for t in plan.preview.tables] == ["produk"]
+
+
+def test_a_merge_needs_the_same_primary_key(shop):
+    repo, snap, db = shop
+    _schema_change(db, "CREATE TABLE p2 (id INTEGER, nama TEXT NOT NULL, telepon TEXT, nik TEXT, alamat TEXT, "
+                   "kota TEXT, poin INTEGER NOT NULL DEFAULT 0, terdaftar TEXT)",
+                   "INSERT INTO p2 SELECT * FROM pelanggan",
+                   "DROP TABLE pelanggan", "ALTER TABLE p2 RENAME TO pelanggan")
+    with pytest.raises(UnsafeRestore) as err:
+        prepare_restore(repo, snap, db, mode="merge")
+    assert err.value.message().startswith(
+        "This cannot be done safely: pelanggan: its primary key changed since the backup.")
+    with prepare_restore(repo, snap, db) as plan:              # replacing the whole database is fine
+        assert plan.whole
+    # a table that became a search index has no key at all
+    _schema_change(db, "DROP TABLE pelanggan", "CREATE VIRTUAL TABLE pelanggan USING fts5(id, nama, telepon, nik, "
+                   "alamat, kota, poin, terdaftar)")
+    with pytest.raises(UnsafeRestore) as err:
+        prepare_restore(repo, snap, db, mode="merge")
+    assert err.value.message().startswith(
+        "This cannot be done safely: pelanggan: has no primary key, so rows cannot be matched for a merge; "
+        "pelanggan: its primary key changed since the backup.")
+
+
+def test_a_search_index_cannot_be_restored_as_a_table(tmp_path, pos_db):
+    sql(pos_db, "CREATE VIRTUAL TABLE cari USING fts5(nama)", "INSERT INTO cari SELECT nama FROM produk")
+    repo = Repository.open(tmp_path / "repo", create=True)
+    snap = backup(repo, BackupRequest(str(pos_db))).snapshot
+    with pytest.raises(UnsafeRestore) as err:
+        prepare_restore(repo, snap, pos_db, table_names=["cari", "cari_data"])
+    assert err.value.message().startswith(
+        "This cannot be done safely: cari is a search index (virtual table); restore the whole database instead; "
+        "cari_data is part of a search index; restore the whole database instead.")
+    with pytest.raises(UnknownTables) as err:
+        prepare_restore(repo, snap, pos_db, table_names=["nothing"])
+    assert "cari_data" not in err.value.message() and "cari," in err.value.message()
+    with prepare_restore(repo, snap, pos_db, mode="merge") as plan:    # a merge leaves the index to SQLite
+        assert plan.mode == "merge"
+
+
+# -- executing -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sqlite_says, kind, words", [
+    ("database or disk is full", "disk-full", None),
+    ("attempt to write a readonly database", "target-read-only", "cannot be changed"),
+    ("database disk image is malformed", "database-corrupt", "malformed"),
+    ("disk I/O error", "restore-failed", "disk I/O error"),
+])
+def test_sqlite_failing_during_the_copy_is_said_and_nothing_changes(shop, monkeypatch, sqlite_says, kind, words):
+    repo, snap, db = shop
+    sql(db, "INSERT INTO pelanggan (nama) VALUES ('sesudah')")
+    before = rows(db)
+    real = live._copy_image_into
+
+    def failing(image, conn, progress, phase):
+        if phase == "restore":
+            raise sqlite3.OperationalError(sqlite_says)
+        return real(image, conn, progress, phase)
+
+    monkeypatch.setattr(live, "_copy_image_into", failing)
+    with prepare_restore(repo, snap, db) as plan:
+        with pytest.raises(KasirBackupError) as err:
+            execute_restore(repo, plan)
+    assert err.value.code == kind
+    msg = err.value.message()
+    assert str(db) in msg and (words is None or words in msg)
+    if kind == "restore-failed":
+        safety = [s for s in Repository.open(repo.location).snapshots() if s.kind == Kind.BEFORE_RESTORE][0]
+        assert f"The safety backup {safety.short_id} holds the database as it was" in msg
+    assert rows(db) == before
+
+
+def test_a_put_back_that_fails_too_names_the_safety_backup(shop, monkeypatch):
+    repo, snap, db = shop
+    real = live._copy_image_into
+
+    def undo_fails(image, conn, progress, phase):
+        if phase == "undo":
+            raise sqlite3.OperationalError("disk I/O error")
+        return real(image, conn, progress, phase)
+
+    monkeypatch.setattr(live, "_copy_image_into", undo_fails)
+    with prepare_restore(repo, snap, db) as plan:
+        plan.snapshot.tables["produk"] += 1
+        with pytest.raises(KasirBackupError) as err:
+            execute_restore(repo, plan)
+    safety = [s for s in Repository.open(repo.location).snapshots() if s.kind == Kind.BEFORE_RESTORE][0]
+    assert err.value.code == "database-corrupt"
+    msg = err.value.message()
+    assert str(db) in msg and "row counts differ from the backup" in msg
+    assert f"putting it back failed too (disk I/O error); restore backup {safety.short_id}" in msg
+
+
+def test_row_counts_name_at_most_five_tables_and_a_table_that_is_missing(shop):
+    repo, snap, db = shop
+    counts = dict(snap.tables)
+    with prepare_restore(repo, snap, db) as plan:
+        for t in list(plan.snapshot.tables):
+            plan.snapshot.tables[t] += 1
+        for extra in ("zz1", "zz2"):
+            plan.snapshot.tables[extra] = 7
+        with pytest.raises(RestoreCheckFailed) as err:
+            execute_restore(repo, plan)
+    detail = err.value.message().split("(row counts differ from the backup (", 1)[1].split("))", 1)[0]
+    parts = detail.split("; ")
+    assert len(parts) == 5 and all(" expected, " in p for p in parts)
+    snap.tables.clear()
+    snap.tables.update(counts)
+    with prepare_restore(repo, snap, db) as plan:
+        plan.snapshot.tables["aaa_gone"] = 7
+        with pytest.raises(RestoreCheckFailed) as err:
+            execute_restore(repo, plan)
+    assert "(row counts differ from the backup (aaa_gone: 7 expected, the table is missing))" in err.value.message()
+
+
+def test_a_sale_being_written_when_the_restore_starts_is_waited_for(shop):
+    repo, snap, db = shop
+    at_backup = rows(db)
+    pos = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    with prepare_restore(repo, snap, db) as plan:
+        pos.execute("BEGIN IMMEDIATE")
+        pos.execute("INSERT INTO pelanggan (nama) VALUES ('di tengah')")
+        done = threading.Timer(0.5, lambda: pos.execute("COMMIT"))
+        done.start()
+        try:
+            # (even_if_open: our own connection hides the writer from the check for other programs)
+            execute_restore(repo, plan, wait_s=60, even_if_open=True)
+        finally:
+            done.join()
+            pos.close()
+    assert rows(db) == at_backup
+    safety = [s for s in Repository.open(repo.location).snapshots() if s.kind == Kind.BEFORE_RESTORE][0]
+    assert safety.tables["pelanggan"] == snap.tables["pelanggan"] + 1          # the sale is in the safety backup
+
+
+def test_a_backup_that_was_never_drilled_is_drilled_before_it_is_restored(shop, monkeypatch):
+    repo, snap, db = shop
+    import dataclasses
+    never = dataclasses.replace(snap.verification, method="readback")
+    monkeypatch.setattr(snap, "verification", never)
+    assert not snap.drilled
+    seen = []
+    real = live.drill_rebuilt
+    monkeypatch.setattr(live, "drill_rebuilt", lambda s, image, sha: seen.append((s.id, image.name)) or
+                        real(s, image, sha))
+    with prepare_restore(repo, snap, db):
+        pass
+    assert seen == [(snap.id, "snapshot.db")]

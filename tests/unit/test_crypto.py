@@ -156,7 +156,8 @@ def test_header_unlocks_only_with_its_passphrase():
     with pytest.raises(WrongPassphrase) as err:
         unlock(header, PW + " ", "/repo")
     assert PW not in str(err.value)
-    assert "does not open" in str(err.value)
+    assert str(err.value).startswith("The passphrase does not open the repository at /repo.")
+    assert len(base64.b64decode(header["kdf"]["salt"])) == 16          # FORMAT.md, Encryption
     # the header holds no key in the clear
     blob = json.dumps(header).encode()
     assert data_key not in blob and id_key not in blob
@@ -667,3 +668,33 @@ def test_fuzz_sealed_object(enc_codec, data, aad):
         out = clean(enc_codec.open, candidate, aad)
         # a forgery never opens (only the untouched object with its own identity would)
         assert out is None or (candidate == good and aad == b"KBF1" + b"k" * 32)
+
+
+def test_refusals_say_what_is_wrong():
+    """The words of each refusal (a damaged object, a header someone edited), which the
+    damage reports and `verify` pass on."""
+    c = codec()
+    with pytest.raises(SealBroken, match="^not an encrypted object$"):
+        c.open(b"plain bytes, not sealed at all", b"a")
+    with pytest.raises(SealBroken, match="^the encrypted object is damaged or does not belong here$"):
+        c.open(c.seal(b"x", b"a"), b"b")
+    header, _ = new_encryption(PW, CHEAP_KDF)
+    for bad, why in ((dict(header, kdf="argon2id"), "no key derivation parameters"),
+                     ({k: v for k, v in header.items() if k != "kdf"}, "no key derivation parameters"),
+                     (dict(header, cipher="aes-128-cbc"), "unsupported encryption header")):
+        with pytest.raises(RepoDamaged) as err:
+            unlock(bad, PW, "/repo")
+        assert str(err.value).startswith(f"The backup repository is damaged: the encryption header is unreadable ({why}).")
+
+
+@pytest.mark.parametrize("field", ["wrapped_keys", "salt"])
+def test_a_header_with_a_character_that_is_not_base64_is_refused(field):
+    """Base64 is read strictly: a stray character (a sync tool's or an editor's) is damage,
+    not something to skip over."""
+    header, _ = new_encryption(PW, CHEAP_KDF)
+    unlock(header, PW, "/repo")
+    bad = json.loads(json.dumps(header))
+    where = bad if field == "wrapped_keys" else bad["kdf"]
+    where[field] = where[field][:8] + "#" + where[field][8:]
+    with pytest.raises(RepoDamaged, match="the encryption header is unreadable"):
+        unlock(bad, PW, "/repo")

@@ -382,16 +382,61 @@ def test_a_sale_being_written_when_the_restore_starts_is_waited_for(shop):
     assert safety.tables["pelanggan"] == snap.tables["pelanggan"] + 1          # the sale is in the safety backup
 
 
+def _as_never_drilled(snap, monkeypatch):
+    """The snapshot as a continuous one is stored: read back, not drilled (nothing recorded
+    of its image yet)."""
+    import dataclasses
+    monkeypatch.setattr(snap, "verification", dataclasses.replace(snap.verification, method="readback",
+                                                                   detail="read back"))
+    monkeypatch.setattr(snap, "image_sha256", "")
+    monkeypatch.setattr(snap, "tables", {})
+    assert not snap.drilled
+
+
 def test_a_backup_that_was_never_drilled_is_drilled_before_it_is_restored(shop, monkeypatch):
     repo, snap, db = shop
-    import dataclasses
-    never = dataclasses.replace(snap.verification, method="readback")
-    monkeypatch.setattr(snap, "verification", never)
-    assert not snap.drilled
+    recorded = (snap.image_sha256, dict(snap.tables), snap.database.schema_fingerprint)
+    _as_never_drilled(snap, monkeypatch)
     seen = []
     real = live.drill_rebuilt
     monkeypatch.setattr(live, "drill_rebuilt", lambda s, image, sha: seen.append((s.id, image.name)) or
                         real(s, image, sha))
-    with prepare_restore(repo, snap, db):
-        pass
+    with prepare_restore(repo, snap, db) as plan:
+        assert plan.identity.same
     assert seen == [(snap.id, "snapshot.db")]
+    # what the drill records is filled in, as a drill at backup time would have
+    assert (snap.image_sha256, snap.tables, snap.database.schema_fingerprint) == recorded
+    v = snap.verification
+    assert v.ok is True and v.integrity == "quick_check" and v.duration_s >= 0 and v.at
+    pages = snap.image_bytes // snap.database.page_size
+    assert v.detail == (f"{pages} pages match their checksums, SHA-256 recorded, quick_check ok, "
+                        f"{len(recorded[1])} table counts checked")
+
+
+def test_a_never_drilled_backup_that_sqlite_finds_damaged_is_refused(tmp_path, pos_db, monkeypatch):
+    """Every page matches its checksum, yet two leaf pages were swapped before the capture
+    (as a continuous snapshot of a damaged file would store them): the drill before the
+    restore must see it, and nothing is restored."""
+    import dataclasses
+
+    from kasirbackup.core.errors import VerificationFailed
+    from kasirbackup.core.snapshot import verify
+    from tests.support.corrupt import swap_table_leaves
+
+    good = tmp_path / "good.db"
+    good.write_bytes(pos_db.read_bytes())
+    swap_table_leaves(pos_db, "transaksi")
+    repo = Repository.open(tmp_path / "repo", create=True)
+    real = verify.inspect_image
+    with monkeypatch.context() as m:
+        m.setattr(verify, "inspect_image", lambda image, full_integrity=False: dataclasses.replace(real(image, full_integrity),
+                                                                                        integrity="ok"))
+        snap = backup(repo, BackupRequest(str(pos_db))).snapshot
+    _as_never_drilled(snap, monkeypatch)
+    target = tmp_path / "shop.db"
+    target.write_bytes(good.read_bytes())
+    with pytest.raises(VerificationFailed) as err:
+        prepare_restore(repo, snap, target, force_other_database=True)
+    msg = err.value.message()
+    assert snap.short_id in msg and "out of order" in msg and "\n" not in msg
+    assert target.read_bytes() == good.read_bytes()

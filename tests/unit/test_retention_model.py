@@ -621,3 +621,11 @@ def test_a_day_of_minutely_snapshots_is_thinned_as_continuous_protection_says(ga
     assert len(others) <= 3, len(others)
     assert len(kept) <= len(within) + 48 + 10 + 3
     note(f"{len(snaps)} snapshots, {len(kept)} kept")
+
+
+@pytest.mark.parametrize("duration, words", [
+    (Duration(), "0 days"), (Duration(days=1), "1 day"), (Duration.parse("2w"), "14 days"),
+    (Duration.parse("1y6m12d"), "1 year 6 months 12 days"), (Duration(hours=1), "1 hour"),
+])
+def test_a_duration_in_words(duration, words):
+    assert duration.describe() == words

@@ -17,4 +17,6 @@ else wrap=(unshare --user --map-root-user --mount "${no_override[@]}"); fi
 "${wrap[@]}" .venv/bin/mutmut run "$@" || true
 .venv/bin/mutmut export-cicd-stats >/dev/null 2>&1 || true
 .venv/bin/mutmut results --all true > mutants/results.txt 2>&1 || .venv/bin/mutmut results > mutants/results.txt
-echo "score: mutants/mutmut-cicd-stats.json; survivors: mutants/results.txt (mutmut show NAME shows one)"
+.venv/bin/python scripts/mutation_score.py mutants
+echo "survivors: mutants/results.txt or 'python scripts/mutation_score.py --survivors' (mutmut show NAME shows one);"
+echo "'python scripts/mutation_score.py --write docs/TESTING.md' puts the table above into docs/TESTING.md"

@@ -179,6 +179,8 @@ def test_an_idle_pos_stops_the_restore_unless_the_owner_goes_ahead(shop):
             result = execute_restore(repo, plan, even_if_open=True)
         assert rows(db) == at_backup
         assert len(result.notes) == 1 and f"({pos.pid})" in result.notes[0] and "went ahead although" in result.notes[0]
+        assert result.notes[0].endswith(" had the database open: it keeps its own ids and may hand out again ids "
+                                        "of sales it already gave; restart it")
     finally:
         pos.kill()
         pos.wait()
@@ -195,6 +197,11 @@ def test_progress_phases_and_the_put_back(shop):
     with prepare_restore(repo, snap, db) as plan:
         result = execute_restore(repo, plan, progress=progress)
     assert "restore" in seen and seen.index("restore") > 0          # after the safety backup's phases
+    steps = []
+    with prepare_restore(repo, snap, db) as plan:
+        execute_restore(repo, plan, progress=lambda phase, done, total: phase == "restore" and steps.append((done, total)))
+    assert steps and steps[-1][0] == steps[-1][1] > 0                 # the copy ends at its total
+    assert all(isinstance(d, int) and 0 <= d <= t for d, t in steps)
     assert 0 <= result.duration_s < 3600
     seen.clear()
     with prepare_restore(repo, snap, db) as plan:

@@ -8,6 +8,7 @@ still finishing its sale when the restore starts, and a backup that was never dr
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -17,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from kasirbackup.core.errors import KasirBackupError
+from kasirbackup.core.errors import Cancelled, KasirBackupError
+from kasirbackup.core.progress import CancelToken
 from kasirbackup.core.repo.manifest import Kind
 from kasirbackup.core.repo.repository import Repository
 from kasirbackup.core.restore import live
@@ -201,12 +203,23 @@ def test_a_wal_database_whose_page_size_changed_since_the_backup_is_restored(tmp
     conn.close()
 
 
-def test_the_preview_of_each_mode_says_which_it_is_and_leaves_no_scratch(shop):
+def test_the_preview_of_each_mode_says_which_it_is_and_leaves_no_scratch(shop, monkeypatch):
     repo, snap, db = shop
+    made = []
+    real = live.scratch_folder
+    monkeypatch.setattr(live, "scratch_folder", lambda kind: made.append(real(kind)) or made[-1])
     for mode, names, expected in (("replace", None, "replace"), ("replace", ["produk"], "tables"),
                                   ("merge", None, "merge")):
         _, identity, preview = preview_for_mode(repo, snap, db, mode, names, 3)
         assert preview.mode == expected and identity.same
+        assert made and not made[-1].exists()
+    _, _, preview = preview_for_mode(repo, snap, db, "replace", ["produk"], 3)
+    assert [t.name for t in preview.tables] == ["produk"]
+    cancel = CancelToken()
+    cancel.cancel()
+    with pytest.raises(Cancelled):
+        preview_for_mode(repo, snap, db, "replace", None, 3, cancel=cancel)
+    assert not made[-1].exists()
     with prepare_restore(repo, snap, db, table_names=["produk"]) as plan:
         assert plan.mode_preview.mode == "tables" and [t.name for t in plan.preview.tables] == ["produk"]
     with prepare_restore(repo, snap, db, mode="merge") as plan:
@@ -233,15 +246,15 @@ def test_columns_gone_or_required_since_the_backup_stop_a_table_restore(shop):
     _schema_change(db, "ALTER TABLE produk ADD COLUMN rak TEXT NOT NULL DEFAULT 'A'",          # fine: a default
                    "ALTER TABLE produk ADD COLUMN diskon INTEGER",                          # fine: not required
                    "ALTER TABLE produk ADD COLUMN harga_grosir INTEGER AS (harga_jual * 9 / 10)",  # generated
-                   "CREATE TABLE p2 (id INTEGER PRIMARY KEY, nama TEXT NOT NULL, nik TEXT, alamat TEXT, kota TEXT, "
+                   "CREATE TABLE p2 (id INTEGER PRIMARY KEY, nama TEXT NOT NULL, alamat TEXT, kota TEXT, "
                    "poin INTEGER NOT NULL DEFAULT 0, terdaftar TEXT, kode TEXT NOT NULL, catatan TEXT NOT NULL DEFAULT '')",
-                   "INSERT INTO p2 SELECT id, nama, nik, alamat, kota, poin, terdaftar, nama, '' FROM pelanggan",
+                   "INSERT INTO p2 SELECT id, nama, alamat, kota, poin, terdaftar, nama, '' FROM pelanggan",
                    "DROP TABLE pelanggan", "ALTER TABLE p2 RENAME TO pelanggan")
     with pytest.raises(UnsafeRestore) as err:
         prepare_restore(repo, snap, db, table_names=["pelanggan", "produk"])
     msg = err.value.message()
     assert msg.startswith("This cannot be done safely: pelanggan: the backup has column(s) ")
-    assert "pelanggan: the backup has column(s) telepon that the database no longer has; " \
+    assert "pelanggan: the backup has column(s) nik, telepon that the database no longer has; " \
            "their values would be lost; pelanggan: column kode was added since the backup, is required and " \
            "has no default." in msg
     assert "produk" not in msg
@@ -261,6 +274,18 @@ def test_a_merge_needs_the_same_primary_key(shop):
         "This cannot be done safely: pelanggan: its primary key changed since the backup.")
     with prepare_restore(repo, snap, db) as plan:              # replacing the whole database is fine
         assert plan.whole
+    # the check goes on past a table dropped since the backup (pelanggan, named before
+    # transaksi_detail, whose key changed)
+    _schema_change(db, "DROP TABLE pelanggan",
+                   "CREATE TABLE d2 (id INTEGER, transaksi_id INTEGER NOT NULL, produk_id INTEGER NOT NULL, "
+                   "qty INTEGER NOT NULL, harga INTEGER NOT NULL, subtotal INTEGER NOT NULL)",
+                   "INSERT INTO d2 SELECT * FROM transaksi_detail", "DROP TABLE transaksi_detail",
+                   "ALTER TABLE d2 RENAME TO transaksi_detail")
+    with pytest.raises(UnsafeRestore) as err:
+        prepare_restore(repo, snap, db, mode="merge")
+    assert err.value.message().startswith(
+        "This cannot be done safely: transaksi_detail: its primary key changed since the backup.")
+    _schema_change(db, "CREATE TABLE pelanggan (id INTEGER, nama TEXT)")
     # a table that became a search index has no key at all
     _schema_change(db, "DROP TABLE pelanggan", "CREATE VIRTUAL TABLE pelanggan USING fts5(id, nama, telepon, nik, "
                    "alamat, kota, poin, terdaftar)")
@@ -268,7 +293,7 @@ def test_a_merge_needs_the_same_primary_key(shop):
         prepare_restore(repo, snap, db, mode="merge")
     assert err.value.message().startswith(
         "This cannot be done safely: pelanggan: has no primary key, so rows cannot be matched for a merge; "
-        "pelanggan: its primary key changed since the backup.")
+        "pelanggan: its primary key changed since the backup; transaksi_detail: its primary key changed")
 
 
 def test_a_search_index_cannot_be_restored_as_a_table(tmp_path, pos_db):
@@ -285,6 +310,12 @@ def test_a_search_index_cannot_be_restored_as_a_table(tmp_path, pos_db):
     assert "cari_data" not in err.value.message() and "cari," in err.value.message()
     with prepare_restore(repo, snap, pos_db, mode="merge") as plan:    # a merge leaves the index to SQLite
         assert plan.mode == "merge"
+    # and goes on checking the tables named after it
+    _schema_change(pos_db, "CREATE TABLE p2 (id INTEGER, nama TEXT NOT NULL, telepon TEXT, nik TEXT, alamat TEXT, "
+                   "kota TEXT, poin INTEGER NOT NULL DEFAULT 0, terdaftar TEXT)",
+                   "INSERT INTO p2 SELECT * FROM pelanggan", "DROP TABLE pelanggan", "ALTER TABLE p2 RENAME TO pelanggan")
+    with pytest.raises(UnsafeRestore, match="pelanggan: its primary key changed"):
+        prepare_restore(repo, snap, pos_db, mode="merge")
 
 
 # -- executing -------------------------------------------------------------------------------------
@@ -293,6 +324,8 @@ def test_a_search_index_cannot_be_restored_as_a_table(tmp_path, pos_db):
     ("database or disk is full", "disk-full", None),
     ("attempt to write a readonly database", "target-read-only", "cannot be changed"),
     ("database disk image is malformed", "database-corrupt", "malformed"),
+    ("read-only file system", "target-read-only", "cannot be changed"),
+    ("database corrupt at page 12", "database-corrupt", "corrupt at page 12"),
     ("disk I/O error", "restore-failed", "disk I/O error"),
 ])
 def test_sqlite_failing_during_the_copy_is_said_and_nothing_changes(shop, monkeypatch, sqlite_says, kind, words):
@@ -352,7 +385,7 @@ def test_row_counts_name_at_most_five_tables_and_a_table_that_is_missing(shop):
             execute_restore(repo, plan)
     detail = err.value.message().split("(row counts differ from the backup (", 1)[1].split("))", 1)[0]
     parts = detail.split("; ")
-    assert len(parts) == 5 and all(" expected, " in p for p in parts)
+    assert len(parts) == 5 and all(re.fullmatch(r"\w+: \d+ expected, (\d+ found|the table is missing)", p) for p in parts)
     snap.tables.clear()
     snap.tables.update(counts)
     with prepare_restore(repo, snap, db) as plan:
@@ -440,3 +473,58 @@ def test_a_never_drilled_backup_that_sqlite_finds_damaged_is_refused(tmp_path, p
     msg = err.value.message()
     assert snap.short_id in msg and "out of order" in msg and "\n" not in msg
     assert target.read_bytes() == good.read_bytes()
+
+
+def test_a_cancel_before_the_restore_stores_no_safety_backup_and_changes_nothing(shop):
+    repo, snap, db = shop
+    sql(db, "INSERT INTO pelanggan (nama) VALUES ('sesudah')")
+    before = rows(db)
+    cancel = CancelToken()
+    with prepare_restore(repo, snap, db) as plan:
+        cancel.cancel()
+        with pytest.raises(Cancelled):
+            execute_restore(repo, plan, cancel=cancel)
+    assert rows(db) == before
+    assert [s.kind for s in Repository.open(repo.location).snapshots()] == [snap.kind]
+
+
+def test_a_safety_backup_refused_by_the_engine_names_the_database_and_why(shop, monkeypatch):
+    from kasirbackup.core.errors import DiskFull
+    repo, snap, db = shop
+    before = rows(db)
+
+    def full(*args, **kwargs):
+        raise DiskFull(path=str(repo.location))
+
+    monkeypatch.setattr(live, "backup", full)
+    with prepare_restore(repo, snap, db) as plan:
+        with pytest.raises(live.SafetySnapshotFailed) as err:
+            execute_restore(repo, plan)
+    assert err.value.message().startswith(
+        f"Could not take the safety backup of {db} before restoring: The disk holding {repo.location} is full.")
+    assert rows(db) == before
+
+
+def test_photos_that_cannot_be_put_back_are_named_and_the_rest_is_restored(shop_with_photos):
+    need_binding_permissions()
+    repo, snap, db, photos = shop_with_photos
+    sub = photos / "nota"
+    sub.mkdir()
+    (sub / "keep.txt").write_text("x")
+    # the backup knew nota/ empty of these; now: a file must come back into a folder we cannot write
+    snap2 = backup(repo, BackupRequest(str(db), attachments=[str(photos)])).snapshot
+    for name in ("n1.jpg", "n2.jpg"):
+        (sub / name).write_bytes(b"\xff\xd8" + name.encode())
+    (photos / "c.jpg").unlink()
+    os.chmod(sub, 0o555)
+    try:
+        with prepare_restore(repo, snap2, db) as plan:
+            assert sorted(plan.files[0].go) == ["nota/n1.jpg", "nota/n2.jpg"]
+            result = execute_restore(repo, plan)
+    finally:
+        os.chmod(sub, 0o755)
+    assert (photos / "c.jpg").exists()                                       # the rest came back
+    [note] = result.notes
+    assert note.startswith(f"2 attachment files in {photos} could not be restored (the safety backup "
+                           f"{result.safety.short_id} holds the folder as it was): ")
+    assert note.count("nota/n") == 2 and "; " in note

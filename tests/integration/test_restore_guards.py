@@ -22,6 +22,7 @@ from kasirbackup.core.snapshot import verify
 from kasirbackup.core.snapshot.backup import BackupRequest, backup
 from kasirbackup.core.snapshot.verify import drill
 from kasirbackup.core.restore.to_file import restore_to_new_file
+from kasirbackup.core.sqlitefile import one_line
 from tests.support.checks import assert_one_line_error
 from tests.support.corrupt import quick_check, swap_table_leaves
 
@@ -62,8 +63,9 @@ def test_a_safety_backup_that_fails_its_check_stops_the_restore(shop, monkeypatc
 
     monkeypatch.setattr(live, "backup", unverified)
     with prepare_restore(repo, snap, db) as plan:
-        with pytest.raises(SafetySnapshotFailed, match="3 damaged pages"):
+        with pytest.raises(SafetySnapshotFailed, match="3 damaged pages") as err:
             execute_restore(repo, plan)
+    assert err.value.message().startswith(f"Could not take the safety backup of {db} before restoring: ")
     assert dump(db) == before                   # nothing was restored
 
 
@@ -90,8 +92,10 @@ def test_a_live_restore_that_sqlite_finds_damaged_is_put_back(shop):
     before = dump(db)
     with prepare_restore(repo, snap, db) as plan:
         swap_table_leaves(plan.image, "transaksi")
+        reports = quick_check(plan.image)[:10]
         with pytest.raises(RestoreCheckFailed, match="SQLite reports.*out of order") as err:
             execute_restore(repo, plan)
+    assert one_line("(SQLite reports: " + "; ".join(reports) + ")") in err.value.message()
     assert "\n" not in err.value.message()
     assert err.value.message().startswith("The restored database did not pass its check (SQLite reports: ")
     assert dump(db) == before

@@ -34,7 +34,7 @@ from ..snapshot.backup import BackupRequest, backup
 from ..snapshot.capture import capture_to_file
 from .diff import DiffResult, diff_images, facts_of, open_pair
 from ..faults import reached
-from ..errors import (DatabaseCorrupt, DiskFull, KasirBackupError, NotADatabase, TargetIsDirectory,
+from ..errors import (Cancelled, DatabaseCorrupt, DiskFull, KasirBackupError, NotADatabase, TargetIsDirectory,
                      VerificationFailed)
 from .identity import IdentityCheck, OtherDatabase, compare
 from ..repo.manifest import RESTORE_SAFETY_LABEL, Kind, Snapshot
@@ -398,8 +398,10 @@ def take_safety_snapshot(repo: Repository, live: sqlite3.Connection, target: Pat
         snap = backup(repo, BackupRequest(str(target), kind=Kind.BEFORE_RESTORE, label=label,
                                           attachments=list(folders or [])),
                       progress, cancel, image_file=image).snapshot
+    except Cancelled:
+        raise
     except KasirBackupError as exc:
-        raise SafetySnapshotFailed(path=str(target), detail=exc.message()) from exc
+        raise SafetySnapshotFailed(path=str(target), detail=exc.message().rstrip(".")) from exc
     except (sqlite3.Error, OSError) as exc:
         raise SafetySnapshotFailed(path=str(target), detail=str(exc)) from exc
     if not snap.verified:

@@ -1,9 +1,10 @@
 """The live restore's edges, in process, each found by the mutation run (docs/TESTING.md)
-surviving in `core/restore/live.py`: the photos restored in place with the database (and
-kept in the safety backup), the result the command line prints as JSON, read-only files
-and folders, a hot journal, a WAL database whose page size changed, the refusals of a
-table restore and a merge in their own words, SQLite failing in the middle, a writer
-still finishing its sale when the restore starts, and a backup that was never drilled."""
+surviving in `core/restore/live.py` (the photos restored in place and the JSON result:
+test_live_restore_photos.py): read-only files and folders, a hot journal, a WAL database
+whose page size changed, a backup of another database, a backup that failed its check or
+was never drilled, the refusals of a table restore and a merge in their own words, SQLite
+failing in the middle, a cancel, and a writer still finishing its sale when the restore
+starts."""
 
 from __future__ import annotations
 
@@ -37,91 +38,6 @@ def sql(db: Path, *statements: str) -> None:
             conn.execute(s)
     finally:
         conn.close()
-
-
-# -- the photos, in place ----------------------------------------------------------------------
-
-@pytest.fixture
-def shop_with_photos(tmp_path, pos_db):
-    """The database and its folder of photos (the shop keeps both in one folder, with the
-    backup folder inside it too); a backup; then a.jpg deleted, b.jpg changed, c.jpg added."""
-    photos = pos_db.parent / "foto"
-    photos.mkdir()
-    (photos / "a.jpg").write_bytes(b"\xff\xd8a" * 1000)
-    (photos / "b.jpg").write_bytes(b"\xff\xd8b" * 1000)
-    repo = Repository.open(tmp_path / "repo", create=True)
-    snap = backup(repo, BackupRequest(str(pos_db), attachments=[str(photos)])).snapshot
-    (photos / "a.jpg").unlink()
-    (photos / "b.jpg").write_bytes(b"\xff\xd8B" * 999)
-    (photos / "c.jpg").write_bytes(b"\xff\xd8c" * 10)
-    sql(pos_db, "INSERT INTO pelanggan (nama) VALUES ('Pelanggan Baru')")
-    return repo, snap, pos_db, photos
-
-
-def test_a_whole_restore_puts_the_photos_back_and_the_safety_backup_keeps_them_as_they_were(
-        shop_with_photos, tmp_path):
-    repo, snap, db, photos = shop_with_photos
-    with prepare_restore(repo, snap, db) as plan:
-        [changes] = plan.files
-        assert (changes.come_back, changes.change, changes.go) == (["a.jpg"], ["b.jpg"], ["c.jpg"])
-        assert [a.folder for a in plan.file_sets] == [str(photos)]
-        result = execute_restore(repo, plan)
-    assert sorted(p.name for p in photos.iterdir()) == ["a.jpg", "b.jpg"]
-    assert (photos / "b.jpg").read_bytes() == b"\xff\xd8b" * 1000
-    [(c, report)] = result.files
-    assert report.files == 2 and report.problems == []
-    # the JSON the command line prints, whole
-    js = result.to_json()
-    assert set(js) == {"snapshot", "path", "mode", "whole_database", "tables", "safety_snapshot",
-                       "duration_s", "notes", "attachments"}
-    assert (js["snapshot"], js["path"], js["mode"], js["tables"], js["notes"]) == (snap.id, str(db), "replace", [], [])
-    assert js["duration_s"] == round(result.duration_s, 3) and isinstance(js["duration_s"], float)
-    assert js["attachments"] == [{**c.to_json(), "written": 2, "links": 0, "not_restored": []}]
-    assert js["attachments"][0]["come_back"] == 1 and js["attachments"][0]["go"] == 1
-    # the safety backup holds the folder as it was: undo brings c.jpg and the changed b.jpg back
-    safety = Repository.open(repo.location).find(result.safety.id)
-    assert safety.kind == Kind.BEFORE_RESTORE
-    assert [a.folder for a in safety.attachments] == [str(photos)] and safety.attachments[0].files == 2
-    with prepare_restore(repo, safety, db) as undo:
-        execute_restore(repo, undo)
-    assert sorted(p.name for p in photos.iterdir()) == ["b.jpg", "c.jpg"]
-    assert (photos / "b.jpg").read_bytes() == b"\xff\xd8B" * 999
-
-
-def test_a_merge_only_brings_photos_back(shop_with_photos):
-    repo, snap, db, photos = shop_with_photos
-    with prepare_restore(repo, snap, db, mode="merge") as plan:
-        assert plan.files[0].merge and plan.files[0].go == []
-        execute_restore(repo, plan)
-    assert sorted(p.name for p in photos.iterdir()) == ["a.jpg", "b.jpg", "c.jpg"]
-    assert (photos / "b.jpg").read_bytes() == b"\xff\xd8B" * 999        # changed since: kept
-
-
-def test_attaching_the_database_folder_never_touches_the_database_or_the_backups(tmp_path, pos_db):
-    shop = pos_db.parent                     # kasir.db, its backup folder and a photo, in one folder
-    (shop / "logo.png").write_bytes(b"\x89PNG" * 100)
-    repo = Repository.open(shop / "backup", create=True)
-    snap = backup(repo, BackupRequest(str(pos_db), attachments=[str(shop)])).snapshot
-    (shop / "logo.png").unlink()
-    sql(pos_db, "INSERT INTO pelanggan (nama) VALUES ('sesudah')")
-    with prepare_restore(repo, snap, pos_db) as plan:
-        [changes] = plan.files
-        assert changes.come_back == ["logo.png"] and changes.go == []
-        execute_restore(repo, plan)
-    assert (shop / "logo.png").read_bytes() == b"\x89PNG" * 100
-    assert len(Repository.open(repo.location).snapshots()) == 2           # the backup folder is whole
-    assert "sesudah" not in str(rows(pos_db)["pelanggan"])                # the database restored, not removed
-
-
-def test_tables_or_no_attachments_leave_the_photos_alone(shop_with_photos):
-    repo, snap, db, photos = shop_with_photos
-    with prepare_restore(repo, snap, db, table_names=["produk"]) as plan:
-        assert plan.files == [] and plan.file_sets == []
-    with prepare_restore(repo, snap, db, attachments=False) as plan:
-        assert plan.files == []
-        result = execute_restore(repo, plan)
-    assert result.files == [] and result.to_json()["attachments"] == []
-    assert sorted(p.name for p in photos.iterdir()) == ["b.jpg", "c.jpg"]
 
 
 # -- preparing -------------------------------------------------------------------------------
@@ -505,26 +421,102 @@ def test_a_safety_backup_refused_by_the_engine_names_the_database_and_why(shop, 
     assert rows(db) == before
 
 
-def test_photos_that_cannot_be_put_back_are_named_and_the_rest_is_restored(shop_with_photos):
+# -- what prepare_restore refuses ---------------------------------------------------------------------
+
+def _scratch_made(monkeypatch) -> list[Path]:
+    made: list[Path] = []
+    real = live.scratch_folder
+    monkeypatch.setattr(live, "scratch_folder", lambda kind: made.append(real(kind)) or made[-1])
+    return made
+
+
+def test_a_backup_of_another_database_is_refused_unless_the_owner_confirms(tmp_path, pos_db, monkeypatch):
+    from kasirbackup.core.restore.identity import OtherDatabase
+    from tests.support.dbgen import make_pos_db
+
+    sql(pos_db, "PRAGMA application_id = 1262834515")
+    repo = Repository.open(tmp_path / "repo", create=True)
+    snap = backup(repo, BackupRequest(str(pos_db))).snapshot
+    other = tmp_path / "koperasi.db"
+    make_pos_db(str(other), 150_000, seed=7)
+    sql(other, "PRAGMA application_id = 7")
+    before = rows(other)
+    made = _scratch_made(monkeypatch)
+    with pytest.raises(OtherDatabase) as err:
+        prepare_restore(repo, snap, other)
+    msg = err.value.message()
+    assert msg.startswith(f"Backup {snap.short_id} was taken from a different database than {other}: it belongs "
+                          "to another application (application id 0x4b455353 in the backup, 0x7 here); the oldest "
+                          "rows of pelanggan, produk, transaksi, transaksi_detail are different (another shop's data?).")
+    assert made and not made[-1].exists() and rows(other) == before
+    with prepare_restore(repo, snap, other, force_other_database=True) as plan:
+        assert not plan.identity.same
+        execute_restore(repo, plan)
+    assert rows(other) == rows(pos_db)
+
+
+def test_a_backup_whose_check_failed_or_whose_packs_are_damaged_is_not_restored(shop, monkeypatch):
+    import dataclasses
+
+    from kasirbackup.core.errors import VerificationFailed
+
+    repo, snap, db = shop
+    before = rows(db)
+    failed = dataclasses.replace(snap.verification, ok=False, detail="3 damaged pages")
+    with monkeypatch.context() as m:
+        m.setattr(snap, "verification", failed)
+        with pytest.raises(VerificationFailed) as err:
+            prepare_restore(repo, snap, db)
+    assert err.value.message().startswith(f"Backup {snap.short_id} failed verification: 3 damaged pages.")
+    for p in Path(repo.location, "data").glob("*/*"):
+        data = bytearray(p.read_bytes())
+        for i in range(len(data) // 2, len(data) // 2 + 64):
+            data[i] ^= 0x5A
+        p.write_bytes(bytes(data))
+    with pytest.raises(VerificationFailed) as err:
+        prepare_restore(repo, snap, db)
+    msg = err.value.message()
+    assert msg.startswith(f"Backup {snap.short_id} failed verification: ") and "\n" not in msg
+    assert "cannot be read" in msg or "does not match" in msg
+    assert rows(db) == before
+
+
+def test_the_hot_journal_note_and_the_default_sample_in_words(shop):
+    repo, snap, db = shop
+    sql(db, "DELETE FROM transaksi_detail WHERE transaksi_id <= 12", "DELETE FROM transaksi WHERE id <= 12")
+    proc = subprocess.run([sys.executable, "-c", HALF_SALE, str(db)])
+    assert proc.returncode == -signal.SIGKILL
+    with prepare_restore(repo, snap, db) as plan:
+        assert plan.notes[0] == ("an unfinished change left by a program that stopped abruptly was rolled back "
+                                 "first (SQLite's hot journal), as SQLite always does")
+        [sales] = [t for t in plan.mode_preview.tables if t.name == "transaksi"]
+        assert sales.counts["back"] == 12 and len(sales.rows["back"]) == 5
+
+
+def test_the_lock_on_a_file_that_cannot_be_written_says_so(shop):
     need_binding_permissions()
-    repo, snap, db, photos = shop_with_photos
-    sub = photos / "nota"
-    sub.mkdir()
-    (sub / "keep.txt").write_text("x")
-    # the backup knew nota/ empty of these; now: a file must come back into a folder we cannot write
-    snap2 = backup(repo, BackupRequest(str(db), attachments=[str(photos)])).snapshot
-    for name in ("n1.jpg", "n2.jpg"):
-        (sub / name).write_bytes(b"\xff\xd8" + name.encode())
-    (photos / "c.jpg").unlink()
-    os.chmod(sub, 0o555)
+    _, _, db = shop
+    mode = db.stat().st_mode
+    os.chmod(db, 0o444)
     try:
-        with prepare_restore(repo, snap2, db) as plan:
-            assert sorted(plan.files[0].go) == ["nota/n1.jpg", "nota/n2.jpg"]
-            result = execute_restore(repo, plan)
+        with pytest.raises(TargetReadOnly) as err:
+            live.lock_exclusive(db, 0.0)
     finally:
-        os.chmod(sub, 0o755)
-    assert (photos / "c.jpg").exists()                                       # the rest came back
-    [note] = result.notes
-    assert note.startswith(f"2 attachment files in {photos} could not be restored (the safety backup "
-                           f"{result.safety.short_id} holds the folder as it was): ")
-    assert note.count("nota/n") == 2 and "; " in note
+        os.chmod(db, mode)
+    assert err.value.message().startswith(f"The database {db} cannot be changed")
+
+
+def test_a_database_in_use_names_the_file_in_the_advice(shop):
+    from kasirbackup.core.restore.live import DatabaseInUse
+    _, _, db = shop
+    pos = sqlite3.connect(db, isolation_level=None)
+    pos.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(DatabaseInUse) as err:
+            live.lock_exclusive(db, 0.0)
+    finally:
+        pos.execute("ROLLBACK")
+        pos.close()
+    assert err.value.message() == (f"The database {db} is in use by another program. Close the POS application "
+                                   "(and any other program using kasir.db) and try again, or wait for it with "
+                                   "--wait SECONDS.")

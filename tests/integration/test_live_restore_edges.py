@@ -493,19 +493,6 @@ def test_the_hot_journal_note_and_the_default_sample_in_words(shop):
         assert sales.counts["back"] == 12 and len(sales.rows["back"]) == 5
 
 
-def test_the_lock_on_a_file_that_cannot_be_written_says_so(shop):
-    need_binding_permissions()
-    _, _, db = shop
-    mode = db.stat().st_mode
-    os.chmod(db, 0o444)
-    try:
-        with pytest.raises(TargetReadOnly) as err:
-            live.lock_exclusive(db, 0.0)
-    finally:
-        os.chmod(db, mode)
-    assert err.value.message().startswith(f"The database {db} cannot be changed")
-
-
 def test_a_database_in_use_names_the_file_in_the_advice(shop):
     from kasirbackup.core.restore.live import DatabaseInUse
     _, _, db = shop

@@ -45,7 +45,9 @@ def test_the_sheet_names_the_repository_and_holds_its_configuration_but_not_the_
     assert all(len(ln) <= 64 for ln in block)
     assert all(len(ln) == 64 for ln in block[:-2])       # full lines, then the rest, then =check
     raw = base64.b64decode("".join(block[:-1]))
-    assert json.loads(raw) == config
+    assert raw == json.dumps(config, sort_keys=True).encode()          # FORMAT.md, Encryption
+    assert lines[1] == lines[5] == lines[9] == lines[12] == "" and lines[6].startswith("To restore you need")
+    assert lines[13] == SHEET_BEGIN and lines[-1] == SHEET_END
     assert block[-1] == "=" + hashlib.sha256(raw).hexdigest()[:16]
     assert sheet.endswith(SHEET_END + "\n")
 
@@ -97,3 +99,9 @@ def test_a_block_that_is_not_an_encrypted_repository_configuration_is_refused(pa
         good = (f"{SHEET_BEGIN}\n{base64.b64encode(raw).decode()}\n"
                 f"={hashlib.sha256(raw).hexdigest()[:16]}\n{SHEET_END}\n")
         assert config_from_sheet(good) == ok
+
+
+def test_a_text_holding_two_sheets_reads_the_first(config, tmp_path):
+    other = Repository.init(str(tmp_path / "other"), encrypt_with=PASSPHRASE)
+    second = recovery_sheet(json.loads(other.config.dumps()), "F:/lain")
+    assert config_from_sheet(recovery_sheet(config, "E:/backup") + "\n" + second) == config

@@ -261,7 +261,8 @@ def drill(repo: Repository, snap: Snapshot, progress: Progress = no_progress,
                 # every page came back as captured: the damage was in the database itself
                 problems.append("the database was already damaged when it was copied: " + facts.integrity)
             elif snap.tables:
-                diffs = [f"{t}: {snap.tables.get(t)} in the manifest, {facts.tables.get(t)} in the image"
+                diffs = [f"{t}: {snap.tables.get(t, 'no table')} in the manifest, "
+                         f"{facts.tables.get(t, 'no table')} in the image"
                          for t in sorted(set(snap.tables) | set(facts.tables))
                          if snap.tables.get(t) != facts.tables.get(t)]
                 if diffs:

@@ -161,3 +161,30 @@ def test_a_lock_of_another_computer_is_trusted_for_twelve_hours(dead_pid):
     assert STALE_AFTER == 12 * 3600
     assert RepoLock.is_stale({**other, "time": now - 11 * 3600 - 59 * 60}, now) is False
     assert RepoLock.is_stale({**other, "time": now - 12 * 3600 - 60}, now) is True
+
+
+def test_the_lock_file_says_who_holds_it(store):
+    lock = RepoLock(store, "backup --db kasir.db")
+    lock.acquire()
+    info = json.loads(store.load("locks", LOCK_NAME))
+    assert set(info) == {"host", "pid", "pid_start", "command", "nonce", "time"}
+    assert (info["host"], info["pid"], info["command"]) == (socket.gethostname(), os.getpid(), "backup --db kasir.db")
+    assert info["pid_start"] == process_start_marker(os.getpid()) and len(info["nonce"]) == 16
+    assert abs(info["time"] - time.time()) < 3600
+    lock.release()
+    assert not lock.held
+
+
+def test_a_release_after_the_lock_was_taken_over_leaves_the_new_holder_alone(store):
+    """A (stalled past its lock's life) lost the lock to B: A's release must not remove B's."""
+    a = RepoLock(store, "backup")
+    a.acquire()
+    store.remove("locks", LOCK_NAME)            # A's lock judged stale and removed by B
+    b = RepoLock(store, "prune")
+    b.acquire()
+    a.release()
+    assert json.loads(store.load("locks", LOCK_NAME))["command"] == "prune"
+    with pytest.raises(RepoLocked):
+        RepoLock(store, "backup").acquire()
+    b.release()
+    RepoLock(store, "backup").acquire()

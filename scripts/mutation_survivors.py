@@ -1,0 +1,136 @@
+"""Every surviving mutant of a mutation run, with its change and why it survives.
+
+    python scripts/mutation_survivors.py [MUTANTS_DIR] [--out docs/MUTATION_SURVIVORS.md]
+
+Reads mutmut 3's results (``mutants/**/*.meta``) and the mutated sources next to them, and
+writes one line per surviving mutant: its function, the line as written and as mutated,
+and its kind. Kinds that are recognisable from the change alone (the case of a string
+that SQLite or Python reads case-insensitively, the words of a message, the name of a
+fault point, a progress figure) are labelled by rule; the others carry the explanation
+written after reading them (``READ`` below). A survivor with neither is listed as
+"not explained yet", so a new one cannot hide.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import difflib
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+# mutant name (without the module) -> why it survives, written after reading it. The
+# names are stable while the function's code is unchanged (mutmut numbers the mutants of
+# each function in order).
+READ: dict[str, str] = {}
+
+#: (kind, explanation, test on (original line, mutated line))
+RULES = [
+    ("equivalent: case", "SQL keywords, pragma and schema names, and Python's codec and hash names read the "
+     "same in either case; a URI parameter in capitals is ignored, which opens our own scratch copy "
+     "read-write, and nothing writes it",
+     lambda a, b: a.lower() == b.lower() and a != b),
+    ("fault point", "the name of a placed-kill point: only the kill tests (a subprocess killed at that "
+     "point, outside the selection) name them",
+     lambda a, b: "reached(" in a),
+    ("progress", "a progress figure only the window's bar reads",
+     lambda a, b: re.search(r"\bprogress\(", a) is not None and "def " not in a),
+    ("equivalent here: URI", "Debian's SQLite reads a file: name as a URI without uri=True "
+     "(SQLITE_USE_URI); a Windows build may not, so the argument stays",
+     lambda a, b: "uri=True" in a and "uri=True" not in b),
+    ("message words", "the words of a message or error, or a name inside it; the tests assert the "
+     "kind of refusal and, where a user reads it, the command-line tests its words",
+     lambda a, b: ("XX" in b and "XX" not in a) or _same_raise(a, b)),
+    ("scratch and clean-up", "the name of a scratch file or folder, or whether a clean-up ignores its "
+     "errors: same outcome",
+     lambda a, b: "ignore_errors" in a or "scratch_folder(" in a or "scratch_file(" in a
+     or re.search(r'workdir / "', a) is not None),
+    ("timing", "how long to wait, sleep or time out: same outcome, sooner or later",
+     lambda a, b: re.search(r"sleep\(|timeout=|monotonic\(\)|max\(0\.0|max\(wait_s", a) is not None),
+]
+
+
+def _same_raise(a: str, b: str) -> bool:
+    """Only the arguments of a raised error changed: they fill in its message."""
+    ma, mb = re.match(r"raise (\w+)\(", a), re.match(r"raise (\w+)\(", b)
+    return bool(ma and mb and ma.group(1) == mb.group(1))
+
+
+def _functions(source: str) -> dict[str, str]:
+    """Each function's source by name (by line numbers: get_source_segment would split the
+    whole mutated file again for every one of its thousands of functions)."""
+    lines = source.splitlines()
+    return {node.name: "\n".join(lines[node.lineno - 1:node.end_lineno])
+            for node in ast.walk(ast.parse(source)) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
+def survivors(mutants: Path) -> list[dict]:
+    out = []
+    for meta in sorted(mutants.glob("kasirbackup/**/*.py.meta")):
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        module = meta.relative_to(mutants / "kasirbackup" / "core").as_posix()[: -len(".meta")]
+        funcs = _functions(meta.with_suffix("").read_text(encoding="utf-8"))
+        for key, code in codes.items():
+            if code != 0:
+                continue
+            name = key.rsplit(".", 1)[-1]
+            base = name.rsplit("__mutmut_", 1)[0]
+            orig = funcs.get(base + "__mutmut_orig", "").splitlines()[1:]
+            mut = funcs.get(name, "").splitlines()[1:]
+            diff = [ln for ln in difflib.unified_diff(orig, mut, lineterm="", n=0)
+                    if ln[:1] in "+-" and ln[:3] not in ("+++", "---")]
+            a = " ".join(ln[1:].strip() for ln in diff if ln.startswith("-"))
+            b = " ".join(ln[1:].strip() for ln in diff if ln.startswith("+"))
+            short = name.replace("xǁ", "").replace("ǁ", ".")
+            short = re.sub(r"^x_", "", short)
+            kind, why = "not explained yet", ""
+            if short in READ:
+                kind, why = READ[short].split(": ", 1) if ": " in READ[short] else ("read", READ[short])
+            else:
+                for k, w, test in RULES:
+                    if test(a, b):
+                        kind, why = k, w
+                        break
+            out.append({"module": module, "mutant": short, "was": a, "now": b, "kind": kind, "why": why})
+    return out
+
+
+def markdown(found: list[dict]) -> str:
+    lines = ["# Surviving mutants", "",
+             "Written by `python scripts/mutation_survivors.py --out docs/MUTATION_SURVIVORS.md` from the "
+             "last mutation run (docs/TESTING.md, *Mutation testing*): every mutant no test killed, what it "
+             "changed, and why it survives.", ""]
+    by_kind = Counter((s["module"], s["kind"]) for s in found)
+    lines += ["| module | kind | mutants |", "|---|---|---|"]
+    lines += [f"| `{m}` | {k} | {n} |" for (m, k), n in sorted(by_kind.items())]
+    kinds = {s["kind"]: s["why"] for s in found}
+    lines += ["", "## The kinds", ""]
+    lines += [f"- **{k}**: {w}" for k, w in sorted(kinds.items()) if w]
+    for module in sorted({s["module"] for s in found}):
+        lines += ["", f"## `{module}`", "", "| mutant | was | now | kind |", "|---|---|---|---|"]
+        for s in (s for s in found if s["module"] == module):
+            cell = lambda t: "`" + t.replace("|", "\\|").replace("`", "'")[:160] + "`" if t else "–"  # noqa: E731
+            lines.append(f"| {s['mutant']} | {cell(s['was'])} | {cell(s['now'])} | {s['kind']} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("mutants", nargs="?", default="mutants", type=Path)
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args(argv)
+    found = survivors(args.mutants)
+    text = markdown(found)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        print(text)
+    left = sum(1 for s in found if s["kind"] == "not explained yet")
+    print(f"{len(found)} survivors, {left} not explained yet")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

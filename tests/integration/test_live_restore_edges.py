@@ -507,3 +507,13 @@ def test_a_database_in_use_names_the_file_in_the_advice(shop):
     assert err.value.message() == (f"The database {db} is in use by another program. Close the POS application "
                                    "(and any other program using kasir.db) and try again, or wait for it with "
                                    "--wait SECONDS.")
+
+
+def test_a_cancelled_preview_stops_and_leaves_no_scratch(shop, monkeypatch):
+    repo, snap, db = shop
+    made = _scratch_made(monkeypatch)
+    cancel = CancelToken()
+    cancel.cancel()
+    with pytest.raises(Cancelled):
+        prepare_restore(repo, snap, db, cancel=cancel)
+    assert made and not made[-1].exists()

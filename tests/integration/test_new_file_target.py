@@ -163,3 +163,15 @@ def test_without_hard_links_the_file_is_renamed_into_place_but_never_over_anothe
         restore_to_new_file(repo, snap, tmp_path / "tiga.db")
     assert err.value.message().startswith(f"{tmp_path / 'tiga.db'} already exists.")
     assert (tmp_path / "tiga.db").read_bytes() == b"theirs"
+
+
+def test_a_cancelled_restore_leaves_no_file(tmp_path, pos_db):
+    from kasirbackup.core.errors import Cancelled
+    from kasirbackup.core.progress import CancelToken
+
+    repo, snap = _shop(tmp_path, pos_db)
+    cancel = CancelToken()
+    cancel.cancel()
+    with pytest.raises(Cancelled):
+        restore_to_new_file(repo, snap, tmp_path / "baru.db", cancel=cancel)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kasir.db", "repo"]

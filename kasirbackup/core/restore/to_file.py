@@ -60,6 +60,8 @@ def restore_to_new_file(repo: Repository, snap: Snapshot, target: str | os.PathL
             if facts.integrity != "ok":
                 raise VerificationFailed(snapshot=snap.short_id, detail=facts.integrity)
         os.chmod(tmp, 0o666 & ~current_umask())
+        if cancel is not None:
+            cancel.check()          # the last moment a cancel leaves no file behind
         try:
             os.link(tmp, dest)      # never replaces a file that appeared meanwhile
         except FileExistsError:

@@ -143,3 +143,17 @@ def test_the_drill_checks_the_photos_too_and_says_what_it_read(tmp_path, pos_db)
     snap.tables["produk"] += 1
     v = drill(repo, snap).verification
     assert not v.ok and v.detail.startswith("row counts differ (produk: ") and "; attachment " in v.detail
+
+
+def test_a_cancelled_drill_stops_and_leaves_no_copy(shop, tmp_path):
+    from kasirbackup.core.errors import Cancelled
+    from kasirbackup.core.progress import CancelToken
+
+    repo, snap = shop
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    cancel = CancelToken()
+    cancel.cancel()
+    with pytest.raises(Cancelled):
+        drill(repo, snap, cancel=cancel, keep_in=folder)
+    assert list(folder.iterdir()) == []

@@ -82,6 +82,7 @@ def rebuild_image(repo: Repository, snap: Snapshot, out: Path, progress: Progres
     re-hashing each page (a restore of a snapshot whose image SHA-256 is known: the whole-
     image hash and zstd's frame checksums are the check, and verify names bad pages)."""
     cancel = cancel or CancelToken()
+    cancel.check()
     report = RebuildReport()
     ps = snap.database.page_size
     cache = repo.frame_cache()

@@ -59,8 +59,11 @@ def test_an_encrypted_repository_is_repacked_and_the_kept_backup_restores(tmp_pa
     conn.commit()
     conn.close()
     kept = backup(repo, BackupRequest(str(pos_db))).snapshot
+    packs_before = [p.stat().st_size for p in (tmp_path / "repo" / "data").glob("*/*")]
     result = prune.prune(repo, Policy(keep_last=1))
     assert [s.id for s in result.removed] != [] and result.gc.packs_written >= 1
+    assert result.gc.packs_before == len(packs_before)
+    assert result.gc.bytes_before == sum(packs_before)
     out = tmp_path / "back.db"
     restore_to_new_file(Repository.open(repo.location, passphrase=lambda *a: "kunci toko yang panjang sekali"), kept, out)
     assert table_rows(out) == table_rows(pos_db)

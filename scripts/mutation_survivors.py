@@ -68,6 +68,40 @@ READ: dict[str, str] = {
     "drill__mutmut_19": "equivalent: None and False are both false",
     "drill__mutmut_26": "killed since: the rebuild now checks the cancel before it starts "
                         "(test_a_cancelled_drill_stops_and_leaves_no_copy; this run predates it)",
+    **{f"{f}__mutmut_{n}": "equivalent: None and False are both false"
+       for f, n in (("RepoLock.__init__", 6), ("RepoLock.release", 13), ("drill", 27))},
+    "Duration.before__mutmut_42": "equivalent: aware times compare as instants, whatever their zone",
+    **{f"_days_in_month__mutmut_{n}": "equivalent: December has 31 days in every year, and each variant "
+       "still lands on a day 31" for n in (8, 10, 13)},
+    "rebuild_image__mutmut_1": "equivalent: every caller says stop_at_first",
+    **{f"rebuild_image__mutmut_{n}": ": ".join(SPEED) for n in (8, 15, 18, 62, 81, 84, 85, 93, 97, 100, 106,
+                                                                 156, 157, 163)},
+    "rebuild_image__mutmut_90": "unreachable: it differs only when the next page is missing, and a restore "
+                                "(the only caller that joins pages) stops at a missing page before this loop",
+    **{f"rebuild_image__mutmut_{n}": "killed since: the drill's scratch copy is checked to be its owner's "
+       "only (0o600; test_the_drill_keeps_its_copy_only_where_asked…, this run predates it)" for n in (40, 53)},
+    "rebuild_image__mutmut_44": "equivalent: O_BINARY exists only on Windows; getattr(None, …) gives the "
+                                "same 0 here",
+    "rebuild_image__mutmut_52": "equivalent here: 1 is O_WRONLY on POSIX, already set (O_BINARY is Windows')",
+    **{f"rebuild_image__mutmut_{n}": "message words: which page a damage report names first, and its "
+       "grouping key; the tests match the report's form, not the page number" for n in
+       (118, 127, 128, 134, 143, 144, 145)},
+    **{f"rebuild_image__mutmut_{n}": "message words: how many hex digits of a SHA-256 a message shows"
+       for n in (191, 192)},
+    **{f"_HashingWriter.__init____mutmut_{n}": "equivalent: the writer thread's name, queue depth and daemon "
+       "flag; it is always joined" for n in (5, 9, 10, 12, 13, 16)},
+    "_HashingWriter._run__mutmut_13": "killed since: a write that fails in the writer thread is a scratch "
+                                      "space refusal (test_a_full_scratch_folder…[_write_all]; this run "
+                                      "predates it)",
+    "drill__mutmut_32": "killed since: the rebuild checks the cancel before it starts "
+                        "(test_a_cancelled_drill_stops_and_leaves_no_copy; this run predates it)",
+    "drill__mutmut_42": "equivalent: a placeholder replaced before it is read",
+    **{f"drill__mutmut_{n}": "message words: a table in the image but not in the manifest" for n in (66, 68)},
+    **{f"drill__mutmut_{n}": ": ".join(CANCEL_LATER) for n in (98, 104)},
+    **{f"drill__mutmut_{n}": "speed only: files an earlier check proved are rebuilt again; only the "
+       "\"N rebuilt\" figure changes, when the backup passes the chunks it proved" for n in (99, 105)},
+    **{f"drill__mutmut_{n}": "equivalent: the image hash of a drill with bad pages is never recorded (the "
+       "backup fails its check)" for n in (173, 174)},
     "RebuildReport.page_problem__mutmut_7": "equivalent: a placeholder replaced on the next line",
     "checked_facts__mutmut_37": "equivalent: the pattern matches groups 5 and 6 together or neither",
 }

@@ -25,6 +25,7 @@ def test_the_drill_keeps_its_copy_only_where_asked_and_only_when_it_passed(shop,
     result = drill(repo, snap, keep_in=plain)
     assert result.verification.ok and result.image is not None and result.image.parent == plain
     assert result.image.read_bytes()[:16] == b"SQLite format 3\x00" and result.sha256 == snap.image_sha256
+    assert result.image.stat().st_mode & 0o777 == 0o600          # the shop's data: for its owner only
     assert result.verification.at.endswith("+00:00")
     result.image.unlink()
     result = drill(repo, snap)
@@ -32,7 +33,7 @@ def test_the_drill_keeps_its_copy_only_where_asked_and_only_when_it_passed(shop,
     assert list(plain.iterdir()) == []
 
 
-@pytest.mark.parametrize("where", ["scratch_file", "rebuild_image"])
+@pytest.mark.parametrize("where", ["scratch_file", "rebuild_image", "_write_all"])
 def test_a_full_scratch_folder_is_named_with_the_reason(shop, tmp_path, monkeypatch, where):
     repo, snap = shop
     folder = tmp_path / "scratch"

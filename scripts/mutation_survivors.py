@@ -70,6 +70,8 @@ READ: dict[str, str] = {
                         "(test_a_cancelled_drill_stops_and_leaves_no_copy; this run predates it)",
     **{f"{f}__mutmut_{n}": "equivalent: None and False are both false"
        for f, n in (("RepoLock.__init__", 6), ("RepoLock.release", 13), ("drill", 27))},
+    "RepoLock.__init____mutmut_7": "equivalent: a release of a lock never taken finds no lock file of its own "
+                                   "(another nonce, or none) and removes nothing",
     "Duration.before__mutmut_42": "equivalent: aware times compare as instants, whatever their zone",
     **{f"_days_in_month__mutmut_{n}": "equivalent: December has 31 days in every year, and each variant "
        "still lands on a day 31" for n in (8, 10, 13)},

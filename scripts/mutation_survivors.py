@@ -88,6 +88,9 @@ READ: dict[str, str] = {
     **{f"_whole_frame__mutmut_{n}": "killed since: an encrypted repository is repacked in a test (its frames "
        "open only with their first blob's id; this pass predates it)" for n in (18, 19)},
     "_size__mutmut_7": "message words: a figure of prune's report (a pack removed meanwhile counts a byte)",
+    **{f"_decide_group__mutmut_{n}": "equivalent: every decision's keep is set from its reasons before it "
+       "is returned" for n in (12, 15)},
+    "_removal__mutmut_31": "equivalent: a zero keep-within is false, like None, where it is read",
     "Duration.before__mutmut_42": "equivalent: aware times compare as instants, whatever their zone",
     **{f"_days_in_month__mutmut_{n}": "equivalent: December has 31 days in every year, and each variant "
        "still lands on a day 31" for n in (8, 10, 13)},

@@ -90,6 +90,7 @@ READ: dict[str, str] = {
     "_size__mutmut_7": "message words: a figure of prune's report (a pack removed meanwhile counts a byte)",
     **{f"_decide_group__mutmut_{n}": "equivalent: every decision's keep is set from its reasons before it "
        "is returned" for n in (12, 15)},
+    "_decide_group__mutmut_31": "equivalent: a period's key is a tuple of numbers, never \"\"",
     "_removal__mutmut_31": "equivalent: a zero keep-within is false, like None, where it is read",
     "Duration.before__mutmut_42": "equivalent: aware times compare as instants, whatever their zone",
     **{f"_days_in_month__mutmut_{n}": "equivalent: December has 31 days in every year, and each variant "
@@ -125,6 +126,17 @@ READ: dict[str, str] = {
        "backup fails its check)" for n in (173, 174)},
     "RebuildReport.page_problem__mutmut_7": "equivalent: a placeholder replaced on the next line",
     "checked_facts__mutmut_37": "equivalent: the pattern matches groups 5 and 6 together or neither",
+}
+
+#: the kinds given by hand (each survivor says why in its own words)
+READ_KINDS = {
+    "equivalent": "no test can tell the mutant from the original: the change cannot be seen from outside",
+    "equivalent here": "the same on this platform (POSIX); it matters on Windows",
+    "unreachable": "the mutated line only runs in a case no caller produces",
+    "unreachable here": "the mutated branch is not reached by any way a test here can take",
+    "speed only": "the same result with more or less work",
+    "killed since": "killed by a test written after this run (checked by planting the mutant by hand)",
+    "equivalent: cancel": "the cancel token is also passed to the step that follows, which stops",
 }
 
 #: (kind, explanation, test on (original line, mutated line))
@@ -206,14 +218,16 @@ def markdown(found: list[dict]) -> str:
     by_kind = Counter((s["module"], s["kind"]) for s in found)
     lines += ["| module | kind | mutants |", "|---|---|---|"]
     lines += [f"| `{m}` | {k} | {n} |" for (m, k), n in sorted(by_kind.items())]
-    kinds = {s["kind"]: s["why"] for s in found}
     lines += ["", "## The kinds", ""]
-    lines += [f"- **{k}**: {w}" for k, w in sorted(kinds.items()) if w]
+    lines += [f"- **{k}**: {w}" for k, w, _ in RULES]
+    lines += [f"- **{k}**: {w}" for k, w in READ_KINDS.items()]
     for module in sorted({s["module"] for s in found}):
-        lines += ["", f"## `{module}`", "", "| mutant | was | now | kind |", "|---|---|---|---|"]
+        lines += ["", f"## `{module}`", "", "| mutant | was | now | kind | why |", "|---|---|---|---|---|"]
         for s in (s for s in found if s["module"] == module):
             cell = lambda t: "`" + t.replace("|", "\\|").replace("`", "'")[:160] + "`" if t else "–"  # noqa: E731
-            lines.append(f"| {s['mutant']} | {cell(s['was'])} | {cell(s['now'])} | {s['kind']} |")
+            why = s["why"] if s["mutant"] in READ else "(the kind)"
+            lines.append(f"| {s['mutant']} | {cell(s['was'])} | {cell(s['now'])} | {s['kind']} | "
+                         f"{why.replace('|', '/')} |")
     return "\n".join(lines) + "\n"
 
 

@@ -27,17 +27,9 @@ from kasirbackup.core.restore import live
 from kasirbackup.core.restore.live import (RestoreCheckFailed, TargetReadOnly, UnknownTables, UnsafeRestore,
                                           execute_restore, prepare_restore, preview_for_mode)
 from kasirbackup.core.snapshot.backup import BackupRequest, backup
+from tests.support.checks import run_sql as sql
 from tests.support.checks import table_rows as rows
 from tests.support.privileges import need_binding_permissions
-
-
-def sql(db: Path, *statements: str) -> None:
-    conn = sqlite3.connect(db, isolation_level=None)
-    try:
-        for s in statements:
-            conn.execute(s)
-    finally:
-        conn.close()
 
 
 # -- preparing -------------------------------------------------------------------------------

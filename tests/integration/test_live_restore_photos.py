@@ -7,8 +7,6 @@ never touched when the whole shop folder is attached, and files that cannot be p
 from __future__ import annotations
 
 import os
-import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -16,17 +14,9 @@ from kasirbackup.core.repo.manifest import Kind
 from kasirbackup.core.repo.repository import Repository
 from kasirbackup.core.restore.live import execute_restore, prepare_restore
 from kasirbackup.core.snapshot.backup import BackupRequest, backup
+from tests.support.checks import run_sql as sql
 from tests.support.checks import table_rows as rows
 from tests.support.privileges import need_binding_permissions
-
-
-def sql(db: Path, *statements: str) -> None:
-    conn = sqlite3.connect(db, isolation_level=None)
-    try:
-        for s in statements:
-            conn.execute(s)
-    finally:
-        conn.close()
 
 
 @pytest.fixture

@@ -90,3 +90,13 @@ def table_rows(path: str | Path) -> dict[str, list[tuple]]:
         return {n: conn.execute(f'SELECT rowid, * FROM "{n}" ORDER BY rowid').fetchall() for n in names}
     finally:
         conn.close()
+
+
+def run_sql(db: str | Path, *statements: str) -> None:
+    """Run ``statements`` on ``db`` one by one in autocommit mode (as a POS would)."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        for s in statements:
+            conn.execute(s)
+    finally:
+        conn.close()

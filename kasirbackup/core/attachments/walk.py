@@ -97,26 +97,25 @@ def _printable(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def _spellings(path: str | os.PathLike) -> set[str]:
+    """``path`` as written (made absolute) and with its links resolved, case-folded where the
+    file system ignores case."""
+    return {os.path.normcase(os.path.abspath(path)), os.path.normcase(os.path.realpath(path))}
+
+
 def inside(path: str, root: str) -> bool:
     """``path`` is ``root`` or under it, however either is spelled (links resolved or not)."""
-    for p in {os.path.normcase(os.path.abspath(path)), os.path.normcase(os.path.realpath(path))}:
-        for r in {os.path.normcase(os.path.abspath(root)), os.path.normcase(os.path.realpath(root))}:
-            if p == r or p.startswith(r.rstrip(os.sep) + os.sep):
-                return True
-    return False
+    return any(p == r or p.startswith(r.rstrip(os.sep) + os.sep)
+               for p in _spellings(path) for r in _spellings(root))
 
 
 def excluded_inside(folder: Path, paths: tuple[str, ...]) -> frozenset[str]:
     """The relative paths ('/'-separated; lower case on Windows) under ``folder`` of those of
     ``paths`` that lie inside it, whichever way either is spelled (links resolved or not)."""
-    out = set()
-    bases = {os.path.normcase(str(folder)), os.path.normcase(os.path.realpath(folder))}
-    for p in paths:
-        for variant in {os.path.normcase(os.path.abspath(p)), os.path.normcase(os.path.realpath(p))}:
-            for base in bases:
-                if variant.startswith(base.rstrip(os.sep) + os.sep):
-                    out.add(os.path.relpath(variant, base).replace(os.sep, "/"))
-    return frozenset(out)
+    bases = _spellings(folder)
+    return frozenset(os.path.relpath(variant, base).replace(os.sep, "/")
+                     for p in paths for variant in _spellings(p) for base in bases
+                     if variant.startswith(base.rstrip(os.sep) + os.sep))
 
 
 def _classify(st: os.stat_result) -> str | None:

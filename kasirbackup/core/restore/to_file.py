@@ -81,6 +81,3 @@ def restore_to_new_file(repo: Repository, snap: Snapshot, target: str | os.PathL
             tmp.unlink()
         except OSError:
             pass
-
-
-

@@ -18,5 +18,6 @@ else wrap=(unshare --user --map-root-user --mount "${no_override[@]}"); fi
 .venv/bin/mutmut export-cicd-stats >/dev/null 2>&1 || true
 .venv/bin/mutmut results --all true > mutants/results.txt 2>&1 || .venv/bin/mutmut results > mutants/results.txt
 .venv/bin/python scripts/mutation_score.py mutants
-echo "survivors: mutants/results.txt or 'python scripts/mutation_score.py --survivors' (mutmut show NAME shows one);"
+echo "survivors, with why each survives: 'python scripts/mutation_survivors.py --out docs/MUTATION_SURVIVORS.md'"
+echo "(mutmut show NAME shows one)"
 echo "'python scripts/mutation_score.py --write docs/TESTING.md' puts the table above into docs/TESTING.md"

@@ -6,7 +6,7 @@ Reads ``mutants/**/*.meta`` (mutmut 3 writes one per mutated module, with each m
 exit code) and prints a Markdown table: mutants, checked, killed, survived, timed out, no
 test reaches it, and the score of the checked (killed and timed out among the checked, as
 mutmut counts it). ``--write`` puts the table between the ``<!-- mutation-table -->``
-markers of the given file. ``--survivors`` lists the surviving mutants' names instead.
+markers of the given file. The survivors, with why each survives: mutation_survivors.py.
 """
 
 from __future__ import annotations
@@ -86,16 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("mutants", nargs="?", default="mutants", type=Path)
     ap.add_argument("--write", type=Path, help="put the table into this file's markers")
-    ap.add_argument("--survivors", action="store_true", help="list surviving mutants")
     args = ap.parse_args(argv)
     found = results(args.mutants)
     if not found:
         print(f"no mutmut results under {args.mutants}", file=sys.stderr)
         return 1
-    if args.survivors:
-        for by_name in found.values():
-            print("\n".join(k for k, v in by_name.items() if v == "survived"))
-        return 0
     text = table(found)
     print(text)
     if args.write:

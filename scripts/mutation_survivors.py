@@ -165,6 +165,16 @@ RULES = [
 ]
 
 
+def _kind_and_why(text: str) -> tuple[str, str]:
+    """Split a READ entry "kind: why" at the longest known kind (a kind may hold ": " itself,
+    as "equivalent: cancel" does)."""
+    kinds = sorted([*READ_KINDS, *(k for k, _, _ in RULES)], key=len, reverse=True)
+    for k in kinds:
+        if text.startswith(k + ": "):
+            return k, text[len(k) + 2:]
+    return "read", text
+
+
 def _same_raise(a: str, b: str) -> bool:
     """Only the arguments of a raised error changed: they fill in its message."""
     ma, mb = re.match(r"raise (\w+)\(", a), re.match(r"raise (\w+)\(", b)
@@ -200,7 +210,7 @@ def survivors(mutants: Path) -> list[dict]:
             short = re.sub(r"^x_", "", short)
             kind, why = "not explained yet", ""
             if short in READ:
-                kind, why = READ[short].split(": ", 1) if ": " in READ[short] else ("read", READ[short])
+                kind, why = _kind_and_why(READ[short])
             else:
                 for k, w, test in RULES:
                     if test(a, b):
